@@ -1,0 +1,23 @@
+package io.dataworks.core;
+
+/** The process exit codes both CLIs promise (DESIGN.md, "CLI contract"). */
+public enum ExitCode {
+    /** The run did what was asked. */
+    OK(0),
+    /** The run failed: a permanent error, too many document errors, an unreachable host. */
+    FAILED(1),
+    /** The command line or the configuration is wrong; the message names the flag or key. */
+    USAGE(2),
+    /** Verification found a difference between source and target. */
+    VERIFICATION_MISMATCH(3);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}
