@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -19,6 +20,7 @@ import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.Partitioner;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * {@code $sample} of K {@code _id}s, sorted by the server, cut at quantiles. Works wherever
@@ -34,6 +36,9 @@ public final class SamplePartitioner implements Partitioner {
 
     public static final String NAME = "sample";
     private static final Logger LOG = LoggerFactory.getLogger(SamplePartitioner.class);
+    private static final int RETRIES = 2;
+    /** Unauthorized, CommandNotFound, CommandNotSupported, unknown stage/operator: retrying cannot help. */
+    private static final Set<Integer> NOT_AVAILABLE = Set.of(13, 59, 115, 168, 40324);
 
     @Override
     public String name() {
@@ -50,6 +55,9 @@ public final class SamplePartitioner implements Partitioner {
         return Flux.from(context.collection().aggregate(pipeline).batchSize(Math.min(k, 10_000)))
                 .map(d -> d.get("_id"))
                 .collectList()
+                // the embedded server's $sample sorts with a random comparator and now and then fails
+                // ("Comparison method violates its general contract"); a second try succeeds
+                .retryWhen(Retry.max(RETRIES).filter(e -> e instanceof MongoServerException mse && !NOT_AVAILABLE.contains(mse.getCode())))
                 .map(ids -> split(ids, context))
                 .onErrorResume(MongoServerException.class, e -> {
                     LOG.info("{}: $sample is not available ({}), trying the next partitioner", context.namespace(), e.getMessage());

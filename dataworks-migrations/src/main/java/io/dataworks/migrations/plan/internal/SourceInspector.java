@@ -1,12 +1,15 @@
 package io.dataworks.migrations.plan.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,19 +56,28 @@ public final class SourceInspector {
     /**
      * The {@code $type} brackets present among the {@code _id}s, in BSON order: one
      * {@code find({_id: {$type: alias}}).limit(1)} per bracket (a bounded index scan on MongoDB). An
-     * alias the server does not know (the embedded server lacks the deprecated ones) cannot be stored
+     * alias the server does not know (the embedded server lacks the rare ones) cannot be stored
      * there either and counts as absent.
      */
     public static Mono<List<String>> brackets(MongoCollection<BsonDocument> collection) {
-        return Flux.fromIterable(TypeBrackets.ALL)
-                .flatMapSequential(alias -> present(collection, alias)
+        Flux<String> common = Flux.fromIterable(TypeBrackets.ALL)
+                .filter(alias -> !TypeBrackets.RARE.contains(alias))
+                .flatMapSequential(alias -> present(collection, new BsonString(alias))
                         .filter(Boolean::booleanValue)
-                        .map(yes -> alias), PROBE_CONCURRENCY)
-                .collectList();
+                        .map(yes -> alias), PROBE_CONCURRENCY);
+        // rare types (deprecated ones, code) are almost never there: one query for all of them, one each only if found
+        BsonArray rareAliases = new BsonArray(TypeBrackets.RARE.stream().map(BsonString::new).toList());
+        Flux<String> rare = present(collection, rareAliases)
+                .flatMapMany(any -> any
+                        ? Flux.fromIterable(TypeBrackets.RARE)
+                                .concatMap(alias -> present(collection, new BsonString(alias)).filter(Boolean::booleanValue).map(yes -> alias))
+                        : Flux.empty());
+        return Flux.concat(common, rare)
+                .collectSortedList(Comparator.comparingInt(TypeBrackets::order));
     }
 
-    private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, String alias) {
-        BsonDocument filter = new BsonDocument("_id", new BsonDocument("$type", new BsonString(alias)));
+    private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, BsonValue alias) {
+        BsonDocument filter = new BsonDocument("_id", new BsonDocument("$type", alias));
         return Flux.from(collection.find(filter).projection(new BsonDocument("_id", new BsonInt32(1))).limit(1).batchSize(1))
                 .hasElements()
                 .onErrorResume(MongoServerException.class, e -> {

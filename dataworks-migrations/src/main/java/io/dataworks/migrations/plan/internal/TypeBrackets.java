@@ -23,6 +23,9 @@ public final class TypeBrackets {
             "minKey", "null", "undefined", "number", "symbol", "string", "object", "binData", "objectId",
             "bool", "date", "timestamp", "regex", "dbPointer", "javascript", "javascriptWithScope", "maxKey");
 
+    /** Rare types (deprecated ones and code), looked for with one query (servers that lack them cannot store them either). */
+    public static final List<String> RARE = List.of("undefined", "symbol", "dbPointer", "javascript", "javascriptWithScope");
+
     /** Brackets with enough distinct values to be worth splitting into ranges. */
     public static final Set<String> SPLITTABLE = Set.of(
             "number", "string", "symbol", "object", "binData", "objectId", "date", "timestamp");
