@@ -54,26 +54,55 @@ public final class SourceInspector {
     }
 
     /**
-     * The {@code $type} brackets present among the {@code _id}s, in BSON order: one
-     * {@code find({_id: {$type: alias}}).limit(1)} per bracket (a bounded index scan on MongoDB). An
-     * alias the server does not know (the embedded server lacks the rare ones) cannot be stored
-     * there either and counts as absent.
+     * The {@code $type} brackets present among the {@code _id}s, in BSON order. The smallest and
+     * largest {@code _id} (two indexed {@code sort().limit(1)} queries) give the first and last
+     * bracket; brackets sort contiguously, so only the ones between them can hold other ids, and each
+     * of those is probed with {@code find({_id: {$type: alias}}).limit(1)} (a bounded index scan on
+     * MongoDB). Most collections have one {@code _id} type and need no probe at all. An alias the
+     * server does not know (the embedded server lacks the rare ones) cannot be stored there either and
+     * counts as absent.
      */
     public static Mono<List<String>> brackets(MongoCollection<BsonDocument> collection) {
-        Flux<String> common = Flux.fromIterable(TypeBrackets.ALL)
+        return Mono.zip(edge(collection, 1), edge(collection, -1))
+                .flatMap(minMax -> {
+                    String lo = TypeBrackets.of(minMax.getT1());
+                    String hi = TypeBrackets.of(minMax.getT2());
+                    List<String> between = TypeBrackets.ALL.stream()
+                            .filter(a -> !a.equals(lo) && !a.equals(hi))
+                            .filter(a -> TypeBrackets.rank(a) >= TypeBrackets.rank(lo) && TypeBrackets.rank(a) <= TypeBrackets.rank(hi))
+                            .toList();
+                    return probe(collection, between)
+                            .concatWithValues(lo, hi)
+                            .distinct()
+                            .collectSortedList(Comparator.comparingInt(TypeBrackets::order));
+                })
+                .defaultIfEmpty(List.of());
+    }
+
+    private static Mono<BsonValue> edge(MongoCollection<BsonDocument> collection, int direction) {
+        BsonDocument byId = new BsonDocument("_id", new BsonInt32(direction));
+        return Mono.from(collection.find().projection(new BsonDocument("_id", new BsonInt32(1))).sort(byId).limit(1).first())
+                .map(d -> d.get("_id"));
+    }
+
+    private static Flux<String> probe(MongoCollection<BsonDocument> collection, List<String> candidates) {
+        Flux<String> common = Flux.fromIterable(candidates)
                 .filter(alias -> !TypeBrackets.RARE.contains(alias))
                 .flatMapSequential(alias -> present(collection, new BsonString(alias))
                         .filter(Boolean::booleanValue)
                         .map(yes -> alias), PROBE_CONCURRENCY);
+        List<String> rareCandidates = candidates.stream().filter(TypeBrackets.RARE::contains).toList();
+        if (rareCandidates.isEmpty()) {
+            return common;
+        }
         // rare types (deprecated ones, code) are almost never there: one query for all of them, one each only if found
-        BsonArray rareAliases = new BsonArray(TypeBrackets.RARE.stream().map(BsonString::new).toList());
+        BsonArray rareAliases = new BsonArray(rareCandidates.stream().map(BsonString::new).toList());
         Flux<String> rare = present(collection, rareAliases)
                 .flatMapMany(any -> any
-                        ? Flux.fromIterable(TypeBrackets.RARE)
+                        ? Flux.fromIterable(rareCandidates)
                                 .concatMap(alias -> present(collection, new BsonString(alias)).filter(Boolean::booleanValue).map(yes -> alias))
                         : Flux.empty());
-        return Flux.concat(common, rare)
-                .collectSortedList(Comparator.comparingInt(TypeBrackets::order));
+        return Flux.concat(common, rare);
     }
 
     private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, BsonValue alias) {

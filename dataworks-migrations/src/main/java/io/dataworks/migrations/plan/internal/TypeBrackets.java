@@ -2,6 +2,7 @@ package io.dataworks.migrations.plan.internal;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.bson.BsonValue;
@@ -20,8 +21,19 @@ public final class TypeBrackets {
      * {@code number} covers int, long, double and decimal, which compare with each other.
      */
     public static final List<String> ALL = List.of(
-            "minKey", "null", "undefined", "number", "symbol", "string", "object", "binData", "objectId",
+            "minKey", "undefined", "null", "number", "string", "symbol", "object", "binData", "objectId",
             "bool", "date", "timestamp", "regex", "dbPointer", "javascript", "javascriptWithScope", "maxKey");
+
+    /**
+     * The server's canonical sort rank of each bracket (string and symbol share one: they sort
+     * together, interleaved, yet {@code $type} tells them apart).
+     */
+    private static final Map<String, Integer> RANK = Map.ofEntries(
+            Map.entry("minKey", -1), Map.entry("undefined", 0), Map.entry("null", 5), Map.entry("number", 10),
+            Map.entry("string", 15), Map.entry("symbol", 15), Map.entry("object", 20), Map.entry("binData", 30),
+            Map.entry("objectId", 35), Map.entry("bool", 40), Map.entry("date", 45), Map.entry("timestamp", 47),
+            Map.entry("regex", 50), Map.entry("dbPointer", 55), Map.entry("javascript", 60),
+            Map.entry("javascriptWithScope", 65), Map.entry("maxKey", 100));
 
     /** Rare types (deprecated ones and code), looked for with one query (servers that lack them cannot store them either). */
     public static final List<String> RARE = List.of("undefined", "symbol", "dbPointer", "javascript", "javascriptWithScope");
@@ -58,10 +70,19 @@ public final class TypeBrackets {
         };
     }
 
-    /** Position in BSON sort order, for ordering brackets. */
+    /** Position in BSON sort order, for ordering brackets (string before symbol). */
     public static int order(String alias) {
         int i = ALL.indexOf(alias);
         return i < 0 ? ALL.size() : i;
+    }
+
+    /** The server's canonical sort rank; brackets of equal rank interleave in {@code _id} order. */
+    public static int rank(String alias) {
+        Integer r = RANK.get(alias);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown $type bracket '" + alias + "'");
+        }
+        return r;
     }
 
     /**

@@ -46,6 +46,11 @@ class PartitionersTest {
         assertThat(TypeBrackets.order("minKey")).isLessThan(TypeBrackets.order("number"));
         assertThat(TypeBrackets.order("number")).isLessThan(TypeBrackets.order("string"));
         assertThat(TypeBrackets.order("objectId")).isLessThan(TypeBrackets.order("date"));
+        for (int i = 1; i < TypeBrackets.ALL.size(); i++) {
+            assertThat(TypeBrackets.rank(TypeBrackets.ALL.get(i))).as("ALL is in server sort order")
+                    .isGreaterThanOrEqualTo(TypeBrackets.rank(TypeBrackets.ALL.get(i - 1)));
+        }
+        assertThat(TypeBrackets.rank("symbol")).isEqualTo(TypeBrackets.rank("string"));
     }
 
     @Test
