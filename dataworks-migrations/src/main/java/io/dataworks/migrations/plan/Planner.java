@@ -12,6 +12,7 @@ import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
@@ -97,8 +98,7 @@ public final class Planner {
     public Mono<MigrationPlan> plan(PlanRequest request) {
         Objects.requireNonNull(request, "request");
         MongoDatabase db = request.source();
-        return SourceInspector.collections(db)
-                .map(all -> selectCollections(db.getName(), all, request.collections()))
+        return discover(db, request.collections())
                 .flatMapMany(names -> {
                     checkTargets(db.getName(), names, request.renaming());
                     return Flux.fromIterable(names);
@@ -112,8 +112,28 @@ public final class Planner {
                 .map(MigrationPlan::of);
     }
 
+    /**
+     * The collections a request covers: the named ones (checked to exist and not be views), or every
+     * collection of the database except {@code system.*}, views and time series, sorted by name.
+     */
+    public static Mono<List<String>> discover(MongoDatabase source, List<String> collections) {
+        Objects.requireNonNull(source, "source");
+        List<String> named = List.copyOf(collections);
+        return SourceInspector.collections(source).map(all -> selectCollections(source.getName(), all, named));
+    }
+
+    /** Plans one collection (the engine's per-namespace hook: {@code (client, mapping) -> planner.planNamespace(client, ...)}). */
+    public Mono<NamespacePlan> planNamespace(MongoClient client, Namespace source, Namespace target, BsonDocument sourceFilter) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(source, "source");
+        return planNamespace(client.getDatabase(source.database()), source.collection(), target, sourceFilter);
+    }
+
     /** Plans one collection of {@code database} copied to {@code target}. */
     public Mono<NamespacePlan> planNamespace(MongoDatabase database, String collectionName, Namespace target, BsonDocument sourceFilter) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(collectionName, "collectionName");
+        Objects.requireNonNull(target, "target");
         Namespace source = new Namespace(database.getName(), collectionName);
         MongoCollection<BsonDocument> collection = database.getCollection(collectionName, BsonDocument.class);
         return Mono.zip(SourceInspector.size(database, collectionName), SourceInspector.brackets(collection))

@@ -29,9 +29,11 @@ import reactor.core.publisher.Mono;
 class PlannerIT {
 
     private MongoDatabase db;
+    private TestMongo mongo;
 
     @BeforeAll
     void fill(TestMongo mongo) {
+        this.mongo = mongo;
         db = mongo.client().getDatabase(mongo.freshDatabaseName());
         Mono.when(
                 PlanFixtures.fill(db.getCollection("orders", BsonDocument.class), PlanFixtures.mixed(12_000, 7)),
@@ -85,6 +87,20 @@ class PlannerIT {
         Partition first = plan.namespaces().get(0).partitions().get(0);
         assertThat(plan.namespaces().get(0).readFilter(first, null))
                 .isEqualTo(BsonDocument.parse("{$and: [" + first.filter().toJson() + ", {active: 1}]}"));
+    }
+
+    @Test
+    void discoversCollectionsAndPlansOneNamespaceForTheEngine() {
+        assertThat(Planner.discover(db, List.of()).block(TIMEOUT)).containsExactly("customers", "empty", "orders");
+        assertThat(Planner.discover(db, List.of("orders", "customers", "orders")).block(TIMEOUT)).containsExactly("orders", "customers");
+
+        Namespace source = new Namespace(db.getName(), "customers");
+        NamespacePlan plan = planner().planNamespace(mongo.client(), source, new Namespace("t", "c"), new BsonDocument()).block(TIMEOUT);
+
+        assertThat(plan.source()).isEqualTo(source);
+        assertThat(plan.target()).isEqualTo(new Namespace("t", "c"));
+        assertThat(plan.estimatedDocuments()).isEqualTo(500);
+        assertThat(plan.partitions()).containsExactly(Partition.fullRange(0));
     }
 
     @Test
