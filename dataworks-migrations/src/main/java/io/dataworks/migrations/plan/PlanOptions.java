@@ -1,7 +1,12 @@
 package io.dataworks.migrations.plan;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+
+import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.config.DataWorksConfig;
+import io.dataworks.core.config.WorkerConfig;
 
 /**
  * How the {@link Planner} splits collections. Immutable; {@code withX} returns a copy.
@@ -23,6 +28,14 @@ public record PlanOptions(
         int targetPartitionsPerCollection,
         int sampleSize,
         List<String> partitioners) {
+
+    /** Partitions per split collection (0 = 2 × parallel cursors). */
+    public static final String KEY_PARTITIONS = "FRAMEWORK_PLAN_PARTITIONS";
+    public static final String KEY_MIN_DOCUMENTS_TO_SPLIT = "FRAMEWORK_PLAN_MIN_DOCUMENTS_TO_SPLIT";
+    public static final String KEY_MIN_BYTES_TO_SPLIT = "FRAMEWORK_PLAN_MIN_BYTES_TO_SPLIT";
+    public static final String KEY_SAMPLE_SIZE = "FRAMEWORK_PLAN_SAMPLE_SIZE";
+    /** Comma-separated partitioner chain. */
+    public static final String KEY_PARTITIONERS = "FRAMEWORK_PLAN_PARTITIONERS";
 
     /** The default chain: {@code splitVector → sample → objectIdTime → single}. */
     public static final List<String> DEFAULT_CHAIN = List.of("splitVector", "sample", "objectIdTime", "single");
@@ -50,6 +63,33 @@ public record PlanOptions(
     /** 4 cursors, split from 10,000 documents or 64 MiB, 8 partitions, the default chain. */
     public static PlanOptions defaults() {
         return new PlanOptions(4, 10_000, 64L * 1024 * 1024, 0, 0, DEFAULT_CHAIN);
+    }
+
+    /**
+     * Options from configuration: {@code FRAMEWORK_PARALLEL_CURSORS} (via {@link WorkerConfig}) and the
+     * {@code FRAMEWORK_PLAN_*} keys above; a bad value is a {@link ConfigException} naming the key.
+     */
+    public static PlanOptions fromConfig(DataWorksConfig config) {
+        PlanOptions d = defaults();
+        String chain = config.get(KEY_PARTITIONERS, String.class, String.join(",", DEFAULT_CHAIN));
+        List<String> names = Arrays.stream(chain.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        for (String name : names) {
+            if (!DEFAULT_CHAIN.contains(name)) {
+                throw new ConfigException(KEY_PARTITIONERS, KEY_PARTITIONERS + ": unknown partitioner '" + name + "', known: "
+                        + String.join(",", DEFAULT_CHAIN));
+            }
+        }
+        try {
+            return new PlanOptions(
+                    config.workers().parallelCursors(),
+                    config.get(KEY_MIN_DOCUMENTS_TO_SPLIT, Long.class, d.minDocumentsToSplit()),
+                    config.get(KEY_MIN_BYTES_TO_SPLIT, Long.class, d.minBytesToSplit()),
+                    config.get(KEY_PARTITIONS, Integer.class, d.targetPartitionsPerCollection()),
+                    config.get(KEY_SAMPLE_SIZE, Integer.class, d.sampleSize()),
+                    names.isEmpty() ? DEFAULT_CHAIN : names);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(KEY_PARTITIONS, "invalid FRAMEWORK_PLAN_* setting: " + e.getMessage(), e);
+        }
     }
 
     public PlanOptions withParallelCursors(int n) {

@@ -139,6 +139,21 @@ class PlanModelTest {
     }
 
     @Test
+    void optionsComeFromConfiguration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        PlanOptions o = PlanOptions.fromConfig(io.dataworks.core.config.ConfigLoader.load(java.util.Map.of(
+                "FRAMEWORK_PARALLEL_CURSORS", "3",
+                PlanOptions.KEY_PARTITIONS, "12",
+                PlanOptions.KEY_MIN_DOCUMENTS_TO_SPLIT, "500",
+                PlanOptions.KEY_PARTITIONERS, "sample, single"), dir, java.util.Map.of()));
+        assertThat(o).isEqualTo(new PlanOptions(3, 500, 64L * 1024 * 1024, 12, 0, List.of("sample", "single")));
+        assertThat(PlanOptions.fromConfig(io.dataworks.core.config.ConfigLoader.load(java.util.Map.of(), dir, java.util.Map.of())).partitioners())
+                .isEqualTo(PlanOptions.DEFAULT_CHAIN);
+        assertThatThrownBy(() -> PlanOptions.fromConfig(io.dataworks.core.config.ConfigLoader.load(java.util.Map.of(
+                PlanOptions.KEY_PARTITIONERS, "bucketAuto"), dir, java.util.Map.of())))
+                .isInstanceOf(io.dataworks.core.config.ConfigException.class).hasMessageContaining("unknown partitioner 'bucketAuto'");
+    }
+
+    @Test
     void printerShowsNamespacesEstimatesAndBounds() {
         String text = PlanPrinter.format(MigrationPlan.of(List.of(mixedPlan())));
         assertThat(text)
