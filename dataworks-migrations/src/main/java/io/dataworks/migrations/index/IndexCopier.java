@@ -37,6 +37,7 @@ public final class IndexCopier {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexCopier.class);
     private static final String ID_INDEX = "_id_";
+    private static final int NAMESPACE_NOT_FOUND = 26;
 
     /** Never copied: the version and namespace are the target's business, background is ignored since 4.2. */
     private static final Set<String> ALWAYS_DROPPED = Set.of("v", "ns", "background");
@@ -73,7 +74,9 @@ public final class IndexCopier {
     public Mono<List<BsonDocument>> sourceIndexes(MongoClient source, Namespace sourceNs) {
         return Flux.from(source.getDatabase(sourceNs.database()).getCollection(sourceNs.collection()).listIndexes(BsonDocument.class))
                 .filter(spec -> !ID_INDEX.equals(spec.getString("name", new BsonString("")).getValue()))
-                .collectList();
+                .collectList()
+                // a collection that does not exist (yet) has no indexes to copy
+                .onErrorResume(e -> e instanceof MongoServerException mse && mse.getCode() == NAMESPACE_NOT_FOUND, e -> Mono.just(List.of()));
     }
 
     /** Creates the source's unique indexes on the target (call before copying data). */

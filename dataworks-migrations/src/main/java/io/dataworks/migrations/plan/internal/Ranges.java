@@ -34,7 +34,9 @@ public final class Ranges {
         }
         List<Partition> out = new ArrayList<>();
         for (String bracket : ordered) {
-            List<BsonValue> points = distinct(splitPoints.getOrDefault(bracket, List.of()));
+            // a NaN bound would match nothing with $lt and only NaN with $gte: never cut there
+            List<BsonValue> points = distinct(splitPoints.getOrDefault(bracket, List.of()).stream()
+                    .filter(v -> !TypeBrackets.isNaN(v)).toList());
             BsonValue lower = null;
             for (BsonValue p : points) {
                 out.add(new Partition(out.size(), bracket, lower, p));

@@ -105,6 +105,12 @@ public final class TypeBrackets {
         return a.equals(b);
     }
 
+    /** Whether a value is a double or decimal NaN. */
+    public static boolean isNaN(BsonValue v) {
+        return (v.isDouble() && Double.isNaN(v.asDouble().getValue()))
+                || (v.isDecimal128() && v.asDecimal128().getValue().isNaN());
+    }
+
     private static boolean isNumeric(BsonValue v) {
         return v.isInt32() || v.isInt64() || v.isDouble() || v.isDecimal128();
     }

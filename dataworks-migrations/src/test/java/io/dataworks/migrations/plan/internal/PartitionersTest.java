@@ -77,6 +77,15 @@ class PartitionersTest {
     }
 
     @Test
+    void nanIsNeverABound() {
+        List<Partition> parts = Ranges.build(List.of("number"),
+                Map.of("number", List.of(new BsonDouble(Double.NaN), new BsonInt32(10))));
+        assertThat(parts).containsExactly(
+                new Partition(0, "number", null, new BsonInt32(10)),
+                new Partition(1, "number", new BsonInt32(10), null));
+    }
+
+    @Test
     void oneBracketWithoutCutsIsTheFullRange() {
         assertThat(Ranges.build(List.of("objectId"), Map.of())).containsExactly(Partition.fullRange(0));
         assertThat(Ranges.build(List.of(), Map.of())).containsExactly(Partition.fullRange(0));
