@@ -1,6 +1,7 @@
 package io.dataworks.generators.template.internal;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -30,24 +31,55 @@ final class ChanceNames {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     static void register(Map<String, Operator> ops) {
-        faker(ops, "$name", f -> f.name().firstName() + " " + f.name().lastName());
-        faker(ops, "$first", f -> f.name().firstName());
-        faker(ops, "$last", f -> f.name().lastName());
+        ops.put("$name", (c, op, args, path, scope) -> {
+            Opts o = Opts.of(c, op, path, args, List.of("gender", "middle", "prefix"));
+            int gender = gender(o);
+            boolean middle = o.boolOpt("middle", false);
+            boolean prefix = o.boolOpt("prefix", false);
+            Vocabulary v = vocabulary(c);
+            if (v == null) {
+                return fakerNode(c, f -> (prefix ? f.name().prefix() + " " : "") + f.name().firstName() + " "
+                        + (middle ? f.name().firstName() + " " : "") + f.name().lastName());
+            }
+            if (prefix) {
+                int slot = c.localeSlot(c.options().locale());
+                return (r, ctx) -> ctx.faker(slot).name().prefix() + " " + v.first(r, gender) + " "
+                        + (middle ? v.first(r, gender) + " " : "") + Vocabulary.pick(v.last, r);
+            }
+            if (middle) {
+                return (r, ctx) -> v.first(r, gender) + " " + v.first(r, gender) + " " + Vocabulary.pick(v.last, r);
+            }
+            return (r, ctx) -> v.first(r, gender) + " " + Vocabulary.pick(v.last, r);
+        });
+        ops.put("$first", (c, op, args, path, scope) -> {
+            Opts o = Opts.of(c, op, path, args, List.of("gender"));
+            int gender = gender(o);
+            Vocabulary v = vocabulary(c);
+            return v == null ? fakerNode(c, f -> f.name().firstName()) : (r, ctx) -> v.first(r, gender);
+        });
+        fast(ops, "$last", f -> f.name().lastName(), v -> (r, ctx) -> Vocabulary.pick(v.last, r));
+        fast(ops, "$street", f -> f.address().streetName(), v -> (r, ctx) -> v.street(r));
+        fast(ops, "$address", f -> f.address().streetAddress(), v -> (r, ctx) -> v.address(r));
+        fast(ops, "$city", f -> f.address().city(), v -> (r, ctx) -> v.city(r));
+        fast(ops, "$company", f -> f.company().name(), v -> (r, ctx) -> v.company(r));
+        fast(ops, "$word", f -> f.lorem().word(), v -> (r, ctx) -> Vocabulary.pick(v.words, r));
+        fast(ops, "$domain", f -> f.internet().domainName(), v -> (r, ctx) -> v.domain(r));
+        fast(ops, "$url", f -> f.internet().url(), v -> (r, ctx) -> "https://www." + v.domain(r) + "/" + Vocabulary.pick(v.words, r));
+        ops.put("$phone", (c, op, args, path, scope) -> {
+            Opts.of(c, op, path, args, List.of("formatted", "country", "mobile"));
+            return (r, ctx) -> Vocabulary.phone(r);
+        });
+        ops.put("$zip", (c, op, args, path, scope) -> {
+            Opts o = Opts.of(c, op, path, args, List.of("plusfour"));
+            boolean plusFour = o.boolOpt("plusfour", false);
+            return (r, ctx) -> Vocabulary.zip(r, plusFour);
+        });
+        faker(ops, "$postal", f -> f.address().postcode());
+        faker(ops, "$postcode", f -> f.address().postcode());
         faker(ops, "$prefix", f -> f.name().prefix());
         faker(ops, "$suffix", f -> f.name().suffix());
         faker(ops, "$username", f -> f.name().username());
-        faker(ops, "$phone", f -> f.phoneNumber().phoneNumber());
-        faker(ops, "$street", f -> f.address().streetName());
-        faker(ops, "$address", f -> f.address().streetAddress());
-        faker(ops, "$city", f -> f.address().city());
-        faker(ops, "$zip", f -> f.address().zipCode());
-        faker(ops, "$postal", f -> f.address().postcode());
-        faker(ops, "$postcode", f -> f.address().postcode());
-        faker(ops, "$company", f -> f.company().name());
         faker(ops, "$profession", f -> f.company().profession());
-        faker(ops, "$word", f -> f.lorem().word());
-        faker(ops, "$url", f -> f.internet().url());
-        faker(ops, "$domain", f -> f.internet().domainName());
         faker(ops, "$ipv6", f -> f.internet().ipV6Address());
         faker(ops, "$color", f -> f.color().name());
         faker(ops, "$currency", f -> f.currency().code());
@@ -59,35 +91,58 @@ final class ChanceNames {
         faker(ops, "$twitter", f -> "@" + f.name().username().replace(".", ""));
 
         ops.put("$email", (c, op, args, path, scope) -> {
-            Opts o = Opts.of(c, op, path, args, List.of("domain", "length"));
+            Opts o = Opts.of(c, op, path, args, List.of("domain"));
             String domain = o.stringOpt("domain", null);
-            o.intOpt("length", 0);
+            Vocabulary v = vocabulary(c);
+            if (v != null) {
+                return (r, ctx) -> v.email(r, domain);
+            }
             if (domain == null) {
                 return fakerNode(c, f -> f.internet().emailAddress());
             }
-            return fakerNode(c, f -> f.internet().emailAddress(f.name().username()).replaceAll("@.*$", "@" + domain));
+            return fakerNode(c, f -> f.internet().username() + "@" + domain);
         });
         ops.put("$state", (c, op, args, path, scope) -> {
             Opts o = Opts.of(c, op, path, args, List.of("full", "country"));
             o.stringOpt("country", null);
-            return o.boolOpt("full", false) ? fakerNode(c, f -> f.address().state()) : fakerNode(c, f -> f.address().stateAbbr());
+            boolean full = o.boolOpt("full", false);
+            Vocabulary v = vocabulary(c);
+            if (v != null) {
+                String[] states = full ? v.state : v.stateAbbr;
+                return (r, ctx) -> Vocabulary.pick(states, r);
+            }
+            return full ? fakerNode(c, f -> f.address().state()) : fakerNode(c, f -> f.address().stateAbbr());
         });
         ops.put("$country", (c, op, args, path, scope) -> {
             Opts o = Opts.of(c, op, path, args, List.of("full"));
-            return o.boolOpt("full", false) ? fakerNode(c, f -> f.address().country()) : fakerNode(c, f -> f.address().countryCode());
+            boolean full = o.boolOpt("full", false);
+            Vocabulary v = vocabulary(c);
+            if (v != null) {
+                String[] countries = full ? v.country : v.countryCode;
+                return (r, ctx) -> Vocabulary.pick(countries, r);
+            }
+            return full ? fakerNode(c, f -> f.address().country()) : fakerNode(c, f -> f.address().countryCode());
         });
         ops.put("$sentence", (c, op, args, path, scope) -> {
             Opts o = Opts.of(c, op, path, args, List.of("words"));
-            if (o.has("words")) {
-                int words = o.nonNegativeInt("words", 12);
-                return fakerNode(c, f -> f.lorem().sentence(words, 0));
+            int words = o.nonNegativeInt("words", 0);
+            if (o.has("words") && words < 1) {
+                throw o.error("words must be at least 1");
             }
-            return fakerNode(c, f -> f.lorem().sentence());
+            int min = o.has("words") ? words : 6;
+            int max = o.has("words") ? words : 12;
+            Vocabulary v = vocabulary(c);
+            return v != null ? (r, ctx) -> v.sentence(r, min, max) : fakerNode(c, f -> f.lorem().sentence(min, 0));
         });
         ops.put("$paragraph", (c, op, args, path, scope) -> {
             Opts o = Opts.of(c, op, path, args, List.of("sentences"));
-            int sentences = o.nonNegativeInt("sentences", 5);
-            return fakerNode(c, f -> f.lorem().paragraph(sentences));
+            int sentences = o.nonNegativeInt("sentences", 0);
+            boolean fixed = o.has("sentences");
+            Vocabulary v = vocabulary(c);
+            if (v != null) {
+                return (r, ctx) -> v.paragraph(r, fixed ? sentences : r.nextInt(3, 8));
+            }
+            return fakerNode(c, f -> f.lorem().paragraph(fixed ? sentences : 5));
         });
         ops.put("$age", (c, op, args, path, scope) -> {
             Opts o = Opts.of(c, op, path, args, List.of("type"));
@@ -185,6 +240,26 @@ final class ChanceNames {
         long msb = (r.nextLong() & 0xFFFFFFFFFFFF0FFFL) | 0x0000000000004000L;
         long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new java.util.UUID(msb, lsb).toString();
+    }
+
+    private static int gender(Opts o) {
+        String g = o.enumOpt("gender", null, List.of("male", "female", "Male", "Female"));
+        return g == null ? -1 : g.equalsIgnoreCase("male") ? 0 : 1;
+    }
+
+    private static Vocabulary vocabulary(TemplateCompiler c) {
+        Locale locale = c.options().locale();
+        return Vocabulary.of(locale, c.fakers().probe(locale));
+    }
+
+    /** A name with a fast path over the copied word lists, and a Faker call where the locale has none. */
+    private static void fast(Map<String, Operator> ops, String name, Function<Faker, String> fn,
+                             Function<Vocabulary, Node> fast) {
+        ops.put(name, (c, op, args, path, scope) -> {
+            Opts.of(c, op, path, args, List.of());
+            Vocabulary v = vocabulary(c);
+            return v == null ? fakerNode(c, fn) : fast.apply(v);
+        });
     }
 
     private static void faker(Map<String, Operator> ops, String name, Function<Faker, String> fn) {

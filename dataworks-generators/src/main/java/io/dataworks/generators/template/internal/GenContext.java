@@ -21,6 +21,7 @@ public final class GenContext {
     private final Faker[] fakers;
     private final SwappableRandom fakerRandom = new SwappableRandom();
     private long index;
+    private int elementIndex = -1;
 
     public GenContext(int maxDepth, List<Locale> locales) {
         this.scopes = new Document[maxDepth + 1];
@@ -36,6 +37,18 @@ public final class GenContext {
 
     public long index() {
         return index;
+    }
+
+    /** The position of the element being generated in the innermost {@code $array}; -1 outside arrays. */
+    int elementIndex() {
+        return elementIndex;
+    }
+
+    /** Sets the element position, returning the previous one (restored when the array is done). */
+    int elementIndex(int i) {
+        int previous = elementIndex;
+        elementIndex = i;
+        return previous;
     }
 
     void enter(int depth, Document doc) {

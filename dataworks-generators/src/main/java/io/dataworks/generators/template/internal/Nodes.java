@@ -113,12 +113,15 @@ final class Nodes {
                 n = (int) length.sample(random);
             }
             List<Object> out = new ArrayList<>(n);
+            int outer = ctx.elementIndex(0);
             for (int i = 0; i < n; i++) {
+                ctx.elementIndex(i);
                 Object value = of.generate(random, ctx);
                 if (value != MISSING) {
                     out.add(value);
                 }
             }
+            ctx.elementIndex(outer);
             return out;
         }
     }

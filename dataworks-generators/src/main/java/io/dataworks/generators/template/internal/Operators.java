@@ -87,6 +87,8 @@ final class Operators {
         put(ops, (c, op, a, p, s) -> fold(c, op, a, p, s, Refs.Arith.DIV), "$divide");
         put(ops, Operators::round, "$round");
         put(ops, Operators::size, "$size");
+        put(ops, Operators::index, "$index");
+        put(ops, Operators::caseOf, "$case");
     }
 
     private static void put(Map<String, Operator> ops, Operator compiler, String... names) {
@@ -517,7 +519,7 @@ final class Operators {
 
     private static Node array(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
         Opts o = Opts.of(c, op, path, args, withDistribution("of", "number", "min", "max"));
-        Node of = c.required(o, "of", scope);
+        Node of = c.arrayElement(o, "of", scope);
         if (o.has("number")) {
             if (o.has("min") || o.has("max") || o.has("distribution")) {
                 throw o.error("give number, or min/max (with an optional distribution), not both");
@@ -953,4 +955,38 @@ final class Operators {
         return new Refs.Size(c.template(args, path, scope));
     }
 
+
+    /** {@code $index}: the position of the current element in the innermost {@code $array} (plus {@code start}). */
+    private static Node index(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
+        Opts o = Opts.of(c, op, path, args, keys("start"));
+        if (!c.insideArray()) {
+            throw o.error("is only allowed inside the 'of' template of an $array (use $inc for the document index)");
+        }
+        int start = o.intOpt("start", 0);
+        return (r, ctx) -> ctx.elementIndex() + start;
+    }
+
+    /**
+     * {@code $case}: picks a template by the value of an earlier field,
+     * {@code {"$case": {"field": "status", "cases": {"OPEN": "$missing", ...}, "default": ...}}}. Values match
+     * by their string form; no match gives {@code default} (null when absent).
+     */
+    private static Node caseOf(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
+        Opts o = Opts.of(c, op, path, args, keys("field", "cases", "default"));
+        Node field = refOrTemplate(c, o, "field", scope);
+        JsonNode cases = o.raw("cases");
+        if (cases == null || !cases.isObject() || cases.isEmpty()) {
+            throw o.error("needs option 'cases': an object mapping values of the field to templates");
+        }
+        Map<String, Node> table = new java.util.HashMap<>();
+        for (Map.Entry<String, JsonNode> e : cases.properties()) {
+            table.put(e.getKey(), c.template(e.getValue(), o.pathOf("cases") + "." + e.getKey(), scope));
+        }
+        Node otherwise = o.has("default") ? c.template(o.raw("default"), o.pathOf("default"), scope) : new Nodes.Constant(null);
+        return (r, ctx) -> {
+            Object v = field.generate(r, ctx);
+            Node chosen = v == null ? null : table.get(v instanceof String s ? s : String.valueOf(v));
+            return (chosen == null ? otherwise : chosen).generate(r, ctx);
+        };
+    }
 }

@@ -94,6 +94,7 @@ public final class TemplateCompiler {
     private final List<Locale> locales = new ArrayList<>();
     private final Fakers fakers = new Fakers();
     private int maxDepth;
+    private int arrayNesting;
 
     private TemplateCompiler(String source, TemplateOptions options) {
         this.source = source;
@@ -278,6 +279,20 @@ public final class TemplateCompiler {
     /** Compiles the child template of an operator (its path is the operator's path plus the option name). */
     Node template(JsonNode json, String path, Scope scope) {
         return compile(json, path, scope);
+    }
+
+    /** Compiles the {@code of} template of an {@code $array} (inside it, {@code $index} is allowed). */
+    Node arrayElement(Opts o, String key, Scope scope) {
+        arrayNesting++;
+        try {
+            return required(o, key, scope);
+        } finally {
+            arrayNesting--;
+        }
+    }
+
+    boolean insideArray() {
+        return arrayNesting > 0;
     }
 
     /** Compiles an option that must be present. */
