@@ -625,9 +625,10 @@ final class Operators {
     }
 
     /**
-     * Deterministic ObjectIds: time = base time + index / 2^24 seconds, counter = index mod 2^24, and five
-     * random bytes. So the values of one field are unique across the run (any worker count), increase
-     * with the index (cheap right-hand B-tree inserts) and still look like ObjectIds.
+     * Deterministic ObjectIds: 4 bytes time = base time + index / 2^24 seconds, 3 bytes index mod 2^24,
+     * then 5 random bytes (the driver puts its counter last; here the index goes first so that the ids
+     * of one field are unique across the run whatever the worker count, and increase with the index,
+     * which keeps inserts on the right-hand edge of the _id index).
      */
     private static Node objectId(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
         Opts.of(c, op, path, args, List.of());
@@ -642,14 +643,14 @@ final class Operators {
             b[1] = (byte) (time >>> 16);
             b[2] = (byte) (time >>> 8);
             b[3] = (byte) time;
-            b[4] = (byte) (random >>> 32);
-            b[5] = (byte) (random >>> 24);
-            b[6] = (byte) (random >>> 16);
-            b[7] = (byte) (random >>> 8);
-            b[8] = (byte) random;
-            b[9] = (byte) (counter >>> 16);
-            b[10] = (byte) (counter >>> 8);
-            b[11] = (byte) counter;
+            b[4] = (byte) (counter >>> 16);
+            b[5] = (byte) (counter >>> 8);
+            b[6] = (byte) counter;
+            b[7] = (byte) (random >>> 32);
+            b[8] = (byte) (random >>> 24);
+            b[9] = (byte) (random >>> 16);
+            b[10] = (byte) (random >>> 8);
+            b[11] = (byte) random;
             return new ObjectId(b);
         };
     }
