@@ -91,9 +91,15 @@ final class Operators {
         put(ops, Operators::caseOf, "$case");
     }
 
+    /** Alternative spellings: accepted, but never offered as a "did you mean". */
+    static final java.util.Set<String> ALIASES = new java.util.HashSet<>();
+
     private static void put(Map<String, Operator> ops, Operator compiler, String... names) {
-        for (String name : names) {
-            ops.put(name, compiler);
+        for (int i = 0; i < names.length; i++) {
+            ops.put(names[i], compiler);
+            if (i > 0) {
+                ALIASES.add(names[i]);
+            }
         }
     }
 
