@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -37,6 +39,8 @@ public final class PluginLoader implements AutoCloseable {
     private final ClassLoader classLoader;
     private final URLClassLoader ownLoader;
     private final List<Path> jars;
+    /** Each broken provider is reported once per loader, not on every scan. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     private PluginLoader(ClassLoader classLoader, URLClassLoader ownLoader, List<Path> jars) {
         this.classLoader = classLoader;
@@ -112,7 +116,10 @@ public final class PluginLoader implements AutoCloseable {
                 providers.add(it.next());
             } catch (ServiceConfigurationError | LinkageError e) {
                 errors++;
-                LOG.warn("skipping a {} plug-in that failed to load: {}", spi.getSimpleName(), describe(e));
+                String problem = describe(e);
+                if (reported.add(problem)) {
+                    LOG.warn("skipping a {} plug-in that failed to load: {}", spi.getSimpleName(), problem);
+                }
             }
         }
         return List.copyOf(providers);
