@@ -97,7 +97,7 @@ public final class PerformanceMonitor implements AutoCloseable {
         if (s == null) {
             return;
         }
-        s.shutdownNow();
+        s.shutdown(); // cancels the periodic task; a sample in progress finishes, uninterrupted
         if (Thread.currentThread() == samplingThread) {
             return; // stopped from a listener: do not wait for ourselves
         }

@@ -30,11 +30,13 @@ class MonitoringSessionTest {
     void captureLog() {
         logged.start();
         sessionLog.addAppender(logged);
+        sessionLog.setAdditive(false); // keep the expected alert lines off the console
     }
 
     @AfterEach
     void releaseLog() {
         sessionLog.detachAppender(logged);
+        sessionLog.setAdditive(true);
     }
 
     @Test
@@ -66,6 +68,8 @@ class MonitoringSessionTest {
         assertThat(report.peakHeapMb()).isPositive();
         assertThat(report.seed()).isEqualTo(42L);
         assertThat(report.details()).isNull();
+        assertThat(session.report()).isSameAs(report);
+        assertThat(MetricsExporter.parse("json", session.exportMetrics("json")).summary()).isEqualTo(report);
 
         MetricsExporter.Export written = MetricsExporter.read(out);
         assertThat(written.summary()).isEqualTo(report);

@@ -80,6 +80,17 @@ class ProgressReporterTest {
     }
 
     @Test
+    void clearLineBlanksTheProgressSoALogLineStartsClean() {
+        try (ProgressReporter reporter = ProgressReporter.attach(monitor, settings(true))) {
+            second(42);
+            reporter.clearLine();
+            String text = bytes.toString(StandardCharsets.UTF_8);
+            String frame = "42 docs | 42 docs/s | 0.0 MB/s | errors 0 | throttled 0";
+            assertThat(text).isEqualTo("\r" + frame + "\r" + " ".repeat(frame.length()) + "\r");
+        }
+    }
+
+    @Test
     void offATerminalAPlainLineEveryFewSeconds() {
         try (ProgressReporter reporter = ProgressReporter.attach(monitor, settings(false))) {
             for (int i = 0; i < 12; i++) {
