@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class MonitoringSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringSession.class);
+    /** Snapshots kept when there is no {@code metricsOut}: the last hour at one per second. */
+    static final int UNEXPORTED_MAX_SNAPSHOTS = 3_600;
 
     private final MonitoringOptions options;
     private final CompositeMeterRegistry registry;
@@ -57,7 +59,9 @@ public final class MonitoringSession implements AutoCloseable {
             registry.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock));
         }
         this.collector = MetricsCollector.create(registry, clock);
-        this.monitor = PerformanceMonitor.create(collector, options.interval());
+        // Without --metrics-out nobody reads the whole series: keep an hour's worth, not a day's.
+        this.monitor = PerformanceMonitor.create(collector, options.interval(),
+                options.metricsOut() != null ? PerformanceMonitor.DEFAULT_MAX_SNAPSHOTS : UNEXPORTED_MAX_SNAPSHOTS);
         options.rules().forEach(monitor::addRule);
         monitor.addAlertCallback(this::onAlert);
     }
