@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class MetricsCollectorConcurrencyTest {
 
     private static final int THREADS = 8;
-    private static final int ITERATIONS = 200_000;
+    private static final int ITERATIONS = 100_000;
     private static final String[] KINDS = {"THROTTLED", "TRANSIENT", "DUPLICATE_KEY"};
 
     @Test
