@@ -43,7 +43,12 @@ import java.util.function.ToDoubleFunction;
  * {@code dataworks.batch.read|write.latency.interval{quantile=0.5|0.95|0.99|1.0}} (seconds, from the
  * last snapshot), {@code dataworks.documents.expected}, {@code dataworks.<name>} for {@link #gauge},
  * and per namespace {@code dataworks.namespace.documents.*}, {@code dataworks.namespace.bytes.*},
- * {@code dataworks.namespace.batch.write.latency} tagged {@code ns}.
+ * {@code dataworks.namespace.batch.write.latency} tagged {@code ns}. Per-namespace meters have their own
+ * names because Prometheus refuses one name with two label sets. Use one collector per registry: Micrometer
+ * hands a second collector the first one's meters.
+ *
+ * <p>Recording methods do not check their arguments (they are on the hot path); counts are expected to
+ * be non-negative.
  */
 public final class MetricsCollector implements MeterBinder {
 
@@ -417,7 +422,7 @@ public final class MetricsCollector implements MeterBinder {
             double millis = quantile == 0.5 ? l.p50Millis()
                     : quantile == 0.95 ? l.p95Millis()
                     : quantile == 0.99 ? l.p99Millis() : l.maxMillis();
-            return millis / 1000.0;
+            return Math.round(millis * 1000.0) / 1e6; // whole microseconds, as recorded, in seconds
         };
         Gauge.builder(name, this, value)
                 .description("batch latency percentile over the last monitoring interval")
