@@ -73,6 +73,7 @@ final class Operators {
         put(ops, Operators::point, "$point");
         put(ops, Operators::lineString, "$linestring");
         put(ops, Operators::polygon, "$polygon");
+        put(ops, Operators::geometries, "$geometries");
         put(ops, (c, op, a, p, s) -> constantOnly(c, op, a, p, new MaxKey()), "$maxkey");
         put(ops, (c, op, a, p, s) -> constantOnly(c, op, a, p, new MinKey()), "$minkey");
         put(ops, Operators::faker, "$faker");
@@ -810,6 +811,64 @@ final class Operators {
             List<Object> rings = new ArrayList<>(1);
             rings.add(ring);
             return new Document("type", "Polygon").append("coordinates", rings);
+        };
+    }
+
+    private static List<Object> ring(RandomGenerator r, double[][] lim, int corners) {
+        List<Object> ring = new ArrayList<>(corners + 1);
+        for (int i = 0; i < corners; i++) {
+            ring.add(pair(r, lim));
+        }
+        ring.add(new ArrayList<>((List<?>) ring.get(0)));
+        return ring;
+    }
+
+    private static Node geometries(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
+        Opts o = Opts.of(c, op, path, args, keys("number", "types", "locs", "corners", "long_lim", "lat_lim"));
+        int number = o.nonNegativeInt("number", 3);
+        int locs = o.nonNegativeInt("locs", 2);
+        int corners = o.nonNegativeInt("corners", 3);
+        if (locs < 2 || corners < 3) {
+            throw o.error("needs locs >= 2 and corners >= 3");
+        }
+        List<String> allowed = List.of("Point", "LineString", "Polygon");
+        List<String> types = new ArrayList<>();
+        JsonNode t = o.raw("types");
+        if (t == null) {
+            types.addAll(allowed);
+        } else if (t.isArray() && !t.isEmpty()) {
+            for (JsonNode type : t) {
+                if (!allowed.contains(type.asText())) {
+                    throw o.error("types may contain Point, LineString, Polygon; got " + Opts.describe(type));
+                }
+                types.add(type.asText());
+            }
+        } else {
+            throw o.error("types must be a non-empty array of Point, LineString, Polygon");
+        }
+        double[][] lim = limits(o);
+        String[] kinds = types.toArray(String[]::new);
+        return (r, ctx) -> {
+            List<Object> geometries = new ArrayList<>(number);
+            for (int i = 0; i < number; i++) {
+                String kind = kinds[r.nextInt(kinds.length)];
+                Object coordinates;
+                if ("Point".equals(kind)) {
+                    coordinates = pair(r, lim);
+                } else if ("LineString".equals(kind)) {
+                    List<Object> line = new ArrayList<>(locs);
+                    for (int j = 0; j < locs; j++) {
+                        line.add(pair(r, lim));
+                    }
+                    coordinates = line;
+                } else {
+                    List<Object> rings = new ArrayList<>(1);
+                    rings.add(ring(r, lim, corners));
+                    coordinates = rings;
+                }
+                geometries.add(new Document("type", kind).append("coordinates", coordinates));
+            }
+            return new Document("type", "GeometryCollection").append("geometries", geometries);
         };
     }
 

@@ -1,0 +1,41 @@
+package io.dataworks.generators.template;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+
+/**
+ * Not a test: a JMH-free timing harness for single-thread document generation. It reports documents
+ * per second of wall time and per second of this thread's CPU time (the latter is what a dedicated
+ * core would do when the machine is shared). Run, after {@code mvn -pl dataworks-generators -am test-compile}:
+ * <pre>
+ * java -cp "$(cat cp.txt):dataworks-generators/target/classes:dataworks-generators/target/test-classes:dataworks-core/target/classes" \
+ *   io.dataworks.generators.template.TemplateThroughput templates/service_order_template.json 500000
+ * </pre>
+ */
+public final class TemplateThroughput {
+
+    private TemplateThroughput() {
+    }
+
+    public static void main(String[] args) {
+        Path template = Path.of(args.length > 0 ? args[0] : "templates/service_order_template.json");
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+        TemplateGenerator generator = TemplateGenerator.compile(template);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long index = 0;
+        for (int round = 0; round < rounds; round++) {
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            long fields = 0;
+            for (int i = 0; i < n; i++, index++) {
+                fields += generator.generate(index, Templates.random(1, index)).size();
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            System.out.printf("round %d: %,.0f docs/s wall, %,.0f docs/s per CPU-second (%d fields)%n",
+                    round, n / wall, n / cpu, fields);
+        }
+    }
+}
