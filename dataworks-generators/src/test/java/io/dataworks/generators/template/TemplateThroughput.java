@@ -24,9 +24,11 @@ public final class TemplateThroughput {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         TemplateGenerator generator = TemplateGenerator.compile(template);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean alloc = mx instanceof com.sun.management.ThreadMXBean m ? m : null;
         long index = 0;
         for (int round = 0; round < rounds; round++) {
             long cpu0 = mx.getCurrentThreadCpuTime();
+            long bytes0 = alloc == null ? 0 : alloc.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
             long fields = 0;
             for (int i = 0; i < n; i++, index++) {
@@ -34,8 +36,9 @@ public final class TemplateThroughput {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
-            System.out.printf("round %d: %,.0f docs/s wall, %,.0f docs/s per CPU-second (%d fields)%n",
-                    round, n / wall, n / cpu, fields);
+            long allocated = alloc == null ? 0 : alloc.getCurrentThreadAllocatedBytes() - bytes0;
+            System.out.printf("round %d: %,.0f docs/s wall, %,.0f docs/s per CPU-second, %,d bytes allocated/doc (%d fields)%n",
+                    round, n / wall, n / cpu, allocated / n, fields);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.dataworks.generators.template.internal;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.bson.BsonRegularExpression;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
 import org.bson.types.Binary;
-import org.bson.types.Decimal128;
 import org.bson.types.MaxKey;
 import org.bson.types.MinKey;
 import org.bson.types.ObjectId;
@@ -181,10 +179,10 @@ final class Operators {
                 throw o.error("no value with " + fixed + " decimals between min " + min + " and max " + max);
             }
             LongSampler unscaled = Distributions.integral(o, lo, hi);
-            return (r, ctx) -> new Decimal128(BigDecimal.valueOf(unscaled.sample(r), fixed));
+            return (r, ctx) -> Decimals.of(unscaled.sample(r), fixed);
         }
         DoubleSampler sampler = Distributions.continuous(o, min, max, null);
-        return (r, ctx) -> new Decimal128(BigDecimal.valueOf(Math.round(sampler.sample(r) * scale), fixed));
+        return (r, ctx) -> Decimals.of(Math.round(sampler.sample(r) * scale), fixed);
     }
 
     private static Node bool(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
