@@ -16,7 +16,6 @@ import org.bson.types.MinKey;
 import org.bson.types.ObjectId;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dataworks.generators.template.internal.Distributions.DoubleSampler;
 import io.dataworks.generators.template.internal.Distributions.LongSampler;
@@ -44,7 +43,7 @@ final class Operators {
     }
 
     static void register(Map<String, Operator> ops) {
-        put(ops, TemplateCompilerHelpers::integer, "$integer", "$number", "$int");
+        put(ops, Operators::integer, "$integer", "$number", "$int");
         put(ops, Operators::longOp, "$long", "$numberLong");
         put(ops, Operators::decimal, "$decimal", "$numberDecimal");
         put(ops, Operators::floating, "$floating", "$double", "$float");
@@ -109,24 +108,18 @@ final class Operators {
 
     // ------------------------------------------------------------------------------------------ numbers
 
-    /** Integer-typed helpers kept apart so {@code $integer} reads in one place. */
-    static final class TemplateCompilerHelpers {
-        private TemplateCompilerHelpers() {
+    private static Node integer(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
+        Opts o = Opts.of(c, op, path, args, withDistribution("min", "max"));
+        long min = o.longOpt("min", -MAX_SAFE);
+        long max = o.longOpt("max", MAX_SAFE);
+        if (min > max) {
+            throw o.error("min " + min + " > max " + max);
         }
-
-        static Node integer(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-            Opts o = Opts.of(c, op, path, args, withDistribution("min", "max"));
-            long min = o.longOpt("min", -MAX_SAFE);
-            long max = o.longOpt("max", MAX_SAFE);
-            if (min > max) {
-                throw o.error("min " + min + " > max " + max);
-            }
-            LongSampler sampler = Distributions.integral(o, min, max);
-            if (min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE) {
-                return (r, ctx) -> (int) sampler.sample(r);
-            }
-            return (r, ctx) -> sampler.sample(r);
+        LongSampler sampler = Distributions.integral(o, min, max);
+        if (min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE) {
+            return (r, ctx) -> (int) sampler.sample(r);
         }
+        return (r, ctx) -> sampler.sample(r);
     }
 
     private static Node longOp(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
