@@ -337,4 +337,19 @@ class OperatorsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"de", "fr", "ja", "pt-BR"})
+    void chanceNamesWorkInOtherDefaultLocales(String tag) {
+        String template = "{\"name\": \"$name\", \"email\": \"$email\", \"city\": \"$city\", \"street\": \"$address\","
+                + " \"state\": \"$state\", \"company\": \"$company\", \"sentence\": \"$sentence\", \"x\": \"#{Name.lastName}\"}";
+        TemplateOptions options = TemplateOptions.DEFAULTS.withLocale(java.util.Locale.forLanguageTag(tag));
+        TemplateGenerator a = TemplateGenerator.compile(template, "l.json", options);
+        TemplateGenerator b = TemplateGenerator.compile(template, "l.json", options);
+        for (int i = 0; i < 20; i++) {
+            Document d = a.generate(i, Templates.random(9, i));
+            assertThat(d.values()).allMatch(v -> v instanceof String s && !s.isBlank());
+            assertThat(b.generate(i, Templates.random(9, i))).isEqualTo(d);
+        }
+    }
 }
