@@ -35,6 +35,11 @@ class ExampleTemplatesTest {
             assertThat(d).isNotEmpty();
             String json = d.toJson(JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build());
             assertThat(Document.parse(json).keySet()).isEqualTo(d.keySet());
+            org.bson.io.BasicOutputBuffer buffer = new org.bson.io.BasicOutputBuffer();
+            new org.bson.codecs.DocumentCodec().encode(new org.bson.BsonBinaryWriter(buffer), d,
+                    org.bson.codecs.EncoderContext.builder().build());
+            org.bson.RawBsonDocument raw = new org.bson.RawBsonDocument(buffer.toByteArray());
+            assertThat(raw.keySet()).isEqualTo(d.keySet());
         }
     }
 
