@@ -7,10 +7,12 @@ import java.nio.file.Path;
 /**
  * Not a test: a JMH-free timing harness for single-thread document generation. It reports documents
  * per second of wall time and per second of this thread's CPU time (the latter is what a dedicated
- * core would do when the machine is shared). Run, after {@code mvn -pl dataworks-generators -am test-compile}:
+ * core would do when the machine is shared), and the bytes allocated per document. Run from the
+ * repository root:
  * <pre>
- * java -cp "$(cat cp.txt):dataworks-generators/target/classes:dataworks-generators/target/test-classes:dataworks-core/target/classes" \
- *   io.dataworks.generators.template.TemplateThroughput templates/service_order_template.json 500000
+ * mvn -B -ntp -q -pl dataworks-generators -am package -DskipTests &amp;&amp; mvn -B -ntp -q -pl dataworks-generators test-compile
+ * java -cp dataworks-generators/target/flexible-generator.jar:dataworks-generators/target/test-classes \
+ *   io.dataworks.generators.template.TemplateThroughput templates/service_order_template.json 300000 6
  * </pre>
  */
 public final class TemplateThroughput {
