@@ -267,12 +267,13 @@ class OperatorsTest {
     @Test
     void chanceNamesHaveChanceShapes() {
         Document d = one("{'email': '$email', 'mail2': {'$email': {'domain': 'example.com'}}, 'phone': '$phone', 'ip': '$ip',"
-                + " 'zip': '$zip', 'zip4': {'$zip': {'plusfour': true}}, 'state': '$state', 'stateFull': {'$state': {'full': true}},"
+                + " 'digits': {'$phone': {'formatted': false}}, 'zip': '$zip', 'zip4': {'$zip': {'plusfour': true}}, 'state': '$state', 'stateFull': {'$state': {'full': true}},"
                 + " 'country': '$country', 'age': '$age', 'child': {'$age': {'type': 'child'}}, 'gender': '$gender',"
                 + " 'name': {'$name': {'middle': true}}, 'sentence': {'$sentence': {'words': 5}}, 'lat': '$latitude', 'nat': {'$natural': {'max': 10}}}");
         assertThat(d.getString("email")).matches("[a-z0-9]+\\.[a-z0-9]+@[a-z.]+");
         assertThat(d.getString("mail2")).endsWith("@example.com");
         assertThat(d.getString("phone")).matches("\\([2-9]\\d\\d\\) [2-9]\\d\\d-\\d{4}");
+        assertThat(d.getString("digits")).matches("[2-9]\\d\\d[2-9]\\d{6}");
         assertThat(d.getString("ip")).matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
         assertThat(d.getString("zip")).matches("\\d{5}");
         assertThat(d.getString("zip4")).matches("\\d{5}-\\d{4}");

@@ -66,7 +66,12 @@ final class ChanceNames {
         fast(ops, "$domain", f -> f.internet().domainName(), v -> (r, ctx) -> v.domain(r));
         fast(ops, "$url", f -> f.internet().url(), v -> (r, ctx) -> "https://www." + v.domain(r) + "/" + Vocabulary.pick(v.words, r));
         ops.put("$phone", (c, op, args, path, scope) -> {
-            Opts.of(c, op, path, args, List.of("formatted", "country", "mobile"));
+            Opts o = Opts.of(c, op, path, args, List.of("formatted", "country", "mobile"));
+            o.enumOpt("country", "us", List.of("us"));
+            o.boolOpt("mobile", false);
+            if (!o.boolOpt("formatted", true)) {
+                return (r, ctx) -> Vocabulary.phoneDigits(r);
+            }
             return (r, ctx) -> Vocabulary.phone(r);
         });
         ops.put("$zip", (c, op, args, path, scope) -> {
