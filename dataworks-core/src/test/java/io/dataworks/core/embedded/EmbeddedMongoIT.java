@@ -119,6 +119,17 @@ class EmbeddedMongoIT {
         assertThatThrownBy(() -> EmbeddedMongo.builder().port(70000)).hasMessageContaining("port");
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--port"})).hasMessageContaining("--port needs a value");
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--bogus"})).hasMessageContaining("unknown option --bogus");
+        assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--write-budget", "-1"})).hasMessageContaining("writeBudget");
+        assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--port", "x"})).hasMessageContaining("--port must be a whole number");
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--write-budget", "100", "--throttle-rate",
+                "0.25", "--retry-after-ms", "7", "--throttle-seed", "3", "--oplog"}).start()) {
+            assertThat(mongo.writeBudget()).isEqualTo(100);
+            assertThat(mongo.throttleRate()).isEqualTo(0.25);
+            assertThat(mongo.oplogEnabled()).isTrue();
+            assertThat(mongo.toString()).contains("oplog", "throttleRate=0.25", "writeBudget=100/s");
+            mongo.writeBudget(0);
+            assertThat(mongo.writeBudget()).isZero();
+        }
     }
 
     private static List<Boolean> decisions(long seed, double rate) {
