@@ -38,6 +38,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     private EmbeddedMongo(Builder builder) {
         this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed,
                 builder.writeBudget);
+        backend.throttleReads(builder.throttleReads);
         this.server = new MongoServer(backend);
         this.oplog = builder.oplog;
         if (oplog) {
@@ -90,6 +91,15 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** Changes the share of write commands refused from now on, e.g. to end a throttling phase. */
     public void throttleRate(double rate) {
         backend.throttleRate(checkRate(rate));
+    }
+
+    /** Whether the throttle rate applies to reads as well (see {@link Builder#throttleReads(boolean)}). */
+    public boolean throttleReads() {
+        return backend.throttleReads();
+    }
+
+    public void throttleReads(boolean value) {
+        backend.throttleReads(value);
     }
 
     /** Documents per second the write budget admits; 0 when there is none. */
@@ -151,6 +161,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         private long retryAfterMs = 10;
         private long throttleSeed = 42;
         private long writeBudget;
+        private boolean throttleReads;
 
         private Builder() {
         }
@@ -193,6 +204,17 @@ public final class EmbeddedMongo implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Applies the throttle rate to reads too ({@code find}, {@code getMore}, {@code aggregate}, {@code count},
+         * {@code distinct}), as Cosmos DB throttles reads. Off by default. A refused {@code getMore} ends the
+         * driver's cursor with the 16500 error: the reader must query again from where it was (e.g. {@code _id >
+         * last}), retrying the same publisher restarts it from its beginning.
+         */
+        public Builder throttleReads(boolean value) {
+            this.throttleReads = value;
+            return this;
+        }
+
         /** Seed of the throttle decisions (default 42). */
         public Builder throttleSeed(long seed) {
             this.throttleSeed = seed;
@@ -206,7 +228,8 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /**
      * Runs the server in its own JVM until it is killed:
-     * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--oplog]}.
+     * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--throttle-reads]
+     * [--oplog]}.
      * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -237,7 +260,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static final String USAGE =
             "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC]"
-                    + " [--oplog]";
+                    + " [--throttle-reads] [--oplog]";
 
     /** Returns null when help was asked for. */
     static Builder parseArgs(String[] args) {
@@ -251,6 +274,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 case "--throttle-seed" -> builder.throttleSeed(longValue(arg, value(args, ++i, arg)));
                 case "--write-budget" -> builder.writeBudget(longValue(arg, value(args, ++i, arg)));
                 case "--oplog" -> builder.oplog(true);
+                case "--throttle-reads" -> builder.throttleReads(true);
                 case "-h", "--help" -> {
                     return null;
                 }

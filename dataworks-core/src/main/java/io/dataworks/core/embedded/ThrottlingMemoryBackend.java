@@ -29,6 +29,8 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     private volatile double throttleRate;
     private volatile long retryAfterMs;
     private volatile WriteBudget budget;
+    private volatile boolean throttleReads;
+    private final AtomicLong readCommands = new AtomicLong();
 
     ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget) {
         this.throttleRate = throttleRate;
@@ -61,6 +63,14 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
                     return tooManyRequests(wait);
                 }
             }
+        } else if (throttleReads && isReadCommand(name)) {
+            // a sequence of its own, so that reads do not shift which writes are refused
+            long n = readCommands.incrementAndGet();
+            double rate = throttleRate;
+            if (rate > 0 && shouldThrottle(~seed, n, rate)) {
+                throttled.increment();
+                return tooManyRequests(retryAfterMs);
+            }
         }
         return super.handleMessage(message);
     }
@@ -83,6 +93,19 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
             case "delete":
             case "findAndModify":
             case "findandmodify":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static boolean isReadCommand(String command) {
+        switch (command) {
+            case "find":
+            case "getMore":
+            case "aggregate":
+            case "count":
+            case "distinct":
                 return true;
             default:
                 return false;
@@ -136,6 +159,14 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
 
     void retryAfterMs(long value) {
         this.retryAfterMs = value;
+    }
+
+    void throttleReads(boolean value) {
+        this.throttleReads = value;
+    }
+
+    boolean throttleReads() {
+        return throttleReads;
     }
 
     /** Documents per second admitted; 0 removes the budget. */

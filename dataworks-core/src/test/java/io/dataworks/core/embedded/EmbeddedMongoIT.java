@@ -73,6 +73,23 @@ class EmbeddedMongoIT {
     }
 
     @Test
+    void readsAreThrottledOnlyWhenAskedFor() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(1).retryAfterMs(5).throttleReads(true).start();
+                MongoClient client = MongoClients.create(mongo.connectionString() + "/?retryReads=false")) {
+            MongoCollection<Document> coll = client.getDatabase("db").getCollection("c");
+            assertThatThrownBy(() -> Flux.from(coll.find()).collectList().block(TIMEOUT))
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(16500));
+            assertThatThrownBy(() -> Mono.from(coll.countDocuments()).block(TIMEOUT)).isInstanceOf(MongoCommandException.class);
+            assertThat(mongo.throttledCount()).isEqualTo(2);
+            assertThat(mongo.writeCommandCount()).isZero();
+
+            mongo.throttleReads(false);
+            assertThat(Mono.from(coll.countDocuments()).block(TIMEOUT)).isZero();
+            assertThat(mongo.throttleReads()).isFalse();
+        }
+    }
+
+    @Test
     void throttleDecisionsFollowTheSeed() {
         List<Boolean> first = decisions(7, 0.3);
         assertThat(decisions(7, 0.3)).isEqualTo(first);
