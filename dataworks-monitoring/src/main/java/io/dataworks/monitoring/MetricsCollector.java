@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -73,7 +74,10 @@ public final class MetricsCollector implements MeterBinder {
     private final LongAdder writeLatencyNanos = new LongAdder();
     private final LatencyRecorder readLatency = new LatencyRecorder();
     private final LatencyRecorder writeLatency = new LatencyRecorder();
+    /** Retry counters by normalised (lower-case) kind: what snapshots and meters show. */
     private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
+    /** The same counters by the kind exactly as callers spell it, so the hot path does no case folding. */
+    private final ConcurrentHashMap<String, LongAdder> retriesAsGiven = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, GaugeValue> gauges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NamespaceMetrics> namespaces = new ConcurrentHashMap<>();
     private volatile long total = -1;
@@ -138,9 +142,12 @@ public final class MetricsCollector implements MeterBinder {
         documentsSkipped.add(docs);
     }
 
-    /** One retry of the given kind (e.g. {@code ErrorKind.name()}: {@code THROTTLED}, {@code TRANSIENT}). */
+    /**
+     * One retry of the given kind (e.g. {@code ErrorKind.name()}); kinds are shown in lower case
+     * ({@code throttled}, {@code transient}), so {@code THROTTLED} and {@code throttled} are the same kind.
+     */
     public void retry(String kind) {
-        LongAdder adder = retries.get(kind);
+        LongAdder adder = retriesAsGiven.get(kind);
         if (adder == null) {
             adder = newRetryKind(kind);
         }
@@ -342,15 +349,17 @@ public final class MetricsCollector implements MeterBinder {
 
     private LongAdder newRetryKind(String kind) {
         Objects.requireNonNull(kind, "kind");
+        String normalised = kind.trim().toLowerCase(Locale.ROOT);
         synchronized (registries) {
-            LongAdder adder = retries.get(kind);
+            LongAdder adder = retries.get(normalised);
             if (adder == null) {
                 adder = new LongAdder();
-                retries.put(kind, adder);
+                retries.put(normalised, adder);
                 for (MeterRegistry r : registries) {
-                    registerRetry(r, kind, adder);
+                    registerRetry(r, normalised, adder);
                 }
             }
+            retriesAsGiven.put(kind, adder);
             return adder;
         }
     }

@@ -78,7 +78,7 @@ class MetricsCollectorConcurrencyTest {
             assertThat(last.throttles()).isEqualTo(n);
             assertThat(last.retries()).isEqualTo(n);
             long perKind = (long) THREADS * ((ITERATIONS + 2) / 3);
-            assertThat(last.retriesByKind()).containsEntry("THROTTLED", perKind);
+            assertThat(last.retriesByKind()).containsEntry("throttled", perKind);
             assertThat(last.retriesByKind().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
             assertThat(last.overallLatency().count()).isEqualTo(n);
             assertThat(last.overallReadLatency().count()).isEqualTo(n);

@@ -52,7 +52,7 @@ class PrometheusServerIT {
                     .contains("dataworks_documents_written_total 1234.0")
                     .contains("dataworks_documents_read_total 1300.0")
                     .contains("dataworks_bytes_written_total 56789.0")
-                    .contains("dataworks_retries_total{kind=\"THROTTLED\"} 1.0")
+                    .contains("dataworks_retries_total{kind=\"throttled\"} 1.0")
                     .contains("dataworks_throttled_total 1.0")
                     .contains("dataworks_namespace_documents_written_total{ns=\"shop.orders\"} 1234.0")
                     .contains("dataworks_batch_write_latency_seconds_count 1")
@@ -61,7 +61,7 @@ class PrometheusServerIT {
 
             // new meters after the server started are served too
             collector.retry("TRANSIENT");
-            assertThat(get(server.port(), "/metrics").body()).contains("dataworks_retries_total{kind=\"TRANSIENT\"} 1.0");
+            assertThat(get(server.port(), "/metrics").body()).contains("dataworks_retries_total{kind=\"transient\"} 1.0");
 
             HttpResponse<String> up = get(server.port(), "/health");
             assertThat(up.statusCode()).isEqualTo(200);

@@ -79,7 +79,7 @@ class RunReportTest {
         assertThat(report.latencyMillis().p99()).isEqualTo(12.0, org.assertj.core.data.Offset.offset(0.02));
         assertThat(report.peakHeapMb()).isEqualTo(512.3);
         assertThat(report.seed()).isEqualTo(7L);
-        assertThat(report.details()).containsEntry("retriesByKind", java.util.Map.of("THROTTLED", 1L));
+        assertThat(report.details()).containsEntry("retriesByKind", java.util.Map.of("throttled", 1L));
     }
 
     @Test
