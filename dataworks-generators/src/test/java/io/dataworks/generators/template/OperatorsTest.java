@@ -353,4 +353,17 @@ class OperatorsTest {
             assertThat(b.generate(i, Templates.random(9, i))).isEqualTo(d);
         }
     }
+
+    @Test
+    void documentsShareNoMutableContainers() {
+        TemplateGenerator g = Templates.compile("{'sub': {'a': 1}, 'list': [1, 2], 'lit': {'$literal': {'x': [1]}},"
+                + " 'pick': {'$pick': {'array': [{'k': 1}], 'element': 0}}}");
+        Document first = g.generate(0, Templates.random(1, 0));
+        first.get("sub", Document.class).put("a", 99);
+        first.getList("list", Object.class).add(3);
+        first.get("lit", Document.class).getList("x", Object.class).add(2);
+        first.get("pick", Document.class).put("k", 5);
+        Document second = g.generate(0, Templates.random(1, 0));
+        assertThat(second.toJson()).isEqualTo("{\"sub\": {\"a\": 1}, \"list\": [1, 2], \"lit\": {\"x\": [1]}, \"pick\": {\"k\": 1}}");
+    }
 }
