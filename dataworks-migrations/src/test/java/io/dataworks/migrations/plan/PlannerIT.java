@@ -104,6 +104,47 @@ class PlannerIT {
     }
 
     @Test
+    void asksTheServerOnlyWhatItNeeds() {
+        List<BsonDocument> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                commands.add(event.getCommand().clone());
+            }
+        };
+        try (var client = com.mongodb.reactivestreams.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(mongo.connectionString()))
+                .addCommandListener(listener).build())) {
+            Namespace customers = new Namespace(db.getName(), "customers");
+            planner().planNamespace(client, customers, customers, new BsonDocument()).block(TIMEOUT);
+
+            // one _id type: found from the smallest and largest _id, no $type probe, nothing split
+            assertThat(commands).noneMatch(c -> c.toJson().contains("$type"));
+            assertThat(commands).filteredOn(c -> c.containsKey("find")).hasSize(2)
+                    .allSatisfy(c -> assertThat(c.getNumber("limit").intValue()).isEqualTo(1));
+            assertThat(commands).noneMatch(c -> c.containsKey("splitVector") || c.toJson().contains("$sample"));
+
+            commands.clear();
+            Namespace orders = new Namespace(db.getName(), "orders");
+            NamespacePlan plan = planner().planNamespace(client, orders, orders, new BsonDocument()).block(TIMEOUT);
+
+            // mixed types from null to timestamp: only the brackets between them are probed
+            List<String> probed = commands.stream().filter(c -> c.containsKey("find") && c.toJson().contains("$type"))
+                    .map(c -> c.getDocument("filter").getDocument("_id").get("$type"))
+                    .map(v -> v.isString() ? v.asString().getValue() : "rare")
+                    .sorted().toList();
+            // (symbol shares string's rank: it is the one rare type in that span, probed as such)
+            assertThat(probed).containsExactlyInAnyOrder("number", "string", "object", "binData", "objectId",
+                    "bool", "date", "rare");
+            if (mongo.isEmbedded()) {
+                assertThat(commands).filteredOn(c -> c.containsKey("splitVector")).hasSize(1);
+                assertThat(commands).filteredOn(c -> c.toJson().contains("$sample")).hasSizeBetween(1, 3);
+                assertThat(plan.partitioner()).isEqualTo("sample");
+            }
+        }
+    }
+
+    @Test
     void refusesAMissingCollection() {
         assertThatThrownBy(() -> planner().plan(PlanRequest.of(db).withCollections(List.of("orders", "nope"))).block(TIMEOUT))
                 .isInstanceOf(ConfigException.class)
