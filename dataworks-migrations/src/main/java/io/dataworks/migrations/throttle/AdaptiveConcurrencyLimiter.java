@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ObjDoubleConsumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Clock;
 import reactor.core.publisher.Mono;
@@ -26,9 +27,11 @@ import reactor.core.publisher.MonoSink;
  *       consecutive successes (about one full window per step), up to {@code maxLimit}.</li>
  * </ul>
  *
- * <p>{@link #run(Supplier)} does all of it around one request. Retries belong outside it, so that a
- * retried request queues for a permit again under the lowered limit:
- * {@code retryPolicy.apply(limiter.run(() -> write(batch)))}.
+ * <p>{@link #run(Supplier, UnaryOperator)} does all of it around one request and its retries:
+ * {@code limiter.run(() -> write(batch), retryPolicy::apply)}. The permit is held while the request
+ * waits out its backoff: a throttled request fails in a millisecond, so a permit given back during the
+ * wait would pass straight to the next request, which the server would throttle too; bounding the
+ * requests that are in flight <em>or waiting to retry</em> is what bounds the attempt rate.
  *
  * <p>Thread-safe; the critical sections are a few field updates under one lock, and subscribers are
  * signalled outside it.
@@ -114,18 +117,26 @@ public final class AdaptiveConcurrencyLimiter {
         }).doOnDiscard(SlotPermit.class, SlotPermit::release);
     }
 
-    /**
-     * Runs {@code call} holding a permit and feeds its outcome back: success → {@link #onSuccess()},
-     * throttled → {@link #onThrottled()}, timed out → {@link #onTimeout()}; the permit is released on
-     * success, error and cancellation.
-     */
+    /** {@link #run(Supplier, UnaryOperator)} without retries. */
     public <T> Mono<T> run(Supplier<? extends Mono<T>> call) {
+        return run(call, UnaryOperator.identity());
+    }
+
+    /**
+     * Runs {@code call} holding one permit across all its attempts and feeds every attempt's outcome
+     * back: success → {@link #onSuccess()}, throttled → {@link #onThrottled()}, timed out →
+     * {@link #onTimeout()}. {@code retrying} wraps the single attempt (e.g. {@code retryPolicy::apply}),
+     * resubscribing to it on retryable errors. The permit is released on success, error and cancellation.
+     */
+    public <T> Mono<T> run(Supplier<? extends Mono<T>> call, UnaryOperator<Mono<T>> retrying) {
         Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(retrying, "retrying");
+        Mono<T> attempt = Mono.<T>defer(call)
+                .doOnSuccess(ignored -> onSuccess())
+                .doOnError(this::onError);
         return Mono.usingWhen(
                 acquire(),
-                permit -> Mono.defer(call)
-                        .doOnSuccess(ignored -> onSuccess())
-                        .doOnError(this::onError),
+                permit -> retrying.apply(attempt),
                 permit -> Mono.fromRunnable(permit::release),
                 (permit, error) -> Mono.fromRunnable(permit::release),
                 permit -> Mono.fromRunnable(permit::release));
