@@ -1,64 +1,39 @@
 package io.dataworks.migrations.throttle;
 
-import java.util.regex.Pattern;
-
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoSocketReadTimeoutException;
 import com.mongodb.MongoTimeoutException;
-import com.mongodb.bulk.BulkWriteError;
+
+import io.dataworks.core.error.ErrorClassifier;
+import io.dataworks.core.error.ErrorKind;
 
 /**
- * What a failed request says about the server's load: the limiter only reacts to throttling and to
- * timeouts; every other error (duplicate key, validation, a dropped connection) says nothing about
- * how many requests the server can take.
+ * What a failed request says about the server's load. The limiter reacts to throttling (as
+ * {@link ErrorClassifier} recognises it: 16500, TooManyRequests, "Request rate is large") and to
+ * timeouts; every other error, transient ones included (a dropped connection, an election), says
+ * nothing about how many requests the server can take.
  */
 public enum CongestionSignal {
-    /** Cosmos DB 16500 / TooManyRequests / "Request rate is large". */
     THROTTLED,
-    /** The request or the socket read timed out, or the server gave up ({@code ExceededTimeLimit}). */
+    /** The request or the socket read timed out, or the server gave up on it (50 / 262 ExceededTimeLimit). */
     TIMEOUT,
     NONE;
 
-    private static final Pattern THROTTLE_TEXT =
-            Pattern.compile("TooManyRequests|Request rate is large|RetryAfterMs", Pattern.CASE_INSENSITIVE);
-
-    /** Classifies {@code error} and its causes. */
+    /** Classifies {@code error}, looking through its causes. */
     public static CongestionSignal of(Throwable error) {
+        if (ErrorClassifier.classify(error).kind() == ErrorKind.THROTTLED) {
+            return THROTTLED;
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            CongestionSignal s = direct(t);
-            if (s != NONE) {
-                return s;
-            }
-        }
-        return NONE;
-    }
-
-    private static CongestionSignal direct(Throwable t) {
-        if (t instanceof MongoSocketReadTimeoutException || t instanceof MongoTimeoutException
-                || t instanceof MongoExecutionTimeoutException || t instanceof MongoOperationTimeoutException
-                || t instanceof java.util.concurrent.TimeoutException) {
-            return TIMEOUT;
-        }
-        if (t instanceof MongoBulkWriteException bulk) {
-            for (BulkWriteError e : bulk.getWriteErrors()) {
-                if (e.getCode() == 16500 || (e.getMessage() != null && THROTTLE_TEXT.matcher(e.getMessage()).find())) {
-                    return THROTTLED;
-                }
-            }
-            return NONE;
-        }
-        if (t instanceof MongoException m) {
-            if (m.getCode() == 16500) {
-                return THROTTLED;
-            }
-            if (m.getCode() == 50) {
+            if (t instanceof MongoSocketReadTimeoutException || t instanceof MongoTimeoutException
+                    || t instanceof MongoExecutionTimeoutException || t instanceof MongoOperationTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
                 return TIMEOUT;
             }
-            if (m.getMessage() != null && THROTTLE_TEXT.matcher(m.getMessage()).find()) {
-                return THROTTLED;
+            if (t instanceof MongoException m && (m.getCode() == 50 || m.getCode() == 262)) {
+                return TIMEOUT;
             }
         }
         return NONE;

@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.LongSupplier;
 
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,10 +22,12 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
 import de.bwaldvogel.mongo.MongoServer;
+import io.dataworks.core.config.RetryConfig;
+import io.dataworks.core.embedded.EmbeddedMongo;
+import io.dataworks.core.retry.RetryPolicy;
 import io.micrometer.core.instrument.Clock;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Bulk inserts through the limiter against a throttling server: nothing is lost at 10%, 30% and 60%
@@ -40,7 +40,9 @@ class AdaptiveThrottlingIT {
     private static final int BATCHES = 200;
     private static final int BATCH_SIZE = 20;
     private static final int MAX_CONCURRENCY = 16;
-    private static final Pattern RETRY_AFTER = Pattern.compile("RetryAfterMs=(\\d+)");
+    /** The project's retry policy with short waits: it honours RetryAfterMs (plus jitter) when throttled. */
+    private static final RetryPolicy RETRY = RetryPolicy.of(new RetryConfig(1_000, Duration.ofMillis(1), Duration.ofMillis(20),
+            Duration.ofSeconds(60), 0.5));
     private static final double BUDGET = 30;
     /** Far below what the embedded server takes even on a loaded 2-core machine, so the budget binds. */
     private static final int BUDGET_BATCHES = 60;
@@ -60,14 +62,19 @@ class AdaptiveThrottlingIT {
     @ParameterizedTest
     @ValueSource(doubles = {0.1, 0.3, 0.6})
     void completesWithNothingLostUnderRandomThrottling(double rate) {
-        Run run = insertAll(ThrottlingBackend.randomRate(rate, 5), LimiterSettings.of(4, MAX_CONCURRENCY), BATCHES);
+        Run run;
+        try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(rate).retryAfterMs(5).throttleSeed(42).start()) {
+            run = insertAll(mongo.connectionString(), LimiterSettings.of(4, MAX_CONCURRENCY), BATCHES,
+                    mongo::throttledCount, mongo::writeCommandCount);
+        }
 
-        LOG.info("random {}: throttled/successful {} ({} / {}), limit {}..{}", rate,
+        System.out.printf("AIMD-RANDOM rate=%.1f throttled/successful=%s (%d / %d), limit %d..%d%n", rate,
                 String.format("%.2f", run.throttledPerSuccess()), run.throttled(), run.executed(),
                 run.stats().minLimitSeen(), run.stats().maxLimitSeen());
         assertThat(run.documents()).isEqualTo(BATCHES * BATCH_SIZE);
         assertThat(run.distinctIds()).isEqualTo(BATCHES * BATCH_SIZE);
         assertThat(run.executed()).as("one successful insert per batch").isEqualTo(BATCHES);
+        assertThat(run.stats().minLimitSeen()).as("throttling lowered the limit").isLessThan(4);
         assertThat(run.throttled()).isPositive();
         assertThat(run.stats().throttled()).as("the limiter saw every throttle").isEqualTo(run.throttled());
     }
@@ -96,8 +103,17 @@ class AdaptiveThrottlingIT {
     private Run insertAll(ThrottlingBackend backend, LimiterSettings settings, int batches) {
         MongoServer server = new MongoServer(backend);
         InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create(
-                "mongodb://127.0.0.1:" + address.getPort() + "/?retryWrites=false&maxPoolSize=64")) {
+        try {
+            return insertAll("mongodb://127.0.0.1:" + address.getPort(), settings, batches, backend::throttled,
+                    () -> backend.executed() + backend.throttled());
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    /** Inserts {@code batches} batches through a limiter and the retry policy; counts come from the server. */
+    private Run insertAll(String uri, LimiterSettings settings, int batches, LongSupplier throttled, LongSupplier writeCommands) {
+        try (MongoClient client = MongoClients.create(uri + "/?retryWrites=false&maxPoolSize=64")) {
             MongoCollection<Document> coll = client.getDatabase("aimd").getCollection("docs");
             AdaptiveConcurrencyLimiter limiter = AdaptiveConcurrencyLimiter.create(
                     settings.withCooldown(Duration.ofMillis(100)), Clock.SYSTEM, (n, v) -> { });
@@ -106,32 +122,17 @@ class AdaptiveThrottlingIT {
             Flux.range(0, batches)
                     .flatMap(b -> limiter.run(
                             () -> Mono.from(coll.insertMany(batch(b), new InsertManyOptions().ordered(false))),
-                            attempt -> attempt.retryWhen(honouringRetryAfter())), 64)
+                            RETRY::apply), 64)
                     .then()
                     .block(Duration.ofSeconds(60));
-            LOG.info("{} batches at limit {}..{}: {} ms, {} throttled, {} executed, limit seen {}..{}", batches,
-                    settings.minLimit(), settings.maxLimit(), (System.nanoTime() - start) / 1_000_000, backend.throttled(),
-                    backend.executed(), limiter.stats().minLimitSeen(), limiter.stats().maxLimitSeen());
+            LOG.info("{} batches at limit {}..{}: {} ms, {} throttled of {} write commands, limit seen {}..{}", batches,
+                    settings.minLimit(), settings.maxLimit(), (System.nanoTime() - start) / 1_000_000, throttled.getAsLong(),
+                    writeCommands.getAsLong(), limiter.stats().minLimitSeen(), limiter.stats().maxLimitSeen());
 
             long count = Mono.from(coll.countDocuments()).block();
             long distinct = Flux.from(coll.distinct("_id", Integer.class)).count().block();
-            return new Run(backend.throttled(), backend.executed(), count, distinct, limiter.stats());
-        } finally {
-            server.shutdownNow();
+            return new Run(throttled.getAsLong(), writeCommands.getAsLong() - throttled.getAsLong(), count, distinct, limiter.stats());
         }
-    }
-
-    /** What the retry policy does with a throttled request: wait RetryAfterMs (plus up to 50% jitter), retry. */
-    private static Retry honouringRetryAfter() {
-        return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable error = signal.failure();
-            if (CongestionSignal.of(error) != CongestionSignal.THROTTLED || signal.totalRetries() > 10_000) {
-                return Mono.error(error);
-            }
-            Matcher m = RETRY_AFTER.matcher(String.valueOf(error.getMessage()));
-            long wait = m.find() ? Long.parseLong(m.group(1)) : 10;
-            return Mono.delay(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(wait / 2 + 1)));
-        }));
     }
 
     private static List<Document> batch(int b) {

@@ -140,7 +140,7 @@ class VerifierIT {
         for (int i = 0; i < 300; i++) {
             docs.add(new Document("_id", i));
             docs.add(new Document("_id", "s" + i));
-            docs.add(new Document("_id", (long) i * 1000 + 0.5 > 0 ? i + 0.25 : 0).append("d", true));
+            docs.add(new Document("_id", i + 0.25).append("d", true));
             docs.add(new Document("_id", new ObjectId(new java.util.Date(1_700_000_000_000L + i * 1000L), i)));
             docs.add(new Document("_id", new Document("k", i)));
         }
