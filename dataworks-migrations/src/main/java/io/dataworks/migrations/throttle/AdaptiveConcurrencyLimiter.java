@@ -15,17 +15,10 @@ import reactor.core.publisher.MonoSink;
 
 /**
  * An AIMD concurrency limit for requests to a server that rate-limits (Cosmos DB's 16500 /
- * TooManyRequests) or slows down (timeouts).
- *
- * <ul>
- *   <li>{@link #acquire()} completes when a permit is free, first come first served, without blocking a
- *       thread; a cancelled acquisition gives its place (or its permit) back.</li>
- *   <li>{@link #onThrottled()} / {@link #onTimeout()} multiply the limit by {@code decreaseFactor}
- *       (floor {@code minLimit}), at most once per {@code cooldown}: the requests that were in flight
- *       together fail together, and that is one signal, not {@code limit} of them.</li>
- *   <li>{@link #onSuccess()} raises the limit by one after {@code max(successesPerIncrease, limit)}
- *       consecutive successes (about one full window per step), up to {@code maxLimit}.</li>
- * </ul>
+ * TooManyRequests) or slows down (timeouts): permits handed out by {@link #acquire()} (first come first
+ * served, no thread blocked; a cancelled acquisition gives its place or its permit back) under a limit
+ * that {@link AimdLimit} moves: multiplicative decrease on {@link #onThrottled()} / {@link #onTimeout()},
+ * additive increase on {@link #onSuccess()}.
  *
  * <p>{@link #run(Supplier, UnaryOperator)} does all of it around one request and its retries:
  * {@code limiter.run(() -> write(batch), retryPolicy::apply)}. The permit is held while the request
@@ -38,37 +31,15 @@ import reactor.core.publisher.MonoSink;
  */
 public final class AdaptiveConcurrencyLimiter {
 
-    private final LimiterSettings settings;
-    private final Clock clock;
-    private final ObjDoubleConsumer<String> gauges;
-    private final long cooldownNanos;
-
+    private final AimdLimit aimd;
     private final Object lock = new Object();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private final List<ConcurrencySample> series = new ArrayList<>();
     private int limit;
     private int inFlight;
-    private int successStreak;
-    private boolean decreasedBefore;
-    private long lastDecreaseNanos;
-    private int minSeen;
-    private int maxSeen;
-    private long successes;
-    private long throttled;
-    private long timeouts;
-    private long decreases;
-    private long increases;
 
     private AdaptiveConcurrencyLimiter(LimiterSettings settings, Clock clock, ObjDoubleConsumer<String> gauges) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.gauges = Objects.requireNonNull(gauges, "gauges");
-        this.cooldownNanos = settings.cooldown().toNanos();
         this.limit = settings.initialLimit();
-        this.minSeen = limit;
-        this.maxSeen = limit;
-        series.add(new ConcurrencySample(clock.wallTime(), limit));
-        gauges.accept(settings.gaugeName(), limit);
+        this.aimd = AimdLimit.create(settings, clock, gauges, this::limitChanged);
     }
 
     public static AdaptiveConcurrencyLimiter create(LimiterSettings settings) {
@@ -84,14 +55,12 @@ public final class AdaptiveConcurrencyLimiter {
     }
 
     public LimiterSettings settings() {
-        return settings;
+        return aimd.settings();
     }
 
     /** The current limit. */
     public int limit() {
-        synchronized (lock) {
-            return limit;
-        }
+        return aimd.limit();
     }
 
     /** A permit, as soon as fewer than {@link #limit()} are out and nobody queued before. */
@@ -144,91 +113,33 @@ public final class AdaptiveConcurrencyLimiter {
 
     /** Feeds a failed request back; errors that say nothing about load are ignored. */
     public void onError(Throwable error) {
-        switch (CongestionSignal.of(error)) {
-            case THROTTLED -> onThrottled();
-            case TIMEOUT -> onTimeout();
-            case NONE -> { }
-        }
+        aimd.onError(error);
     }
 
     public void onSuccess() {
-        boolean raised = false;
-        synchronized (lock) {
-            successes++;
-            successStreak++;
-            if (limit < settings.maxLimit() && successStreak >= Math.max(settings.successesPerIncrease(), limit)) {
-                successStreak = 0;
-                limit++;
-                increases++;
-                maxSeen = Math.max(maxSeen, limit);
-                record();
-                raised = true;
-            }
-        }
-        if (raised) {
-            gauges.accept(settings.gaugeName(), limit());
-            drain();
-        }
+        aimd.onSuccess();
+        drain(); // the limit may have grown
     }
 
     public void onThrottled() {
-        synchronized (lock) {
-            throttled++;
-        }
-        decrease();
+        aimd.onThrottled();
     }
 
     public void onTimeout() {
-        synchronized (lock) {
-            timeouts++;
-        }
-        decrease();
-    }
-
-    private void decrease() {
-        int newLimit;
-        synchronized (lock) {
-            successStreak = 0;
-            long now = clock.monotonicTime();
-            if (decreasedBefore && now - lastDecreaseNanos < cooldownNanos) {
-                return;
-            }
-            decreasedBefore = true;
-            lastDecreaseNanos = now;
-            newLimit = Math.max(settings.minLimit(), (int) Math.floor(limit * settings.decreaseFactor()));
-            if (newLimit == limit) {
-                return;
-            }
-            limit = newLimit;
-            decreases++;
-            minSeen = Math.min(minSeen, limit);
-            record();
-        }
-        gauges.accept(settings.gaugeName(), newLimit);
+        aimd.onTimeout();
     }
 
     public LimiterStats stats() {
         synchronized (lock) {
-            return new LimiterStats(limit, minSeen, maxSeen, inFlight, waiters.size(), successes, throttled, timeouts,
-                    decreases, increases, series);
+            return aimd.stats(inFlight, waiters.size());
         }
     }
 
-    /** Holds the lock. Keeps the series bounded by halving its resolution when full. */
-    private void record() {
-        if (series.size() >= settings.seriesCapacity()) {
-            ConcurrencySample last = series.get(series.size() - 1);
-            List<ConcurrencySample> kept = new ArrayList<>(series.size() / 2 + 1);
-            for (int i = 0; i < series.size(); i += 2) {
-                kept.add(series.get(i));
-            }
-            if (kept.get(kept.size() - 1) != last) {
-                kept.add(last);
-            }
-            series.clear();
-            series.addAll(kept);
+    /** Called under the AIMD lock: only records the limit; permits are handed out on the next release or acquire. */
+    private void limitChanged(int newLimit) {
+        synchronized (lock) {
+            limit = newLimit;
         }
-        series.add(new ConcurrencySample(clock.wallTime(), limit));
     }
 
     private void cancel(Waiter waiter) {

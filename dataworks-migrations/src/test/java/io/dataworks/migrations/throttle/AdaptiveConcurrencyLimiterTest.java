@@ -196,6 +196,24 @@ class AdaptiveConcurrencyLimiterTest {
     }
 
     @Test
+    void theAimdRuleAloneDrivesAnotherLimiterInOrder() {
+        List<Integer> applied = new ArrayList<>();
+        AimdLimit aimd = AimdLimit.create(LimiterSettings.of(8, 10).withSuccessesPerIncrease(1), clock, gauges::put, applied::add);
+
+        aimd.onError(throttledError());
+        aimd.onError(new IllegalStateException("not about load"));
+        for (int i = 0; i < 4 + 5; i++) {
+            aimd.onSuccess();
+        }
+        clock.add(2, TimeUnit.SECONDS);
+        aimd.onTimeout();
+
+        assertThat(applied).containsExactly(4, 5, 6, 3);
+        assertThat(aimd.stats().series()).extracting(ConcurrencySample::limit).containsExactly(8, 4, 5, 6, 3);
+        assertThat(aimd.stats().toReportDetails()).containsEntry("throttled", 1L).containsEntry("timeouts", 1L);
+    }
+
+    @Test
     void onlyThrottlesAndTimeoutsCount() {
         assertThat(CongestionSignal.of(throttledError())).isEqualTo(CongestionSignal.THROTTLED);
         assertThat(CongestionSignal.of(new RuntimeException("wrapped", throttledError()))).isEqualTo(CongestionSignal.THROTTLED);
