@@ -3,7 +3,6 @@ package io.dataworks.migrations.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +28,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
@@ -47,7 +45,7 @@ class ChangeFollowerIT {
     @TempDir
     Path checkpointDir;
 
-    private MongoServer server;
+    private EmbeddedMongo server;
     private MongoClient client;
     private MongoCollection<Document> source;
     private MongoCollection<RawBsonDocument> rawSource;
@@ -58,11 +56,8 @@ class ChangeFollowerIT {
 
     @BeforeEach
     void start() {
-        MemoryBackend backend = new MemoryBackend();
-        backend.enableOplog();
-        server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        server = EmbeddedMongo.builder().oplog(true).start();
+        client = MongoClients.create(server.connectionString());
         source = client.getDatabase(SOURCE.database()).getCollection(SOURCE.collection());
         rawSource = client.getDatabase(SOURCE.database()).getCollection(SOURCE.collection(), RawBsonDocument.class);
         target = client.getDatabase(TARGET.database()).getCollection(TARGET.collection(), RawBsonDocument.class);
@@ -71,7 +66,7 @@ class ChangeFollowerIT {
     @AfterEach
     void stop() {
         client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test

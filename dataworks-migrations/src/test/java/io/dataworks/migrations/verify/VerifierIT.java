@@ -2,7 +2,6 @@ package io.dataworks.migrations.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +27,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.NamespacePlan;
@@ -40,7 +38,7 @@ import reactor.core.publisher.Mono;
 class VerifierIT {
 
     private static final int DOCS = 12_000;
-    private static MongoServer server;
+    private static EmbeddedMongo server;
     private static MongoClient client;
     private static List<Document> original;
 
@@ -53,9 +51,8 @@ class VerifierIT {
 
     @BeforeAll
     static void startServer() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        server = EmbeddedMongo.start();
+        client = MongoClients.create(server.connectionString());
         original = new ArrayList<>(DOCS);
         for (int i = 0; i < DOCS; i++) {
             original.add(new Document("_id", i).append("name", "doc-" + i).append("n", i * 1.5)
@@ -66,7 +63,7 @@ class VerifierIT {
     @AfterAll
     static void stopServer() {
         client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @BeforeEach
