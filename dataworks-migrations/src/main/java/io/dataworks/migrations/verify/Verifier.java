@@ -147,14 +147,14 @@ public final class Verifier {
 
         private Mono<Outcome> verifyByHash(Partition partition) {
             BsonDocument filter = partition.filter();
-            return Mono.zip(digest(source, filter), digest(target, filter))
+            return Mono.zip(digest(source, sourceFilter(partition)), digest(target, filter))
                     .flatMap(d -> {
                         if (d.getT1().sameAs(d.getT2())) {
                             return Mono.just(new Outcome(partition.index(), true, d.getT1().count(), d.getT2().count(), 0, 0, 0));
                         }
                         LOG.info("{}: partition {} differs ({} vs {} documents); narrowing down", plan.source(),
                                 partition.index(), d.getT1().count(), d.getT2().count());
-                        return narrow(filter).map(k -> new Outcome(partition.index(), false, d.getT1().count(),
+                        return narrow(partition).map(k -> new Outcome(partition.index(), false, d.getT1().count(),
                                 d.getT2().count(), k[0], k[1], k[2]));
                     });
         }
@@ -166,8 +166,9 @@ public final class Verifier {
         }
 
         /** Streams both sides in {@code _id} order and writes the differences; returns {missing, extra, different}. */
-        private Mono<long[]> narrow(BsonDocument filter) {
-            Flux<Entry> s = Flux.from(source.find(filter).sort(BY_ID).batchSize(options.batchSize()))
+        private Mono<long[]> narrow(Partition partition) {
+            BsonDocument filter = partition.filter();
+            Flux<Entry> s = Flux.from(source.find(sourceFilter(partition)).sort(BY_ID).batchSize(options.batchSize()))
                     .map(d -> Entry.of(true, d, true));
             Flux<Entry> t = Flux.from(target.find(filter).sort(BY_ID).batchSize(options.batchSize()))
                     .map(d -> Entry.of(false, d, true));
@@ -226,7 +227,7 @@ public final class Verifier {
                     extraIds.add(d.id());
                 }
             }
-            return Mono.zip(lookup(target, missingIds), lookup(source, extraIds))
+            return Mono.zip(lookup(target, missingIds, null), lookup(source, extraIds, strategyFilter))
                     .flatMapIterable(found -> {
                         List<Diff> confirmed = new ArrayList<>(batch.size());
                         for (Diff d : batch) {
@@ -245,11 +246,11 @@ public final class Verifier {
         }
 
         /** {@code _id} → content hash of the documents found. */
-        private Mono<Map<BsonValue, Long>> lookup(MongoCollection<RawBsonDocument> coll, List<BsonValue> ids) {
+        private Mono<Map<BsonValue, Long>> lookup(MongoCollection<RawBsonDocument> coll, List<BsonValue> ids, BsonDocument extra) {
             if (ids.isEmpty()) {
                 return Mono.just(Map.of());
             }
-            return Flux.from(coll.find(idIn(ids)).batchSize(options.batchSize()))
+            return Flux.from(coll.find(and(idIn(ids), extra)).batchSize(options.batchSize()))
                     .collectMap(d -> d.get("_id"), ContentDigest::hashOf);
         }
 
@@ -257,8 +258,7 @@ public final class Verifier {
 
         private Mono<Outcome> verifyWithStrategy(Partition partition) {
             MigrationStrategy strategy = options.strategy();
-            BsonDocument filter = strategyFilter.isEmpty() ? partition.filter()
-                    : new BsonDocument("$and", new BsonArray(List.of(partition.filter(), strategyFilter)));
+            BsonDocument filter = sourceFilter(partition);
             long[] counts = new long[2];
             long[] kinds = new long[3];
             return Flux.from(source.find(filter).sort(BY_ID).batchSize(options.batchSize()))
@@ -293,6 +293,18 @@ public final class Verifier {
                     })
                     .then(Mono.fromCallable(() -> new Outcome(partition.index(), kinds[0] + kinds[2] == 0, counts[0], counts[1],
                             kinds[0], kinds[1], kinds[2])));
+        }
+
+        /** The partition on the source side: only what the strategy's source filter let the copy read. */
+        private BsonDocument sourceFilter(Partition partition) {
+            return and(partition.filter(), strategyFilter);
+        }
+
+        private static BsonDocument and(BsonDocument a, BsonDocument b) {
+            if (b == null || b.isEmpty()) {
+                return a;
+            }
+            return a.isEmpty() ? b : new BsonDocument("$and", new BsonArray(List.of(a, b)));
         }
 
         private static BsonDocument idIn(List<BsonValue> ids) {

@@ -163,6 +163,38 @@ class VerifierIT {
     }
 
     @Test
+    void aStrategysSourceFilterBoundsTheSourceSide() {
+        MigrationStrategy firstHalf = new MigrationStrategy() {
+            @Override
+            public String name() {
+                return "first-half";
+            }
+
+            @Override
+            public boolean transformsDocuments() {
+                return false;
+            }
+
+            @Override
+            public BsonDocument sourceFilter(Namespace ns) {
+                return BsonDocument.parse("{name: {$lt: 'doc-5'}}");
+            }
+
+            @Override
+            public List<BsonDocument> transform(BsonDocument document, Namespace ns) {
+                return List.of(document);
+            }
+        };
+        Mono.from(target.deleteMany(Filters.gte("name", "doc-5"))).block();
+
+        VerificationResult result = verify(VerifyOptions.defaults(checkpointDir).withStrategy(firstHalf));
+
+        assertThat(result.method()).isEqualTo("hash");
+        assertThat(result.status()).isEqualTo(VerificationResult.Status.MATCH);
+        assertThat(result.sourceCount()).isEqualTo(result.targetCount()).isLessThan(DOCS);
+    }
+
+    @Test
     void aTransformingStrategyIsVerifiedByItsOwnCheck() throws Exception {
         MigrationStrategy upperCase = new MigrationStrategy() {
             @Override
