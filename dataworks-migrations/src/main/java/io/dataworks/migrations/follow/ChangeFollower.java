@@ -1,6 +1,7 @@
 package io.dataworks.migrations.follow;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,9 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.core.config.MongoUri;
 import io.dataworks.migrations.Namespace;
 import io.micrometer.core.instrument.Clock;
 import reactor.core.publisher.Flux;
@@ -84,6 +88,8 @@ public final class ChangeFollower {
             new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1)).append("fullDocument", new BsonInt32(1))
                     .append("ns", new BsonInt32(1)).append("documentKey", new BsonInt32(1))));
 
+    private static final Duration PROBE_TIME = Duration.ofMillis(300);
+
     private final FollowOptions options;
     private final Clock clock;
     private final ObjDoubleConsumer<String> gauges;
@@ -121,6 +127,9 @@ public final class ChangeFollower {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(namespaces, "namespaces");
         return serverStartTime(source.getDatabase("admin"))
+                .flatMap(start -> Flux.fromIterable(namespaces.keySet())
+                        .flatMap(ns -> probe(source, ns, start), Math.max(1, namespaces.size()))
+                        .then(Mono.just(start)))
                 .publishOn(Schedulers.boundedElastic())
                 .map(start -> {
                     List<FollowCheckpoint> points = new ArrayList<>();
@@ -138,6 +147,22 @@ public final class ChangeFollower {
                     });
                     return points;
                 });
+    }
+
+    /**
+     * Opens the change stream once, briefly, so that a source without change streams (a standalone
+     * server, a Cosmos DB account without them) fails now rather than after a copy of hours.
+     */
+    private Mono<Void> probe(MongoClient source, Namespace ns, BsonTimestamp start) {
+        MongoCollection<RawBsonDocument> coll = source.getDatabase(ns.database()).getCollection(ns.collection(), RawBsonDocument.class);
+        ChangeStreamPublisher<RawBsonDocument> stream = options.cosmos()
+                ? coll.watch(COSMOS_PIPELINE, RawBsonDocument.class) : coll.watch(RawBsonDocument.class);
+        return Flux.from(stream.startAtOperationTime(start).batchSize(1))
+                .take(PROBE_TIME)
+                .then()
+                .onErrorMap(e -> new DataWorksException(ExitCode.FAILED, ns + ": cannot open a change stream on the source ("
+                        + MongoUri.maskSecrets(String.valueOf(e.getMessage())) + "); --follow needs a replica set, a sharded"
+                        + " cluster, Atlas, or Cosmos DB for MongoDB 4.0+ with change streams", e));
     }
 
     private Mono<BsonTimestamp> serverStartTime(MongoDatabase admin) {

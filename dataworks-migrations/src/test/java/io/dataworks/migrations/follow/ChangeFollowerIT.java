@@ -182,6 +182,17 @@ class ChangeFollowerIT {
     }
 
     @Test
+    void aSourceWithoutChangeStreamsIsRefusedBeforeTheCopy() {
+        try (EmbeddedMongo noOplog = EmbeddedMongo.start();
+             MongoClient plain = MongoClients.create(noOplog.connectionString())) {
+            Throwable error = org.assertj.core.api.Assertions.catchThrowable(() ->
+                    ChangeFollower.create(FollowOptions.defaults(checkpointDir)).capture(plain, Map.of(SOURCE, TARGET)).block());
+            assertThat(error).isInstanceOf(io.dataworks.core.DataWorksException.class)
+                    .hasMessageContaining("cannot open a change stream").hasMessageContaining("--follow needs");
+        }
+    }
+
+    @Test
     void theCheckpointRoundTripsThroughItsStoredForm() {
         FollowCheckpoint cp = new FollowCheckpoint(SOURCE, TARGET, BsonDocument.parse("{_data: '826B016B48000000022B'}"),
                 new org.bson.BsonTimestamp(1_795_255_112, 3), Map.of("insert", 5L, "delete", 2L));
