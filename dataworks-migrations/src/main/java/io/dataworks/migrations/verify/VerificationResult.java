@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.dataworks.migrations.Namespace;
+import io.dataworks.monitoring.RunReport;
 
 /**
  * The outcome of verifying one namespace (or, from {@link #combine}, several).
@@ -71,6 +72,13 @@ public record VerificationResult(
         }
         return new VerificationResult(null, null, status, method == null ? "hash" : method, sc, tc, parts, mismatched,
                 resumed, mi, ex, di, diff);
+    }
+
+    /** The report's {@code verification} object. */
+    public RunReport.Verification toReport() {
+        return RunReport.Verification.of(status.label(), sourceCount, targetCount, mismatchedPartitions)
+                .withMethod(method)
+                .withDiffFile(diffFile == null ? null : diffFile.toString());
     }
 
     /** Extra fields for the report's {@code details}. */

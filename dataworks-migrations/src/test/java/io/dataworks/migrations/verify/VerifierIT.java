@@ -104,6 +104,8 @@ class VerifierIT {
         assertThat(result.missing()).isEqualTo(1);
         assertThat(result.extra()).isEqualTo(1);
         assertThat(result.diffFile()).isEqualTo(checkpointDir.resolve("verify-diff-" + plan.source() + ".jsonl"));
+        assertThat(result.toReport()).isEqualTo(new io.dataworks.monitoring.RunReport.Verification("mismatch", (long) DOCS, (long) DOCS, 3,
+                "hash", result.diffFile().toString()));
         String ns = plan.source().toString();
         assertThat(Files.readAllLines(result.diffFile())).containsExactlyInAnyOrder(
                 "{\"ns\": \"" + ns + "\", \"_id\": 1234, \"kind\": \"different\"}",
