@@ -197,6 +197,40 @@ class VerifierIT {
     }
 
     @Test
+    void worksOnThePlannersTypeBracketedPartitions() throws Exception {
+        MongoDatabase db = client.getDatabase("planned" + System.nanoTime());
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            docs.add(new Document("_id", i).append("v", i));
+            docs.add(new Document("_id", "s" + i).append("v", i));
+            docs.add(new Document("_id", new ObjectId(new java.util.Date(1_700_000_000_000L + i * 1000L), i)).append("v", i));
+            docs.add(new Document("_id", new org.bson.BsonBinary(java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}))).append("v", i));
+            docs.add(new Document("_id", new Document("k", i)).append("v", i));
+        }
+        insert(db.getCollection("s"), docs);
+        insert(db.getCollection("t"), docs);
+        MongoCollection<RawBsonDocument> s = db.getCollection("s", RawBsonDocument.class);
+        MongoCollection<RawBsonDocument> t = db.getCollection("t", RawBsonDocument.class);
+        Mono.from(t.updateOne(Filters.eq("_id", "s300"), Updates.set("v", -1))).block();
+        Mono.from(t.deleteOne(Filters.eq("_id", 17))).block();
+        Mono.from(t.insertOne(RawBsonDocument.parse("{_id: {k: 5000}}"))).block();
+        NamespacePlan planned = io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
+                        .withMinDocumentsToSplit(100).withTargetPartitionsPerCollection(8))
+                .planNamespace(db, "s", new Namespace(db.getName(), "t"), new BsonDocument()).block();
+        assertThat(planned.partitions()).hasSizeGreaterThan(4);
+
+        VerificationResult result = Verifier.create().verify(planned, s, t, VerifyOptions.defaults(checkpointDir)).block();
+
+        assertThat(result.missing()).isEqualTo(1);
+        assertThat(result.extra()).isEqualTo(1);
+        assertThat(result.different()).isEqualTo(1);
+        assertThat(Files.readAllLines(result.diffFile())).containsExactlyInAnyOrder(
+                "{\"ns\": \"" + planned.source() + "\", \"_id\": \"s300\", \"kind\": \"different\"}",
+                "{\"ns\": \"" + planned.source() + "\", \"_id\": 17, \"kind\": \"missing\"}",
+                "{\"ns\": \"" + planned.source() + "\", \"_id\": {\"k\": 5000}, \"kind\": \"extra\"}");
+    }
+
+    @Test
     void aTransformingStrategyIsVerifiedByItsOwnCheck() throws Exception {
         MigrationStrategy upperCase = new MigrationStrategy() {
             @Override
