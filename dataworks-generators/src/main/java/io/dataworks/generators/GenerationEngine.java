@@ -97,7 +97,7 @@ public final class GenerationEngine {
         Mono<GenerationResult> execute() {
             int slices = (int) sliceCount(settings.total(), settings.batchSize());
             int g = settings.generationWorkers();
-            return sink.open()
+            return sink.open(context)
                     .then(Mono.fromRunnable(this::start))
                     .thenMany(sink.ordered()
                             ? Flux.range(0, slices)

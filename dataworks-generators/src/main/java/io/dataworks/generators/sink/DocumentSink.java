@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.bson.Document;
 
+import io.dataworks.generators.GenerationContext;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 
@@ -33,8 +34,8 @@ public interface DocumentSink<E> {
     /** Encoded size in bytes, for the MB/s figures. */
     long encodedSize(E encoded);
 
-    /** Prepares the target (opens the file, connects, drops the collection when asked). */
-    Mono<Void> open();
+    /** Prepares the target for the run {@code context} (opens the file, drops the collection when asked). */
+    Mono<Void> open(GenerationContext context);
 
     /**
      * Writes one batch. Retries are the sink's business: the returned {@code Mono} succeeds once every

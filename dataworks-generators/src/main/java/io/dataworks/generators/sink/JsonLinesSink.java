@@ -17,6 +17,7 @@ import org.bson.Document;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
+import io.dataworks.generators.GenerationContext;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -89,7 +90,7 @@ public final class JsonLinesSink implements DocumentSink<byte[]> {
     }
 
     @Override
-    public Mono<Void> open() {
+    public Mono<Void> open(GenerationContext context) {
         return Mono.fromRunnable(() -> {
             try {
                 out = new BufferedOutputStream(opener.call(), BUFFER_BYTES);
