@@ -217,7 +217,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
                             skipped++;
                         }
                     }
-                    case THROTTLED, TRANSIENT -> {
+                    case THROTTLED, TRANSIENT -> { // not written: send again
                         retryable.add(documents.get(i));
                         if (firstRetryable == null) {
                             firstRetryable = kind;
@@ -283,6 +283,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
 
         RetryableWriteErrors(ErrorClassification first, int retryable, int total) {
             super(first.code(), first.message() + " (" + retryable + " of " + total + " documents to retry)");
+            addLabel(ErrorClassifier.RETRYABLE_WRITE_ERROR); // retryable even when the server gave no code
         }
     }
 }

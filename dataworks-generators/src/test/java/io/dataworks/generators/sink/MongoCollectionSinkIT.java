@@ -70,6 +70,39 @@ class MongoCollectionSinkIT {
     }
 
     @Test
+    void throttlingLosesAndDuplicatesNothing() {
+        try (EmbeddedMongo throttling = EmbeddedMongo.builder().throttleRate(0.3).retryAfterMs(1).throttleSeed(3).start();
+             MongoClient throttledClient = MongoClients.create(throttling.connectionString())) {
+            MongoCollection<RawBsonDocument> target = throttledClient.getDatabase("gen").getCollection("throttled", RawBsonDocument.class);
+            GenerationResult result = generate(new AllTypesGenerator(), 3_000, target, false);
+
+            assertThat(throttling.throttledCount()).isPositive();
+            assertThat(result.documentsWritten()).isEqualTo(3_000);
+            assertThat(count(target)).isEqualTo(3_000);
+            assertThat(distinctIds(target)).isEqualTo(3_000);
+        }
+    }
+
+    @Test
+    void resendsOnlyTheDocumentsThatWereThrottled() {
+        PerDocumentThrottlingBackend backend = new PerDocumentThrottlingBackend(2_000);
+        de.bwaldvogel.mongo.MongoServer partial = new de.bwaldvogel.mongo.MongoServer(backend);
+        java.net.InetSocketAddress address = partial.bind();
+        try (MongoClient partialClient = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<RawBsonDocument> target = partialClient.getDatabase("gen").getCollection("partial", RawBsonDocument.class);
+            GenerationResult result = generate(new AllTypesGenerator(), 3_000, target, false);
+
+            assertThat(backend.refusals()).isGreaterThanOrEqualTo(1_000);
+            assertThat(result.documentsWritten()).isEqualTo(3_000);
+            assertThat(result.documentsSkipped()).isZero(); // nothing was sent twice
+            assertThat(count(target)).isEqualTo(3_000);
+            assertThat(distinctIds(target)).isEqualTo(3_000);
+        } finally {
+            partial.shutdownNow();
+        }
+    }
+
+    @Test
     void givesDocumentsWithoutIdADeterministicOne() {
         DocumentGenerator noId = new DocumentGenerator() {
             @Override
