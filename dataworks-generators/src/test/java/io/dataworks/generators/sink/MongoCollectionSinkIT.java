@@ -26,6 +26,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.core.testing.TcpProxy;
 import io.dataworks.generators.AllTypesGenerator;
 import io.dataworks.generators.DocumentGenerator;
 import io.dataworks.generators.GenerationEngine;
@@ -74,9 +75,12 @@ class MongoCollectionSinkIT {
         try (EmbeddedMongo throttling = EmbeddedMongo.builder().throttleRate(0.3).retryAfterMs(1).throttleSeed(3).start();
              MongoClient throttledClient = MongoClients.create(throttling.connectionString())) {
             MongoCollection<RawBsonDocument> target = throttledClient.getDatabase("gen").getCollection("throttled", RawBsonDocument.class);
-            GenerationResult result = generate(new AllTypesGenerator(), 3_000, target, false);
+            MetricsCollector metrics = MetricsCollector.create();
+            GenerationResult result = generate(new AllTypesGenerator(), 3_000, target, false, metrics);
 
             assertThat(throttling.throttledCount()).isPositive();
+            assertThat(metrics.getCurrentPerformance().throttles()).isEqualTo(throttling.throttledCount());
+            assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(3_000);
             assertThat(result.documentsWritten()).isEqualTo(3_000);
             assertThat(count(target)).isEqualTo(3_000);
             assertThat(distinctIds(target)).isEqualTo(3_000);
@@ -99,6 +103,37 @@ class MongoCollectionSinkIT {
             assertThat(distinctIds(target)).isEqualTo(3_000);
         } finally {
             partial.shutdownNow();
+        }
+    }
+
+    @Test
+    void droppedConnectionsMidRunLoseAndDuplicateNothing() {
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port());
+             MongoClient proxied = MongoClients.create(proxy.connectionString())) {
+            AllTypesGenerator types = new AllTypesGenerator();
+            DocumentGenerator dropping = new DocumentGenerator() {
+                @Override
+                public String name() {
+                    return "dropping";
+                }
+
+                @Override
+                public Document generate(long index, RandomGenerator random) {
+                    if (index == 2_500 || index == 5_000 || index == 7_500) {
+                        proxy.dropConnections(); // while earlier batches are in flight
+                    }
+                    return types.generate(index, random);
+                }
+            };
+            MongoCollection<RawBsonDocument> target = proxied.getDatabase("gen").getCollection("dropped", RawBsonDocument.class);
+            MetricsCollector metrics = MetricsCollector.create();
+            GenerationResult result = generate(dropping, 10_000, target, false, metrics);
+
+            assertThat(proxy.connectionsAccepted()).isGreaterThan(1);
+            assertThat(metrics.getCurrentPerformance().retries()).isPositive();
+            assertThat(result.documentsWritten()).isEqualTo(10_000);
+            assertThat(count(target)).isEqualTo(10_000);
+            assertThat(distinctIds(target)).isEqualTo(10_000);
         }
     }
 
@@ -167,10 +202,15 @@ class MongoCollectionSinkIT {
     }
 
     GenerationResult generate(DocumentGenerator generator, long total, MongoCollection<RawBsonDocument> target, boolean drop) {
+        return generate(generator, total, target, drop, MetricsCollector.create());
+    }
+
+    GenerationResult generate(DocumentGenerator generator, long total, MongoCollection<RawBsonDocument> target, boolean drop,
+                              MetricsCollector metrics) {
         MongoCollectionSink sink = MongoCollectionSink.create(target, "embedded " + target.getNamespace(), drop, RETRY);
         return GenerationEngine.create(GenerationSettings.of(generator, total, 11, sink)
                 .withGenerationWorkers(3).withBatchSize(100).withWriteWorkers(4))
-                .run(MetricsCollector.create()).block(Duration.ofMinutes(1));
+                .run(metrics).block(Duration.ofMinutes(1));
     }
 
     static long count(MongoCollection<RawBsonDocument> target) {
