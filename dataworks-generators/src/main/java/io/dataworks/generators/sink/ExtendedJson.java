@@ -18,7 +18,7 @@ import com.mongodb.MongoClientSettings;
 /**
  * Encoding of generated documents, shared by the sinks.
  *
- * <p>JSON Lines use relaxed Extended JSON v2 (what {@code mongoimport} reads) with one exception: 64-bit
+ * <p>JSON Lines use compact relaxed Extended JSON v2 (what {@code mongoimport} reads) with one exception: 64-bit
  * integers are written canonically ({@code {"$numberLong": "5"}}), because relaxed mode writes them as
  * bare numbers and a small {@code Long} would come back as an {@code Int32}. Every other BSON type keeps
  * its type through relaxed mode ({@code $oid}, {@code $date}, {@code $numberDecimal}, {@code $binary},
@@ -51,8 +51,15 @@ public final class ExtendedJson {
         return DOCUMENT_CODEC;
     }
 
-    /** One JSON line, UTF-8, ending with {@code '\n'}. Thread-safe. */
+    private static final ThreadLocal<JsonLineEncoder> ENCODERS = ThreadLocal.withInitial(JsonLineEncoder::new);
+
+    /** One compact JSON line, UTF-8, ending with {@code '\n'}. Thread-safe. */
     public static byte[] toJsonLine(Document document) {
+        return ENCODERS.get().encode(document);
+    }
+
+    /** The same line through the driver's {@code JsonWriter} (with spaces): the reference the fast encoder is tested against. */
+    public static byte[] toJsonLineWithDriver(Document document) {
         LineBuffer buffer = BUFFERS.get();
         buffer.builder.setLength(0);
         DOCUMENT_CODEC.encode(new JsonWriter(buffer, JSON_LINES), document, ENCODER_CONTEXT);

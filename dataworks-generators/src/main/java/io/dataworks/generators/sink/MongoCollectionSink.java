@@ -50,6 +50,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoCollectionSink.class);
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+    private static final ThreadLocal<BsonEncoder> ENCODERS = ThreadLocal.withInitial(BsonEncoder::new);
 
     private final MongoCollection<RawBsonDocument> collection;
     private final String description;
@@ -116,7 +117,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
         if (!document.containsKey("_id")) {
             document.put("_id", deterministicId(index));
         }
-        RawBsonDocument raw = new RawBsonDocument(document, ExtendedJson.documentCodec());
+        RawBsonDocument raw = ENCODERS.get().encode(document);
         long size = raw.getByteBuffer().remaining();
         if (size > maxDocumentBytes) {
             throw new DataWorksException(ExitCode.FAILED, "document " + index + " is " + size
