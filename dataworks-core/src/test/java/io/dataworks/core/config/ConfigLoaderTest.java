@@ -112,6 +112,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBlankValueDoesNotHideALowerSource() throws IOException {
+        writeEnvFile("FRAMEWORK_WRITE_WORKERS=", "FRAMEWORK_PARALLEL_CURSORS=6");
+        DataWorksConfig config = load(Map.of(ConfigKeys.PARALLEL_CURSORS, " "),
+                Map.of(ConfigKeys.PARALLEL_CURSORS, ""), Map.of());
+        assertThat(config.workers().writeWorkers()).isEqualTo(4);
+        assertThat(config.workers().parallelCursors()).isEqualTo(6);
+    }
+
+    @Test
     void envFileSyntax() throws IOException {
         writeEnvFile(
                 "# a comment",
@@ -367,6 +376,14 @@ class ConfigLoaderTest {
                 .contains("true or false");
         assertThat(configError(() -> config.get(ConfigKeys.PARALLEL_CURSORS, Mode.class, null)).getMessage())
                 .contains("one of insert, upsert").contains("--parallel-cursors");
+    }
+
+    @Test
+    void requireNamesTheKeyAndFlag() {
+        DataWorksConfig config = load(Map.of(ConfigKeys.TARGET_COLLECTION, "orders"));
+        assertThat(config.require(ConfigKeys.TARGET_COLLECTION)).isEqualTo("orders");
+        assertThat(configError(() -> config.require(ConfigKeys.SOURCE_COLLECTION)).getMessage())
+                .isEqualTo("FRAMEWORK_SOURCE_DB_COLLECTION is not set: pass --source-collection or set it in .env_local");
     }
 
     @Test
