@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.cli.Cli;
 import io.dataworks.core.cli.CommonOptions;
+import io.dataworks.core.cli.VersionProvider;
 import io.dataworks.core.config.ConfigException;
 import io.dataworks.core.config.ConfigKeys;
-import io.dataworks.core.config.ConfigLoader;
 import io.dataworks.core.config.DataWorksConfig;
 import io.dataworks.core.config.EndpointConfig;
 import io.dataworks.core.config.MongoUri;
@@ -39,7 +39,6 @@ import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
 import io.dataworks.monitoring.RunReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -47,7 +46,7 @@ import picocli.CommandLine.Option;
  * {@code flexible-generator.jar}: documents from a JSON template or a generator plug-in into a MongoDB
  * collection, a JSON Lines file or stdout, reproducibly from a seed.
  */
-@Command(name = "flexible-generator", mixinStandardHelpOptions = true, versionProvider = FlexibleGenerator.Version.class,
+@Command(name = "flexible-generator", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Generates documents from a JSON template (--template) or a generator plug-in (--generator) into a MongoDB",
@@ -133,7 +132,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         WorkerConfig workerConfig = config.workers();
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
 
-        try (PluginLoader plugins = PluginLoader.create(common.plugins())) {
+        try (PluginLoader plugins = common.pluginLoader()) {
             DocumentGenerator documents = selectGenerator(plugins);
             MongoEndpoint endpoint = destination.target == null ? null : MongoEndpoint.connect(destination.target);
             try {
@@ -198,9 +197,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         put(overrides, ConfigKeys.GENERATION_WORKERS, workers);
         put(overrides, ConfigKeys.WRITE_WORKERS, writeWorkers);
         put(overrides, ConfigKeys.BATCH_AGGREGATION_SIZE, batchSize);
-        return common.envFile()
-                .map(file -> ConfigLoader.loadWithEnvFile(overrides, file))
-                .orElseGet(() -> ConfigLoader.load(overrides));
+        return common.loadConfig(overrides);
     }
 
     private static void put(Map<String, String> overrides, String key, Object value) {
@@ -248,7 +245,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
             return TemplateGenerator.compile(template);
         }
         if (generator != null) {
-            return plugins.select(DocumentGenerator.class, generator, DocumentGenerator::name);
+            return plugins.select(DocumentGenerator.class, generator, DocumentGenerator::name, "--generator");
         }
         List<String> names = plugins.load(DocumentGenerator.class).stream().map(DocumentGenerator::name).sorted().toList();
         throw new ConfigException("--template", "nothing to generate: pass --template PATH or --generator NAME"
@@ -256,7 +253,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
     }
 
     private int listGenerators() {
-        try (PluginLoader plugins = PluginLoader.create(common.plugins())) {
+        try (PluginLoader plugins = common.pluginLoader()) {
             for (DocumentGenerator g : plugins.load(DocumentGenerator.class)) {
                 System.out.println(g.name() + (g.description().isEmpty() ? "" : "  " + g.description()));
             }
@@ -275,15 +272,6 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 return JsonLinesSink.toFile(file);
             }
             return MongoCollectionSink.create(endpoint, collection, drop, retry);
-        }
-    }
-
-    /** {@code --version}: the jar's Implementation-Version. */
-    static final class Version implements IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = FlexibleGenerator.class.getPackage().getImplementationVersion();
-            return new String[] {TOOL + " " + (version == null ? "development build" : version)};
         }
     }
 }
