@@ -201,6 +201,52 @@ class MongoCollectionSinkIT {
         }
     }
 
+    static final String EVERY_TYPE_TEMPLATE = """
+            {"_id": "$objectid", "when": "$date", "price": "$decimal", "big": "$long", "small": {"$long": {"min": 0, "max": 9}},
+             "blob": "$binary", "id": "$uuid", "ts": "$timestamp", "ratio": "$double", "n": "$integer", "flag": "$boolean",
+             "grid": {"$array": {"of": {"$array": {"of": "$integer", "number": 2}}, "number": 3}},
+             "nested": {"name": "$name", "tags": {"$array": {"of": "$word", "min": 0, "max": 3}}}}
+            """;
+
+    @Test
+    void aTemplateWithEveryTypeRoundTripsThroughJsonLinesAndTheServer() throws Exception {
+        DocumentGenerator template = io.dataworks.generators.template.TemplateGenerator.compile(EVERY_TYPE_TEMPLATE, "every-type");
+        Path file = dir.resolve("template.jsonl");
+        GenerationEngine.create(GenerationSettings.of(template, 300, 11, JsonLinesSink.toFile(file)).withBatchSize(50))
+                .run(MetricsCollector.create()).block();
+        MongoCollection<RawBsonDocument> direct = client.getDatabase("gen").getCollection("direct", RawBsonDocument.class);
+        generate(template, 300, direct, false); // seed 11, as the file
+
+        List<RawBsonDocument> parsed = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            parsed.add(RawBsonDocument.parse(line));
+        }
+        MongoCollection<RawBsonDocument> imported = client.getDatabase("gen").getCollection("imported", RawBsonDocument.class);
+        Mono.from(imported.insertMany(parsed)).block();
+
+        List<BsonDocument> fromFile = Flux.from(client.getDatabase("gen").getCollection("imported", BsonDocument.class).find()).collectList().block();
+        List<BsonDocument> fromEngine = Flux.from(client.getDatabase("gen").getCollection("direct", BsonDocument.class).find()).collectList().block();
+        java.util.Map<org.bson.BsonValue, BsonDocument> byId = new java.util.HashMap<>();
+        fromEngine.forEach(d -> byId.put(d.get("_id"), d));
+        assertThat(fromFile).hasSize(300);
+        for (int i = 0; i < 300; i++) {
+            BsonDocument expected = template.generate(i, io.dataworks.generators.internal.DocumentRandom.forDocument(11, i))
+                    .toBsonDocument(BsonDocument.class, ExtendedJson.CODEC_REGISTRY);
+            BsonDocument loaded = fromFile.stream().filter(d -> d.get("_id").equals(expected.get("_id"))).findFirst().orElseThrow();
+            assertThat(loaded).isEqualTo(expected);
+            assertThat(byId.get(expected.get("_id"))).isEqualTo(expected);
+        }
+        BsonDocument first = fromFile.get(0);
+        assertThat(first.get("_id").isObjectId()).isTrue();
+        assertThat(first.get("when").isDateTime()).isTrue();
+        assertThat(first.get("price").isDecimal128()).isTrue();
+        assertThat(first.get("small").isInt64()).isTrue();
+        assertThat(first.get("blob").isBinary()).isTrue();
+        assertThat(first.get("id").asBinary().getType()).isEqualTo((byte) 4);
+        assertThat(first.get("ts").isTimestamp()).isTrue();
+        assertThat(first.get("grid").asArray().get(0).isArray()).isTrue();
+    }
+
     GenerationResult generate(DocumentGenerator generator, long total, MongoCollection<RawBsonDocument> target, boolean drop) {
         return generate(generator, total, target, drop, MetricsCollector.create());
     }
