@@ -61,7 +61,8 @@ final class BsonEncoder {
         ensure(4);
         length += 4;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            writeElement(String.valueOf(entry.getKey()), null, entry.getValue());
+            Object key = entry.getKey();
+            writeElement(key instanceof String name ? name : String.valueOf(key), null, entry.getValue());
         }
         writeByte(0);
         putInt(start, length - start);
@@ -99,6 +100,16 @@ final class BsonEncoder {
     private byte writeValue(Object value) {
         if (value == null) {
             return 0x0A;
+        }
+        // exact classes first: interface instanceof checks (Map, List) are slow when they fail, and
+        // alternating them thrashes the JVM's per-class secondary-supers cache across threads (JDK-8180450)
+        Class<?> type = value.getClass();
+        if (type == Document.class) {
+            writeDocument((Document) value);
+            return 0x03;
+        } else if (type == java.util.ArrayList.class) {
+            writeArray((List<?>) value);
+            return 0x04;
         } else if (value instanceof String s) {
             writeString(s);
             return 0x02;
@@ -193,7 +204,44 @@ final class BsonEncoder {
         writeByte(0);
     }
 
+    /**
+     * UTF-8 bytes of {@code s}. {@code String.getBytes} is the JDK's vectorised path for Latin-1 strings (most
+     * generated text); for a lone surrogate it writes '?' where the driver writes the 3-byte form, so a string
+     * whose bytes hold a '?' is checked for one and then goes through the char loop.
+     */
     private void writeUtf8(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (hasQuestionMark(bytes) && hasLoneSurrogate(s)) {
+            writeUtf8Chars(s);
+            return;
+        }
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, length, bytes.length);
+        length += bytes.length;
+    }
+
+    private static boolean hasQuestionMark(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '?') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void writeUtf8Chars(String s) {
         int n = s.length();
         ensure(n * 3);
         byte[] b = buffer;

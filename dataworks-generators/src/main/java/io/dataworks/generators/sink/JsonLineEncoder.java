@@ -56,7 +56,8 @@ final class JsonLineEncoder {
                 writeByte(',');
             }
             first = false;
-            writeString(String.valueOf(entry.getKey()));
+            Object key = entry.getKey();
+            writeString(key instanceof String name ? name : String.valueOf(key));
             writeByte(':');
             writeValue(entry.getValue());
         }
@@ -64,8 +65,15 @@ final class JsonLineEncoder {
     }
 
     private void writeValue(Object value) {
+        // exact classes first: interface instanceof checks (Map, List) are slow when they fail, and
+        // alternating them thrashes the JVM's per-class secondary-supers cache across threads (JDK-8180450)
+        Class<?> type = value == null ? null : value.getClass();
         if (value == null) {
             writeAscii("null");
+        } else if (type == Document.class) {
+            writeMap((Document) value);
+        } else if (type == java.util.ArrayList.class) {
+            writeList((List<?>) value);
         } else if (value instanceof String s) {
             writeString(s);
         } else if (value instanceof Integer i) {
@@ -81,14 +89,7 @@ final class JsonLineEncoder {
         } else if (value instanceof Map<?, ?> map) {
             writeMap(map);
         } else if (value instanceof List<?> list) {
-            writeByte('[');
-            for (int i = 0, n = list.size(); i < n; i++) {
-                if (i > 0) {
-                    writeByte(',');
-                }
-                writeValue(list.get(i));
-            }
-            writeByte(']');
+            writeList(list);
         } else if (value instanceof Date date) {
             writeDate(date.getTime());
         } else if (value instanceof ObjectId id) {
@@ -134,6 +135,17 @@ final class JsonLineEncoder {
             bytes[8 + i] = (byte) (lsb >>> (56 - 8 * i));
         }
         return bytes;
+    }
+
+    private void writeList(List<?> list) {
+        writeByte('[');
+        for (int i = 0, n = list.size(); i < n; i++) {
+            if (i > 0) {
+                writeByte(',');
+            }
+            writeValue(list.get(i));
+        }
+        writeByte(']');
     }
 
     private void writeDouble(double d) {
