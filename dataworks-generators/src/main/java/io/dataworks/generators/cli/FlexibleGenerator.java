@@ -47,19 +47,22 @@ import picocli.CommandLine.Option;
  * collection, a JSON Lines file or stdout, reproducibly from a seed.
  */
 @Command(name = "flexible-generator", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false,
         description = {
-            "Generates documents from a JSON template (--template) or a generator plug-in (--generator) into a MongoDB",
-            "collection (--target-uri/--target-db/--target-collection or FRAMEWORK_TARGET_DB_* in .env_local) or a",
-            "JSON Lines file in relaxed Extended JSON (--output PATH, '-' for stdout) that mongoimport loads unchanged.",
-            "Document i depends only on (seed, i): the same seed gives the same documents for any --workers/--batch-size."},
+            "Generates documents from a JSON template (--template) or a generator plug-in (--generator) into a "
+                + "MongoDB collection (--target-uri, --target-db, --target-collection, or FRAMEWORK_TARGET_DB_* in "
+                + ".env_local) or into a JSON Lines file in relaxed Extended JSON that mongoimport loads unchanged "
+                + "(--output PATH, - for stdout).",
+            "Document i depends only on (seed, i): the same --seed gives the same documents whatever --workers, "
+                + "--write-workers and --batch-size are.",
+            ""},
         footer = {
             "",
             "Examples:",
-            "  java -jar flexible-generator.jar --template templates/service_order_template.json --total 1000000 --output orders.jsonl",
-            "  java -jar flexible-generator.jar --template t.json --total 100000 --target-uri mongodb://localhost:27017 \\",
-            "       --target-db shop --target-collection orders --drop --report report.json",
-            "  java -jar flexible-generator.jar --plugins user-defined/target --generator service-order --total 10 --output -",
+            "  java -jar flexible-generator.jar --template t.json -n 1000000 -o t.jsonl",
+            "  java -jar flexible-generator.jar --template t.json -n 100000 --drop \\",
+            "      --target-uri mongodb://localhost --target-db shop --target-collection t",
+            "  java -jar flexible-generator.jar --plugins DIR --generator NAME -n 10 -o -",
             "",
             "Exit codes: 0 done, 1 the run failed, 2 usage or configuration error."})
 public final class FlexibleGenerator implements Callable<Integer> {
