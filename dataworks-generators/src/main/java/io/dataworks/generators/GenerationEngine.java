@@ -1,5 +1,6 @@
 package io.dataworks.generators;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -88,6 +89,7 @@ public final class GenerationEngine {
         private final long timeoutNanos = settings.batchTimeout().toNanos();
         private final LongAdder batches = new LongAdder();
         private final long startNanos = System.nanoTime();
+        private volatile boolean started;
 
         Run(DocumentSink<E> sink, MetricsCollector metrics) {
             this.sink = sink;
@@ -108,7 +110,7 @@ public final class GenerationEngine {
                                     .flatMap(this::write, settings.writeWorkers(), 1))
                     .reduce(BatchResult.EMPTY, BatchResult::plus)
                     .map(total -> new GenerationResult(settings.seed(), total.written(), total.skipped(), total.bytes(),
-                            batches.sum(), java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+                            batches.sum(), Duration.ofNanos(System.nanoTime() - startNanos)));
         }
 
         private void start() {
@@ -117,6 +119,7 @@ public final class GenerationEngine {
                     settings.generationWorkers(), sink.ordered() ? 1 : settings.writeWorkers(), settings.batchSize());
             metrics.total(settings.total());
             settings.generator().onStart(context);
+            started = true;
         }
 
         /**
@@ -162,9 +165,9 @@ public final class GenerationEngine {
 
         private Mono<BatchResult> write(List<E> batch) {
             return Mono.defer(() -> {
-                long started = System.nanoTime();
+                long sentAt = System.nanoTime();
                 return sink.write(batch, metrics).doOnNext(result -> {
-                    metrics.batchWritten(System.nanoTime() - started);
+                    metrics.batchWritten(System.nanoTime() - sentAt);
                     metrics.documentsWritten(result.written(), result.bytes());
                     if (result.skipped() > 0) {
                         metrics.documentsSkipped(result.skipped());
@@ -177,6 +180,9 @@ public final class GenerationEngine {
         Mono<Void> finish(boolean failed) {
             return sink.close(failed).doFinally(signal -> {
                 workers.dispose();
+                if (!started) {
+                    return; // onFinish pairs with an onStart that happened
+                }
                 try {
                     settings.generator().onFinish(context);
                 } catch (RuntimeException e) {

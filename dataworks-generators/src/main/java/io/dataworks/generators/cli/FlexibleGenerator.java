@@ -9,10 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.cli.Cli;
 import io.dataworks.core.cli.CommonOptions;
@@ -39,6 +44,7 @@ import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
 import io.dataworks.monitoring.RunReport;
 import picocli.CommandLine.Command;
+import reactor.core.Disposable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -166,9 +172,15 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 .detail("batchSize", settings.batchSize());
         MonitoringSession session = MonitoringSession.start(options);
         RuntimeException failure = null;
+        CompletableFuture<GenerationResult> run = new CompletableFuture<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> interrupted(run, reported), "flexible-generator-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             session.healthy(true);
-            GenerationResult result = engine.run(session.collector()).block();
+            Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
+            run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
+            GenerationResult result = result(run);
             report.status(RunReport.COMPLETED).detail("batches", result.batches());
             LOG.info("wrote {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
                     result.documentsWritten(), result.documentsSkipped(), settings.sink().description(),
@@ -177,18 +189,63 @@ public final class FlexibleGenerator implements Callable<Integer> {
         } catch (RuntimeException e) {
             failure = e;
             session.healthy(false);
-            report.status(RunReport.FAILED).detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
+            report.status(e instanceof Interrupted ? RunReport.INTERRUPTED : RunReport.FAILED)
+                    .detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
         }
-        RunReport finished = session.finish(report);
-        // stdout carries the documents with --output -: the report then goes to stderr
-        PrintStream out = destination.stdout ? System.err : System.out;
-        out.println(finished.toJson());
-        out.flush();
-        common.report().ifPresent(finished::writeTo);
+        try {
+            RunReport finished = session.finish(report);
+            // stdout carries the documents with --output -: the report then goes to stderr
+            PrintStream out = destination.stdout ? System.err : System.out;
+            out.println(finished.toJson());
+            out.flush();
+            common.report().ifPresent(finished::writeTo);
+        } finally {
+            reported.countDown();
+            removeHook(onInterrupt);
+        }
         if (failure != null) {
             throw failure;
         }
         return ExitCode.OK.code();
+    }
+
+    private static GenerationResult result(CompletableFuture<GenerationResult> run) {
+        try {
+            return run.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Ctrl-C / SIGTERM: cancel the run (the sink is closed, a file keeps the documents written so far, in
+     * order), let the main thread write the report with status "interrupted", then let the JVM exit.
+     */
+    private static void interrupted(CompletableFuture<GenerationResult> run, CountDownLatch reported) {
+        if (run.completeExceptionally(new Interrupted())) {
+            try {
+                reported.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or has run
+        }
+    }
+
+    /** The run was cancelled by a signal. */
+    private static final class Interrupted extends DataWorksException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super(ExitCode.FAILED, "interrupted: the run was stopped before all documents were written");
+        }
     }
 
     private DataWorksConfig loadConfig() {
