@@ -98,7 +98,7 @@ final class JsonLineEncoder {
             writeAscii("\"}");
         } else if (value instanceof Decimal128 decimal) {
             writeAscii("{\"$numberDecimal\":\"");
-            writeAscii(decimal.toString());
+            writeDecimal(decimal);
             writeAscii("\"}");
         } else if (value instanceof Binary binary) {
             writeBinary(binary.getData(), binary.getType());
@@ -123,6 +123,48 @@ final class JsonLineEncoder {
         } else {
             writeWithDriver(value);
         }
+    }
+
+    /**
+     * A Decimal128's string (IEEE 754-2008 / the BSON decimal128 spec's to-string) without BigDecimal for the
+     * common case: a finite value whose coefficient fits in 63 bits, with an exponent <= 0 and an adjusted
+     * exponent >= -6, written in plain notation ("689.25", "0.005"); everything else through
+     * {@link Decimal128#toString()}.
+     */
+    private void writeDecimal(Decimal128 decimal) {
+        long high = decimal.getHigh();
+        long low = decimal.getLow();
+        boolean negative = high < 0;
+        boolean plainForm = ((high >>> 61) & 3) != 3; // "11" combination: NaN, infinities, large coefficients
+        long coefficientHigh = high & 0x1FFFFFFFFFFFFL;
+        if (plainForm && coefficientHigh == 0 && low >= 0 && !(negative && low == 0)) {
+            int exponent = (int) ((high >>> 49) & 0x3FFF) - 6176;
+            String digits = Long.toString(low);
+            int adjusted = exponent + digits.length() - 1;
+            if (exponent <= 0 && adjusted >= -6) {
+                if (negative) {
+                    writeByte('-');
+                }
+                if (exponent == 0) {
+                    writeAscii(digits);
+                } else {
+                    int point = digits.length() + exponent; // digits before the decimal point
+                    if (point > 0) {
+                        writeAscii(digits.substring(0, point));
+                        writeByte('.');
+                        writeAscii(digits.substring(point));
+                    } else {
+                        writeAscii("0.");
+                        for (int i = point; i < 0; i++) {
+                            writeByte('0');
+                        }
+                        writeAscii(digits);
+                    }
+                }
+                return;
+            }
+        }
+        writeAscii(decimal.toString());
     }
 
     /** Subtype 4 (standard) UUID bytes: the 16 bytes big-endian, most significant half first. */

@@ -44,6 +44,18 @@ class JsonLineEncoderTest {
     }
 
     @Test
+    void agreesWithTheDriverOnDecimals() {
+        for (String value : List.of("0", "-0", "0.00", "-0.00", "1", "-1", "689.25", "0.005", "-0.005", "0.000001", "0.0000001",
+                "1E+3", "1.000E+3", "123456789012345678", "9223372036854775807", "9223372036854775808",
+                "1234567890123456789012345678901234", "-1234567890123456789.012345678901234", "1E-6176", "9.99E+6144",
+                "NaN", "Infinity", "-Infinity", "12.3400", "100", "1.0E-7", "0.1")) {
+            org.bson.types.Decimal128 decimal = org.bson.types.Decimal128.parse(value);
+            String line = new String(ExtendedJson.toJsonLine(new Document("d", decimal)), StandardCharsets.UTF_8);
+            assertThat(line).as(value).isEqualTo("{\"d\":{\"$numberDecimal\":\"" + decimal + "\"}}\n");
+        }
+    }
+
+    @Test
     void isOneCompactLine() {
         String line = new String(ExtendedJson.toJsonLine(new Document("a", 1).append("b", List.of("x", 2L))), StandardCharsets.UTF_8);
         assertThat(line).isEqualTo("{\"a\":1,\"b\":[\"x\",{\"$numberLong\":\"2\"}]}\n");
