@@ -23,7 +23,7 @@ import com.mongodb.MongoClientSettings;
  * bare numbers and a small {@code Long} would come back as an {@code Int32}. Every other BSON type keeps
  * its type through relaxed mode ({@code $oid}, {@code $date}, {@code $numberDecimal}, {@code $binary},
  * {@code $timestamp}; doubles keep their decimal point). {@code java.util.UUID} values are encoded as
- * standard (subtype 4) binary.
+ * standard (subtype 4) binary. {@link #JSON_LINES} gives the same through the driver's {@code JsonWriter}.
  */
 public final class ExtendedJson {
 
@@ -31,6 +31,7 @@ public final class ExtendedJson {
     public static final CodecRegistry CODEC_REGISTRY = CodecRegistries.withUuidRepresentation(
             MongoClientSettings.getDefaultCodecRegistry(), UuidRepresentation.STANDARD);
 
+    /** Relaxed mode with canonical Int64: the driver-side definition of the JSON Lines format. */
     public static final JsonWriterSettings JSON_LINES = JsonWriterSettings.builder()
             .outputMode(JsonMode.RELAXED)
             .int64Converter((value, writer) -> {
@@ -43,15 +44,15 @@ public final class ExtendedJson {
     private static final Codec<Document> DOCUMENT_CODEC = CODEC_REGISTRY.get(Document.class);
     private static final EncoderContext ENCODER_CONTEXT = EncoderContext.builder().build();
     private static final ThreadLocal<LineBuffer> BUFFERS = ThreadLocal.withInitial(LineBuffer::new);
+    private static final ThreadLocal<JsonLineEncoder> ENCODERS = ThreadLocal.withInitial(JsonLineEncoder::new);
 
     private ExtendedJson() {
     }
 
+    /** The driver's codec for {@link Document} from {@link #CODEC_REGISTRY}. */
     public static Codec<Document> documentCodec() {
         return DOCUMENT_CODEC;
     }
-
-    private static final ThreadLocal<JsonLineEncoder> ENCODERS = ThreadLocal.withInitial(JsonLineEncoder::new);
 
     /** One compact JSON line, UTF-8, ending with {@code '\n'}. Thread-safe. */
     public static byte[] toJsonLine(Document document) {
