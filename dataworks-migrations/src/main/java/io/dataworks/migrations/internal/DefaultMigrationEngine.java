@@ -1,0 +1,251 @@
+package io.dataworks.migrations.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.core.retry.RetryListener;
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.ConcurrencyLimiter;
+import io.dataworks.migrations.MigrationEngine;
+import io.dataworks.migrations.MigrationResult;
+import io.dataworks.migrations.MigrationResult.NamespaceResult;
+import io.dataworks.migrations.MigrationSettings;
+import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.NamespaceMapping;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
+import io.dataworks.migrations.checkpoint.PartitionProgress;
+import io.dataworks.migrations.plan.NamespacePlan;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The engine; see {@link MigrationEngine}. */
+public final class DefaultMigrationEngine implements MigrationEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
+
+    private final MigrationSettings settings;
+    private final ConcurrencyLimiter writeConcurrency;
+    private final CheckpointStore store;
+
+    public DefaultMigrationEngine(MigrationSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
+        this.store = new CheckpointStore(settings.checkpointDir());
+    }
+
+    @Override
+    public MigrationSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public ConcurrencyLimiter writeConcurrency() {
+        return writeConcurrency;
+    }
+
+    @Override
+    public Mono<List<NamespacePlan>> plan() {
+        return namespaces()
+                .concatMap(mapping -> {
+                    NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(mapping);
+                    return stored != null ? Mono.just(stored.plan()) : settings.planner().plan(settings.source(), mapping);
+                })
+                .collectList();
+    }
+
+    @Override
+    public Mono<MigrationResult> migrate() {
+        return Mono.defer(() -> {
+            Run run = new Run();
+            return namespaces()
+                    .collectList()
+                    .map(run::prepare)
+                    .flatMapMany(Flux::fromIterable)
+                    .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
+                    .collectList()
+                    .map(results -> new MigrationResult(results, run.budget.failed(),
+                            run.deadLetter.written() > 0 ? run.deadLetter.file() : null))
+                    .doOnSubscribe(s -> run.startCheckpointing())
+                    .doFinally(signal -> run.close());
+        });
+    }
+
+    /** The namespaces to copy: the explicit list, or every collection of the source database but {@code system.*}. */
+    private Flux<NamespaceMapping> namespaces() {
+        if (!settings.namespaces().isEmpty()) {
+            return Flux.fromIterable(settings.namespaces());
+        }
+        String sourceDb = settings.sourceDatabase();
+        if (sourceDb == null || sourceDb.isBlank()) {
+            return Flux.error(new DataWorksException(ExitCode.USAGE,
+                    "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
+        }
+        String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
+        return Flux.from(settings.source().getDatabase(sourceDb).listCollectionNames())
+                .filter(name -> !name.startsWith("system."))
+                .sort()
+                .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
+                .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
+                        "source database '" + sourceDb + "' has no collections to copy (check --source-db)")));
+    }
+
+    /** The stored checkpoint when it fits this run; a checkpoint of another source, target, strategy or plan is refused. */
+    private NamespaceCheckpoint usableCheckpoint(NamespaceMapping mapping) {
+        NamespaceCheckpoint stored = store.load(mapping.source()).orElse(null);
+        if (stored == null) {
+            return null;
+        }
+        String mismatch = stored.mismatch(settings.sourceIdentity(), settings.targetIdentity(), mapping.target(),
+                settings.strategy().name());
+        if (mismatch != null) {
+            throw new DataWorksException(ExitCode.USAGE, "checkpoint " + store.fileFor(mapping.source()) + " was written for "
+                    + mismatch + "; refusing to resume " + mapping + " from it. Rerun with --fresh to start over, "
+                    + "or pick another --checkpoint-dir");
+        }
+        return stored;
+    }
+
+    /** State of one subscription to {@link #migrate()}. */
+    private final class Run {
+
+        final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
+        final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
+        final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
+        final RetryPolicy retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
+        final PartitionReader reader = new PartitionReader(settings, retry);
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
+        final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
+        final AtomicLong estimatedTotal = new AtomicLong();
+        Disposable checkpointer;
+
+        private RetryListener countingRetries(RetryListener delegate) {
+            return (kind, attempt, delay) -> {
+                settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
+                delegate.onRetry(kind, attempt, delay);
+            };
+        }
+
+        /** Checks every checkpoint before anything is copied, so a refused one stops the run at once. */
+        List<NamespaceRun> prepare(List<NamespaceMapping> mappings) {
+            List<NamespaceRun> runs = new ArrayList<>();
+            for (NamespaceMapping mapping : mappings) {
+                if (settings.fresh()) {
+                    store.delete(mapping.source());
+                }
+                NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(mapping);
+                runs.add(new NamespaceRun(mapping,
+                        settings.source().getDatabase(mapping.source().database())
+                                .getCollection(mapping.source().collection(), RawBsonDocument.class),
+                        settings.target().getDatabase(mapping.target().database())
+                                .getCollection(mapping.target().collection(), RawBsonDocument.class),
+                        settings.metrics().forNamespace(mapping.source().toString()), checkpoint));
+            }
+            return runs;
+        }
+
+        Mono<NamespaceResult> namespace(NamespaceRun ns) {
+            List<Step> steps = List.of(
+                    new Step("plan", this::planStep),
+                    new Step("unique-indexes", n -> Mono.empty()),
+                    new Step("copy", this::copyStep),
+                    new Step("indexes", n -> Mono.empty()));
+            return Flux.fromIterable(steps)
+                    .concatMap(step -> step.action().apply(ns)
+                            .doOnSubscribe(s -> LOG.debug("{}: {}", ns.mapping, step.name()))
+                            .onErrorMap(e -> !(e instanceof DataWorksException),
+                                    e -> new DataWorksException(ExitCode.FAILED, ns.mapping + ": step " + step.name()
+                                            + " failed: " + e.getMessage(), e)))
+                    .then(Mono.fromCallable(() -> report(ns)));
+        }
+
+        private Mono<Void> planStep(NamespaceRun ns) {
+            Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
+                    ? Mono.just(ns.checkpoint)
+                    : settings.planner().plan(settings.source(), ns.mapping)
+                            .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
+                                    settings.strategy().name(), plan))
+                            .publishOn(Schedulers.boundedElastic())
+                            .doOnNext(store::save);
+            return checkpoint.doOnNext(cp -> {
+                ns.checkpoint = cp;
+                active.put(ns.mapping.source(), cp);
+                settings.metrics().total(estimatedTotal.addAndGet(cp.plan().estimatedDocuments()));
+                LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
+                        cp.plan().partitioner(), cp.plan().estimatedDocuments(),
+                        cp.documents() > 0 ? ", resuming after " + cp.documents() + " already copied" : "");
+            }).then();
+        }
+
+        private Mono<Void> copyStep(NamespaceRun ns) {
+            List<PartitionProgress> todo = ns.checkpoint.partitions().stream().filter(p -> !p.done()).toList();
+            if (todo.isEmpty()) {
+                LOG.info("{}: already copied (checkpoint), nothing to do", ns.mapping);
+                return Mono.empty();
+            }
+            return Mono.fromRunnable(() -> settings.strategy().beforeNamespace(ns.mapping.source(), ns.mapping.target()))
+                    .thenMany(Flux.fromIterable(todo)
+                            .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
+                                    permit -> reader.read(ns, progress),
+                                    permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 1)
+                            .flatMap(batch -> writer.write(batch).then(Mono.fromRunnable(() -> batch.progress()
+                                    .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments()))),
+                                    settings.insertWorkers(), 1))
+                    .then(Mono.fromRunnable(() -> {
+                        store.save(ns.checkpoint);
+                        settings.strategy().afterNamespace(ns.mapping.source(), ns.mapping.target());
+                    }));
+        }
+
+        private NamespaceResult report(NamespaceRun ns) {
+            NamespaceCheckpoint cp = ns.checkpoint;
+            int resumed = (int) cp.partitions().stream().filter(p -> p.lastId() != null).count();
+            LOG.info("{}: {} documents copied, {} partition(s)", ns.mapping, cp.documents(), cp.plan().partitions().size());
+            return new NamespaceResult(ns.mapping.source(), ns.mapping.target(), cp.documents(), cp.plan().partitions().size(),
+                    cp.plan().partitioner(), resumed, 0);
+        }
+
+        void startCheckpointing() {
+            Duration interval = settings.checkpointInterval();
+            checkpointer = Flux.interval(interval, interval, Schedulers.boundedElastic())
+                    .subscribe(tick -> saveAll(), error -> LOG.warn("checkpointing stopped: {}", error.toString()));
+        }
+
+        void saveAll() {
+            for (NamespaceCheckpoint cp : active.values()) {
+                store.save(cp);
+            }
+        }
+
+        /** Last checkpoint, whatever ended the run (completion, failure, cancellation). */
+        void close() {
+            if (checkpointer != null) {
+                checkpointer.dispose();
+            }
+            try {
+                saveAll();
+            } catch (RuntimeException e) {
+                LOG.error("cannot write the final checkpoint: {}", e.toString());
+            } finally {
+                deadLetter.close();
+            }
+        }
+    }
+
+    private record Step(String name, Function<NamespaceRun, Mono<Void>> action) {
+    }
+}

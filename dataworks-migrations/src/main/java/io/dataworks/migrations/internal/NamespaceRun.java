@@ -1,0 +1,28 @@
+package io.dataworks.migrations.internal;
+
+import org.bson.RawBsonDocument;
+
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import io.dataworks.migrations.NamespaceMapping;
+import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
+import io.dataworks.monitoring.NamespaceMetrics;
+
+/** One namespace during a run: its collections, meters, and (after the plan step) its checkpoint. */
+final class NamespaceRun {
+
+    final NamespaceMapping mapping;
+    final MongoCollection<RawBsonDocument> source;
+    final MongoCollection<RawBsonDocument> target;
+    final NamespaceMetrics metrics;
+    volatile NamespaceCheckpoint checkpoint;
+
+    NamespaceRun(NamespaceMapping mapping, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
+                 NamespaceMetrics metrics, NamespaceCheckpoint checkpoint) {
+        this.mapping = mapping;
+        this.source = source;
+        this.target = target;
+        this.metrics = metrics;
+        this.checkpoint = checkpoint;
+    }
+}
