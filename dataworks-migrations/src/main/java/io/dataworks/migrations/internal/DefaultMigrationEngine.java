@@ -70,19 +70,20 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public Mono<MigrationResult> migrate() {
-        return Mono.defer(() -> {
-            Run run = new Run();
-            return namespaces()
-                    .collectList()
-                    .map(run::prepare)
-                    .flatMapMany(Flux::fromIterable)
-                    .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
-                    .collectList()
-                    .map(results -> new MigrationResult(results, run.budget.failed(),
-                            run.deadLetter.written() > 0 ? run.deadLetter.file() : null))
-                    .doOnSubscribe(s -> run.startCheckpointing())
-                    .doFinally(signal -> run.close());
-        });
+        // usingWhen: the final checkpoint is on disk before the result (or the error) reaches the subscriber.
+        return Mono.usingWhen(Mono.fromCallable(Run::new),
+                run -> namespaces()
+                        .collectList()
+                        .map(run::prepare)
+                        .doOnNext(runs -> run.startCheckpointing())
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
+                        .collectList()
+                        .map(results -> new MigrationResult(results, run.budget.failed(),
+                                run.deadLetter.written() > 0 ? run.deadLetter.file() : null)),
+                run -> Mono.fromRunnable(run::close),
+                (run, error) -> Mono.fromRunnable(run::close),
+                run -> Mono.fromRunnable(run::close));
     }
 
     /** The namespaces to copy: the explicit list, or every collection of the source database but {@code system.*}. */
@@ -239,7 +240,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             try {
                 saveAll();
             } catch (RuntimeException e) {
-                LOG.error("cannot write the final checkpoint: {}", e.toString());
+                LOG.error("cannot write the final checkpoint: {} ({})", e.toString(), String.valueOf(e.getCause()));
             } finally {
                 deadLetter.close();
             }
