@@ -33,15 +33,45 @@ public final class MongoUri {
     public static MongoUri parse(String key, String value) {
         Objects.requireNonNull(key, "key");
         if (value == null || value.isBlank()) {
-            throw new ConfigException(key, key + " is empty: give a connection string such as mongodb://host:27017");
+            throw new ConfigException(key, key + " is empty: give a connection string such as mongodb://host:27017 ("
+                    + ConfigKeys.howToFix(key) + ")");
         }
         String trimmed = value.trim();
         try {
             return new MongoUri(trimmed, new ConnectionString(trimmed));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, key + " is not a valid MongoDB connection string (" + maskSecrets(trimmed)
-                    + "): " + maskSecrets(String.valueOf(e.getMessage())), e);
+            // The value is not a URI, so maskSecrets may not recognise its password: cut it out by position. The
+            // driver's exception is not kept as the cause because its message may quote the raw value.
+            String password = passwordOf(trimmed);
+            String reason = maskSecrets(String.valueOf(e.getMessage()));
+            if (!password.isEmpty()) {
+                reason = reason.replace(password, "****");
+            }
+            throw new ConfigException(key, key + " is not a valid MongoDB connection string (" + redact(trimmed)
+                    + "): " + reason + "; " + ConfigKeys.howToFix(key));
         }
+    }
+
+    /** {@code user:password} is everything between "://" (or the start) and the last '@'. */
+    private static String passwordOf(String text) {
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            return "";
+        }
+        int scheme = text.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        int colon = text.indexOf(':', start);
+        return colon >= 0 && colon < at ? text.substring(colon + 1, at) : "";
+    }
+
+    private static String redact(String text) {
+        String password = passwordOf(text);
+        if (password.isEmpty()) {
+            return maskSecrets(text);
+        }
+        int at = text.lastIndexOf('@');
+        int colon = at - password.length() - 1;
+        return text.substring(0, colon) + ":****" + text.substring(at);
     }
 
     /** The raw connection string, password included: hand it to the driver, never to a log or a report. */

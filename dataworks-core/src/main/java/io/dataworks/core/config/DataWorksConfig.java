@@ -1,0 +1,199 @@
+package io.dataworks.core.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.eclipse.microprofile.config.spi.Converter;
+
+import io.smallrye.config.SmallRyeConfig;
+
+/**
+ * The loaded configuration: typed records per concern, plus raw access for module-specific keys. Immutable and
+ * thread-safe. Built by {@link ConfigLoader}.
+ */
+public final class DataWorksConfig {
+
+    private static final Map<Class<?>, Class<?>> BOXED = Map.of(int.class, Integer.class, long.class, Long.class,
+            double.class, Double.class, boolean.class, Boolean.class, float.class, Float.class, short.class,
+            Short.class, byte.class, Byte.class, char.class, Character.class);
+
+    private static final Set<String> TRUE = Set.of("true", "yes", "on", "1");
+    private static final Set<String> FALSE = Set.of("false", "no", "off", "0");
+
+    private final SmallRyeConfig config;
+    private final Endpoint source;
+    private final Endpoint target;
+    private final WorkerConfig workers;
+    private final RetryConfig retry;
+
+    DataWorksConfig(SmallRyeConfig config, Endpoint source, Endpoint target, WorkerConfig workers, RetryConfig retry) {
+        this.config = config;
+        this.source = source;
+        this.target = target;
+        this.workers = workers;
+        this.retry = retry;
+    }
+
+    /**
+     * The source endpoint, or empty when {@code FRAMEWORK_SOURCE_DB_CONNECTION_STRING} is not set.
+     *
+     * @throws ConfigException when the connection string is set but the database name is missing
+     */
+    public Optional<EndpointConfig> source() {
+        return source.optional();
+    }
+
+    /** The source endpoint; a {@link ConfigException} naming the missing key and its flag when it is not set. */
+    public EndpointConfig requireSource() {
+        return source.require();
+    }
+
+    /** The target endpoint, or empty when {@code FRAMEWORK_TARGET_DB_CONNECTION_STRING} is not set. */
+    public Optional<EndpointConfig> target() {
+        return target.optional();
+    }
+
+    /** The target endpoint; a {@link ConfigException} naming the missing key and its flag when it is not set. */
+    public EndpointConfig requireTarget() {
+        return target.require();
+    }
+
+    public WorkerConfig workers() {
+        return workers;
+    }
+
+    public RetryConfig retry() {
+        return retry;
+    }
+
+    /** The raw value of {@code key} from the highest source that has it (defaults included); blank counts as unset. */
+    public Optional<String> value(String key) {
+        Objects.requireNonNull(key, "key");
+        String raw = config.getConfigValue(key).getValue();
+        return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+    }
+
+    /**
+     * The value of a module-specific {@code key} converted to {@code type} (String, Integer, Long, Double, Boolean,
+     * enums, anything SmallRye Config converts), or {@code defaultValue} when unset.
+     *
+     * @throws ConfigException naming the key and its flag when the value does not convert
+     */
+    public <T> T get(String key, Class<T> type, T defaultValue) {
+        Objects.requireNonNull(type, "type");
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        @SuppressWarnings("unchecked")
+        Class<T> boxed = (Class<T>) BOXED.getOrDefault(type, type);
+        String v = raw.get();
+        try {
+            if (boxed == Boolean.class) {
+                String lower = v.toLowerCase(Locale.ROOT);
+                if (TRUE.contains(lower) || FALSE.contains(lower)) {
+                    return boxed.cast(TRUE.contains(lower));
+                }
+                throw new IllegalArgumentException("not a boolean");
+            }
+            if (boxed.isEnum()) {
+                for (T constant : boxed.getEnumConstants()) {
+                    if (((Enum<?>) constant).name().equalsIgnoreCase(v.replace('-', '_'))) {
+                        return constant;
+                    }
+                }
+                throw new IllegalArgumentException("not one of the names");
+            }
+            Converter<T> converter = config.getConverter(boxed)
+                    .orElseThrow(() -> new IllegalStateException("no converter for " + boxed.getName()));
+            T converted = converter.convert(v);
+            if (converted == null) {
+                throw new IllegalArgumentException("empty");
+            }
+            return converted;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, key + " must be " + describe(boxed) + ", was '" + MongoUri.maskSecrets(v)
+                    + "'" + new ConfigLoader.Values(config).origin(key) + ": " + ConfigKeys.howToFix(key));
+        }
+    }
+
+    /**
+     * Every {@code FRAMEWORK_} key that has a value, with connection strings masked and where the value came from,
+     * for a start-up log line or {@code --dry-run}.
+     */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(ConfigKeys.PREFIX)) {
+                value(name).ifPresent(v -> out.put(name, MongoUri.maskSecrets(v)));
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == Short.class || type == Byte.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            StringBuilder names = new StringBuilder("one of ");
+            Object[] constants = type.getEnumConstants();
+            for (int i = 0; i < constants.length; i++) {
+                names.append(i == 0 ? "" : ", ").append(((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT));
+            }
+            return names.toString();
+        }
+        return "a valid " + type.getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        return "DataWorksConfig" + describe();
+    }
+
+    /** One side's outcome: configured, not configured, or configured without a database. */
+    record Endpoint(Optional<EndpointConfig> config, ConfigException problem) {
+
+        static Endpoint of(EndpointConfig config) {
+            return new Endpoint(Optional.of(config), null);
+        }
+
+        static Endpoint missing(ConfigException notSet) {
+            return new Endpoint(Optional.empty(), notSet);
+        }
+
+        /** The connection string is set, the database name is not. */
+        static Endpoint incomplete(ConfigException problem) {
+            return new Endpoint(null, problem);
+        }
+
+        Optional<EndpointConfig> optional() {
+            if (config == null) {
+                throw copy(problem);
+            }
+            return config;
+        }
+
+        EndpointConfig require() {
+            if (config == null || config.isEmpty()) {
+                throw copy(problem);
+            }
+            return config.get();
+        }
+
+        /** A fresh exception each time, so its stack trace shows the caller that needed the endpoint. */
+        private static ConfigException copy(ConfigException e) {
+            return new ConfigException(e.key(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.dataworks.core.embedded;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import de.bwaldvogel.mongo.MongoServer;
+import io.dataworks.core.config.MongoUri;
+
+/**
+ * An in-memory MongoDB wire-protocol server (mongo-java-server) on {@code 127.0.0.1}, reached over real TCP
+ * by the real driver. Used by the demo, the tests and the benchmarks.
+ *
+ * <p>Optionally it keeps an oplog (needed for change streams) and throttles a share of the write commands
+ * ({@code insert}, {@code update}, {@code delete}, {@code findAndModify}) the way Azure Cosmos DB does when a
+ * request exceeds its request units: error code 16500, code name {@code TooManyRequests}, and
+ * {@code RetryAfterMs=N} in the message. A throttled command is refused as a whole, before any of it is
+ * applied, so retrying it is always safe. Which commands are throttled is a pure function of the seed and
+ * the command's sequence number.
+ *
+ * <pre>{@code
+ * try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(0.2).retryAfterMs(5).start()) {
+ *     MongoClient client = MongoClients.create(mongo.connectionString());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+
+    private final MongoServer server;
+    private final ThrottlingMemoryBackend backend;
+    private final int port;
+    private final boolean oplog;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedMongo(Builder builder) {
+        this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed);
+        this.server = new MongoServer(backend);
+        this.oplog = builder.oplog;
+        if (oplog) {
+            server.enableOplog();
+        }
+        server.bind("127.0.0.1", builder.port);
+        this.port = server.getLocalAddress().getPort();
+    }
+
+    /** A plain server on a free port: no oplog, no throttling. */
+    public static EmbeddedMongo start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code mongodb://127.0.0.1:PORT}. */
+    public String connectionString() {
+        return "mongodb://127.0.0.1:" + port;
+    }
+
+    public MongoUri uri() {
+        return MongoUri.parse("embedded", connectionString());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean oplogEnabled() {
+        return oplog;
+    }
+
+    /** Write commands received so far, throttled ones included. */
+    public long writeCommandCount() {
+        return backend.writeCommandCount();
+    }
+
+    /** Write commands refused with 16500 so far. */
+    public long throttledCount() {
+        return backend.throttledCount();
+    }
+
+    public double throttleRate() {
+        return backend.throttleRate();
+    }
+
+    /** Changes the share of write commands refused from now on, e.g. to end a throttling phase. */
+    public void throttleRate(double rate) {
+        backend.throttleRate(checkRate(rate));
+    }
+
+    /** Changes the {@code RetryAfterMs} value the refusals carry from now on. */
+    public void retryAfterMs(long retryAfterMs) {
+        backend.retryAfterMs(checkRetryAfter(retryAfterMs));
+    }
+
+    /** Stops listening and closes every client connection now. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "")
+                + (backend.throttleRate() > 0 ? ", throttleRate=" + backend.throttleRate() : "") + "]";
+    }
+
+    private static double checkRate(double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("throttleRate must be within 0..1, was " + rate);
+        }
+        return rate;
+    }
+
+    private static long checkRetryAfter(long retryAfterMs) {
+        if (retryAfterMs < 0) {
+            throw new IllegalArgumentException("retryAfterMs must be >= 0, was " + retryAfterMs);
+        }
+        return retryAfterMs;
+    }
+
+    /** Settings for {@link EmbeddedMongo}; mutable, not thread-safe, like any builder. */
+    public static final class Builder {
+        private int port;
+        private boolean oplog;
+        private double throttleRate;
+        private long retryAfterMs = 10;
+        private long throttleSeed = 42;
+
+        private Builder() {
+        }
+
+        /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be within 0..65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Keeps an oplog so that change streams work. Off by default: it costs memory and time per write. */
+        public Builder oplog(boolean oplog) {
+            this.oplog = oplog;
+            return this;
+        }
+
+        /** Share of write commands refused with 16500 TooManyRequests, 0..1 (default 0). */
+        public Builder throttleRate(double rate) {
+            this.throttleRate = checkRate(rate);
+            return this;
+        }
+
+        /** The {@code RetryAfterMs} value of the refusals (default 10). */
+        public Builder retryAfterMs(long retryAfterMs) {
+            this.retryAfterMs = checkRetryAfter(retryAfterMs);
+            return this;
+        }
+
+        /** Seed of the throttle decisions (default 42). */
+        public Builder throttleSeed(long seed) {
+            this.throttleSeed = seed;
+            return this;
+        }
+
+        public EmbeddedMongo start() {
+            return new EmbeddedMongo(this);
+        }
+    }
+
+    /**
+     * Runs the server in its own JVM until it is killed:
+     * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--oplog]}.
+     * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder builder;
+        try {
+            builder = parseArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("EmbeddedMongo: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (builder == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        EmbeddedMongo mongo = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mongo.close();
+            stopped.countDown();
+        }, "embedded-mongo-shutdown"));
+        PrintStream out = System.out;
+        out.println("listening on " + mongo.connectionString());
+        out.flush();
+        stopped.await();
+    }
+
+    private static final String USAGE =
+            "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--oplog]";
+
+    /** Returns null when help was asked for. */
+    static Builder parseArgs(String[] args) {
+        Builder builder = builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--port" -> builder.port(intValue(arg, value(args, ++i, arg)));
+                case "--throttle-rate" -> builder.throttleRate(doubleValue(arg, value(args, ++i, arg)));
+                case "--retry-after-ms" -> builder.retryAfterMs(longValue(arg, value(args, ++i, arg)));
+                case "--throttle-seed" -> builder.throttleSeed(longValue(arg, value(args, ++i, arg)));
+                case "--oplog" -> builder.oplog(true);
+                case "-h", "--help" -> {
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        return builder;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int intValue(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static long longValue(String option, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static double doubleValue(String option, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a number, was '" + value + "'", e);
+        }
+    }
+}

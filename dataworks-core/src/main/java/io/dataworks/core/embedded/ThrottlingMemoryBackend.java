@@ -1,0 +1,110 @@
+package io.dataworks.core.embedded;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+
+/**
+ * The in-memory backend with Cosmos DB-like request throttling in front of the write commands.
+ *
+ * <p>The throttle decision is taken before the command reaches the backend, so a refused command has
+ * changed nothing (Cosmos DB refuses the whole request) and the client can retry it as is. The cost on the
+ * hot path is one string switch and one atomic increment per command, independent of the number of
+ * documents in it.
+ *
+ * <p>Thread-safe: commands arrive on Netty's event-loop threads.
+ */
+final class ThrottlingMemoryBackend extends MemoryBackend {
+
+    static final int TOO_MANY_REQUESTS = 16500;
+    static final String TOO_MANY_REQUESTS_NAME = "TooManyRequests";
+
+    private final long seed;
+    private final AtomicLong writeCommands = new AtomicLong();
+    private final LongAdder throttled = new LongAdder();
+    private volatile double throttleRate;
+    private volatile long retryAfterMs;
+
+    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed) {
+        this.throttleRate = throttleRate;
+        this.retryAfterMs = retryAfterMs;
+        this.seed = seed;
+    }
+
+    /*
+     * Modern drivers send every command as OP_MSG, which arrives here; the command name is the first key of
+     * the body. (Overriding handleCommand would need Netty's Channel at compile time, a runtime-only dependency
+     * of mongo-java-server.)
+     */
+    @Override
+    public Document handleMessage(MongoMessage message) {
+        if (isWriteCommand(message.getDocument().keySet().iterator().next())) {
+            long n = writeCommands.incrementAndGet();
+            double rate = throttleRate;
+            if (rate > 0 && shouldThrottle(seed, n, rate)) {
+                throttled.increment();
+                throw tooManyRequests(retryAfterMs);
+            }
+        }
+        return super.handleMessage(message);
+    }
+
+    static boolean isWriteCommand(String command) {
+        switch (command) {
+            case "insert":
+            case "update":
+            case "delete":
+            case "findAndModify":
+            case "findandmodify":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Deterministic: the n-th write command of a server started with {@code seed} is always treated alike. */
+    static boolean shouldThrottle(long seed, long n, double rate) {
+        if (rate >= 1) {
+            return true;
+        }
+        long z = seed + n * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53 < rate;
+    }
+
+    /** The error Azure Cosmos DB for MongoDB answers when a request exceeds the provisioned request units. */
+    static MongoServerError tooManyRequests(long retryAfterMs) {
+        MongoServerError error = new MongoServerError(TOO_MANY_REQUESTS, TOO_MANY_REQUESTS_NAME,
+                "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate success: "
+                        + "TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may be "
+                        + "needed, so no changes were made. Please retry this request later.)'");
+        error.setLogError(false);
+        return error;
+    }
+
+    long writeCommandCount() {
+        return writeCommands.get();
+    }
+
+    long throttledCount() {
+        return throttled.sum();
+    }
+
+    void throttleRate(double rate) {
+        this.throttleRate = rate;
+    }
+
+    double throttleRate() {
+        return throttleRate;
+    }
+
+    void retryAfterMs(long value) {
+        this.retryAfterMs = value;
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Monitoring of DataWorks runs: {@link io.dataworks.monitoring.MetricsCollector} (what engines record into),
+ * {@link io.dataworks.monitoring.PerformanceSnapshot}s sampled by a {@link io.dataworks.monitoring.PerformanceMonitor},
+ * {@link io.dataworks.monitoring.AlertRule}s, the {@link io.dataworks.monitoring.RunReport},
+ * {@link io.dataworks.monitoring.MetricsExporter} (JSON/CSV), the {@link io.dataworks.monitoring.ProgressReporter},
+ * the {@link io.dataworks.monitoring.PrometheusServer}, and {@link io.dataworks.monitoring.MonitoringSession},
+ * the one facade the CLIs use. Everything here is public API; {@code io.dataworks.monitoring.internal} is not.
+ */
+package io.dataworks.monitoring;
