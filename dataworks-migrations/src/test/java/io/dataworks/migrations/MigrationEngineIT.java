@@ -101,7 +101,7 @@ class MigrationEngineIT {
         assertThat(target.count("shop2", "customers")).isEqualTo(700);
         assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(3000L, 700L);
         assertThat(result.documentsFailed()).isZero();
-        assertThat(metrics.written.sum()).isEqualTo(3700);
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(3700);
         CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
         assertThat(store.load(new Namespace("shop", "orders")).orElseThrow().done()).isTrue();
 
@@ -109,7 +109,7 @@ class MigrationEngineIT {
         MetricsCollector again = MetricsCollector.create();
         MigrationEngine.create(settings().withMetrics(again).withNamespaces(List.of(
                 new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2"))))).migrate().block();
-        assertThat(again.written.sum()).isZero();
+        assertThat(again.getCurrentPerformance().documentsWritten()).isZero();
     }
 
     @Test
@@ -171,7 +171,7 @@ class MigrationEngineIT {
 
         MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
 
-        assertThat(metrics.written.sum()).isEqualTo(500);
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(500);
         assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(
                 Servers.ids(source.all("shop", "orders")).subList(500, 1000));
         assertThat(result.namespaces().get(0).documentsCopied()).isEqualTo(2000);
@@ -183,8 +183,8 @@ class MigrationEngineIT {
         target.insert("shop", "orders", orders(0, 400));
         MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
         assertThat(target.count("shop", "orders")).isEqualTo(1000);
-        assertThat(metrics.skipped.sum()).isEqualTo(400);
-        assertThat(metrics.written.sum()).isEqualTo(600);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isEqualTo(400);
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(600);
     }
 
     @Test
@@ -265,7 +265,7 @@ class MigrationEngineIT {
         MetricsCollector fresh = MetricsCollector.create();
         MigrationEngine.create(settings().withSourceDatabase("shop").withMetrics(fresh).withFresh(true)
                 .withTargetIdentity("mongodb://elsewhere:27017")).migrate().block();
-        assertThat(fresh.skipped.sum()).isEqualTo(100);
+        assertThat(fresh.getCurrentPerformance().documentsSkipped()).isEqualTo(100);
     }
 
     @Test
