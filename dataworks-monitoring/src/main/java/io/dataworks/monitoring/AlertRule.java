@@ -160,6 +160,17 @@ public record AlertRule(Kind kind, double threshold, Duration duration) {
         return kind.above() ? value > threshold : value < threshold;
     }
 
+    /**
+     * Whether the condition holds in this snapshot (ignoring the duration). A throughput rule does not
+     * hold once every expected document is done: the run is verifying or finishing, not slow.
+     */
+    public boolean holds(PerformanceSnapshot snapshot) {
+        if (kind == Kind.THROUGHPUT_BELOW && snapshot.totalKnown() && snapshot.percentDone() >= 100.0) {
+            return false;
+        }
+        return holds(valueOf(snapshot));
+    }
+
     /** E.g. {@code "throughput below 100.0 docs/s for 30s"}. */
     public String description() {
         return kind.label + (kind.above() ? " above " : " below ") + kind.format(threshold)

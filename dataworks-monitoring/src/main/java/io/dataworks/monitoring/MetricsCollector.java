@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -43,7 +44,12 @@ import java.util.function.ToDoubleFunction;
  * {@code dataworks.batch.read|write.latency.interval{quantile=0.5|0.95|0.99|1.0}} (seconds, from the
  * last snapshot), {@code dataworks.documents.expected}, {@code dataworks.<name>} for {@link #gauge},
  * and per namespace {@code dataworks.namespace.documents.*}, {@code dataworks.namespace.bytes.*},
- * {@code dataworks.namespace.batch.write.latency} tagged {@code ns}.
+ * {@code dataworks.namespace.batch.write.latency} tagged {@code ns}. Per-namespace meters have their own
+ * names because Prometheus refuses one name with two label sets. Use one collector per registry: Micrometer
+ * hands a second collector the first one's meters.
+ *
+ * <p>Recording methods do not check their arguments (they are on the hot path); counts are expected to
+ * be non-negative.
  */
 public final class MetricsCollector implements MeterBinder {
 
@@ -68,7 +74,10 @@ public final class MetricsCollector implements MeterBinder {
     private final LongAdder writeLatencyNanos = new LongAdder();
     private final LatencyRecorder readLatency = new LatencyRecorder();
     private final LatencyRecorder writeLatency = new LatencyRecorder();
+    /** Retry counters by normalised (lower-case) kind: what snapshots and meters show. */
     private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
+    /** The same counters by the kind exactly as callers spell it, so the hot path does no case folding. */
+    private final ConcurrentHashMap<String, LongAdder> retriesAsGiven = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, GaugeValue> gauges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NamespaceMetrics> namespaces = new ConcurrentHashMap<>();
     private volatile long total = -1;
@@ -133,9 +142,12 @@ public final class MetricsCollector implements MeterBinder {
         documentsSkipped.add(docs);
     }
 
-    /** One retry of the given kind (e.g. {@code ErrorKind.name()}: {@code THROTTLED}, {@code TRANSIENT}). */
+    /**
+     * One retry of the given kind (e.g. {@code ErrorKind.name()}); kinds are shown in lower case
+     * ({@code throttled}, {@code transient}), so {@code THROTTLED} and {@code throttled} are the same kind.
+     */
     public void retry(String kind) {
-        LongAdder adder = retries.get(kind);
+        LongAdder adder = retriesAsGiven.get(kind);
         if (adder == null) {
             adder = newRetryKind(kind);
         }
@@ -337,15 +349,17 @@ public final class MetricsCollector implements MeterBinder {
 
     private LongAdder newRetryKind(String kind) {
         Objects.requireNonNull(kind, "kind");
+        String normalised = kind.trim().toLowerCase(Locale.ROOT);
         synchronized (registries) {
-            LongAdder adder = retries.get(kind);
+            LongAdder adder = retries.get(normalised);
             if (adder == null) {
                 adder = new LongAdder();
-                retries.put(kind, adder);
+                retries.put(normalised, adder);
                 for (MeterRegistry r : registries) {
-                    registerRetry(r, kind, adder);
+                    registerRetry(r, normalised, adder);
                 }
             }
+            retriesAsGiven.put(kind, adder);
             return adder;
         }
     }
@@ -417,7 +431,7 @@ public final class MetricsCollector implements MeterBinder {
             double millis = quantile == 0.5 ? l.p50Millis()
                     : quantile == 0.95 ? l.p95Millis()
                     : quantile == 0.99 ? l.p99Millis() : l.maxMillis();
-            return millis / 1000.0;
+            return Math.round(millis * 1000.0) / 1e6; // whole microseconds, as recorded, in seconds
         };
         Gauge.builder(name, this, value)
                 .description("batch latency percentile over the last monitoring interval")

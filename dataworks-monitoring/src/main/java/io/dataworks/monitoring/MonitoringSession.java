@@ -8,7 +8,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class MonitoringSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringSession.class);
+    /** Snapshots kept when there is no {@code metricsOut}: the last hour at one per second. */
+    static final int UNEXPORTED_MAX_SNAPSHOTS = 3_600;
 
     private final MonitoringOptions options;
     private final CompositeMeterRegistry registry;
@@ -41,7 +45,8 @@ public final class MonitoringSession implements AutoCloseable {
     private final PerformanceMonitor monitor;
     private final List<Alert> alerts = new ArrayList<>();
     private volatile boolean healthy = true;
-    private ProgressReporter progress;
+    private volatile ProgressReporter progress;
+    private volatile RunReport report;
     private PrometheusServer prometheus;
     private boolean finished;
     private boolean closed;
@@ -54,7 +59,9 @@ public final class MonitoringSession implements AutoCloseable {
             registry.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock));
         }
         this.collector = MetricsCollector.create(registry, clock);
-        this.monitor = PerformanceMonitor.create(collector, options.interval());
+        // Without --metrics-out nobody reads the whole series: keep an hour's worth, not a day's.
+        this.monitor = PerformanceMonitor.create(collector, options.interval(),
+                options.metricsOut() != null ? PerformanceMonitor.DEFAULT_MAX_SNAPSHOTS : UNEXPORTED_MAX_SNAPSHOTS);
         options.rules().forEach(monitor::addRule);
         monitor.addAlertCallback(this::onAlert);
     }
@@ -111,6 +118,19 @@ public final class MonitoringSession implements AutoCloseable {
         return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
     }
 
+    /**
+     * The snapshot series so far and, once {@link #finish} has run, the report, in {@code json} or {@code csv}
+     * (see {@link MetricsExporter}); works during and after the run.
+     */
+    public String exportMetrics(String format) {
+        return MetricsExporter.export(format, monitor.snapshots(), report);
+    }
+
+    /** The report returned by {@link #finish}, or null before. */
+    public RunReport report() {
+        return report;
+    }
+
     /** The alerts seen so far, in order. */
     public synchronized List<Alert> alerts() {
         return List.copyOf(alerts);
@@ -140,12 +160,13 @@ public final class MonitoringSession implements AutoCloseable {
             if (!seen.isEmpty()) {
                 builder.detail("alerts", seen.stream().map(MonitoringSession::alertDetail).toList());
             }
-            RunReport report = builder.build();
+            RunReport built = builder.build();
+            report = built;
             if (options.metricsOut() != null) {
-                MetricsExporter.write(options.metricsOut(), monitor.snapshots(), report);
+                MetricsExporter.write(options.metricsOut(), monitor.snapshots(), built);
                 LOG.info("metrics written to {}", options.metricsOut());
             }
-            return report;
+            return built;
         } finally {
             close();
         }
@@ -174,11 +195,15 @@ public final class MonitoringSession implements AutoCloseable {
         synchronized (this) {
             alerts.add(alert);
         }
+        ProgressReporter line = progress;
+        if (line != null) {
+            line.clearLine();
+        }
         LOG.warn("{}", alert.message());
     }
 
-    private static java.util.Map<String, Object> alertDetail(Alert a) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    private static Map<String, Object> alertDetail(Alert a) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", a.at().toString());
         m.put("state", a.state().name());
         m.put("rule", a.rule().description());

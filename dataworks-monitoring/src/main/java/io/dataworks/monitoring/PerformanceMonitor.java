@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * evaluates the {@link AlertRule}s and tells listeners.
  *
  * <p>The series is bounded: it keeps the last {@value #DEFAULT_MAX_SNAPSHOTS} snapshots by default
- * (about 28 hours at one per second, roughly 60 MB at worst), dropping the oldest beyond that.
+ * (about 28 hours at one per second; a snapshot takes about 1 KB, so up to ~100 MB), dropping the oldest
+ * beyond that. A {@link MonitoringSession} without {@code metricsOut} keeps only the last 3,600.
  *
  * <p>Thread-safety: all methods may be called from any thread. Sampling is serialized; listeners and
  * alert callbacks run on the sampling thread, in snapshot order, and should return quickly. An
@@ -97,7 +98,7 @@ public final class PerformanceMonitor implements AutoCloseable {
         if (s == null) {
             return;
         }
-        s.shutdownNow();
+        s.shutdown(); // cancels the periodic task; a sample in progress finishes, uninterrupted
         if (Thread.currentThread() == samplingThread) {
             return; // stopped from a listener: do not wait for ourselves
         }

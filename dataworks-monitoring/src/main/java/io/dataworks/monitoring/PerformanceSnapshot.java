@@ -39,7 +39,7 @@ import java.util.TreeMap;
  * @param peakHeapMb               highest heap reading so far
  * @param intervalReadLatency      batch read latency during the last interval
  * @param overallReadLatency       batch read latency since the start
- * @param retriesByKind            retries since the start per kind (e.g. {@code THROTTLED}, {@code TRANSIENT}), sorted
+ * @param retriesByKind            retries since the start per kind, lower case ({@code throttled}, {@code transient}), sorted
  */
 public record PerformanceSnapshot(
         Instant timestamp,

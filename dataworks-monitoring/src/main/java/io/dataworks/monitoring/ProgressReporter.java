@@ -106,6 +106,18 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * On a terminal, blanks the progress line so that a log line written next (an alert) starts at the
+     * left margin instead of after the progress; the next snapshot draws the line again.
+     */
+    public synchronized void clearLine() {
+        if (settings.terminal() && drawn && !closed && lastLength > 0) {
+            settings.out().print("\r" + " ".repeat(lastLength) + "\r");
+            settings.out().flush();
+            lastLength = 0;
+        }
+    }
+
     /** Stops reporting; on a terminal, ends the progress line so what follows starts on a new line. */
     @Override
     public synchronized void close() {

@@ -217,8 +217,9 @@ public record RunReport(
         }
 
         /**
-         * Takes the counters, duration, overall rates, retries, throttles, overall write latency and heap
-         * from the run's final snapshot.
+         * Takes the counters, duration, overall rates, retries, throttles, latency and heap from the run's
+         * final snapshot. The latency is that of batch writes over the whole run, or of batch reads when
+         * nothing was written (a verify-only or dry run). Retries per kind go to {@code details.retriesByKind}.
          */
         public Builder fromSnapshot(PerformanceSnapshot s) {
             Objects.requireNonNull(s, "snapshot");
@@ -233,8 +234,12 @@ public record RunReport(
             mbPerSecond(s.mbPerSecondOverall());
             retries = s.retries();
             throttledRequests = s.throttles();
-            latencyMillis = LatencyMillis.of(s.overallLatency());
+            latencyMillis = LatencyMillis.of(s.overallLatency().count() == 0 && s.overallReadLatency().count() > 0
+                    ? s.overallReadLatency() : s.overallLatency());
             peakHeapMb(Math.max(s.peakHeapMb(), s.heapUsedMb()));
+            if (!s.retriesByKind().isEmpty()) {
+                detail("retriesByKind", s.retriesByKind());
+            }
             return this;
         }
 

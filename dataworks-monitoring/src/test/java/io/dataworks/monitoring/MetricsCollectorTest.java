@@ -153,7 +153,7 @@ class MetricsCollectorTest {
     void retriesThrottlesGaugesAndHeap() {
         collector.retry("THROTTLED");
         collector.retry("THROTTLED");
-        collector.retry("TRANSIENT");
+        collector.retry("transient");
         for (int i = 0; i < 20; i++) {
             collector.throttled();
         }
@@ -168,7 +168,7 @@ class MetricsCollectorTest {
         PerformanceSnapshot later = collector.getCurrentPerformance();
 
         assertThat(s.retries()).isEqualTo(3);
-        assertThat(s.retriesByKind()).containsExactly(Map.entry("THROTTLED", 2L), Map.entry("TRANSIENT", 1L));
+        assertThat(s.retriesByKind()).containsExactly(Map.entry("throttled", 2L), Map.entry("transient", 1L));
         assertThat(s.throttles()).isEqualTo(20);
         assertThat(s.throttlesPerSecond()).isEqualTo(10.0);
         assertThat(later.throttlesPerSecond()).isEqualTo(0.0);
@@ -177,6 +177,16 @@ class MetricsCollectorTest {
         assertThat(later.heapUsedMb()).isEqualTo(120.0);
         assertThat(later.peakHeapMb()).isEqualTo(300.0);
         assertThat(collector.peakHeapMb()).isEqualTo(300.0);
+    }
+
+    @Test
+    void retryKindsAreTheSameWhateverTheirCase() {
+        collector.retry("THROTTLED");
+        collector.retry("throttled");
+        collector.retry("Throttled");
+        PerformanceSnapshot s = collector.getCurrentPerformance();
+        assertThat(s.retriesByKind()).containsExactly(Map.entry("throttled", 3L));
+        assertThat(registry.get("dataworks.retries").functionCounters()).hasSize(1);
     }
 
     @Test
@@ -233,7 +243,7 @@ class MetricsCollectorTest {
         assertThat(count("dataworks.bytes.read")).isEqualTo(70);
         assertThat(count("dataworks.bytes.written")).isEqualTo(50);
         assertThat(count("dataworks.throttled")).isEqualTo(1);
-        assertThat(registry.get("dataworks.retries").tag("kind", "TRANSIENT").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("dataworks.retries").tag("kind", "transient").functionCounter().count()).isEqualTo(1);
         assertThat(registry.get("dataworks.batches").tag("op", "write").functionCounter().count()).isEqualTo(2);
         assertThat(registry.get("dataworks.batches").tag("op", "read").functionCounter().count()).isEqualTo(1);
         FunctionTimer write = registry.get("dataworks.batch.write.latency").functionTimer();
@@ -259,8 +269,8 @@ class MetricsCollectorTest {
         collector.gauge("concurrency", 2);
 
         assertThat(other.get("dataworks.documents.written").functionCounter().count()).isEqualTo(3);
-        assertThat(other.get("dataworks.retries").tag("kind", "THROTTLED").functionCounter().count()).isEqualTo(1);
-        assertThat(other.get("dataworks.retries").tag("kind", "TRANSIENT").functionCounter().count()).isEqualTo(1);
+        assertThat(other.get("dataworks.retries").tag("kind", "throttled").functionCounter().count()).isEqualTo(1);
+        assertThat(other.get("dataworks.retries").tag("kind", "transient").functionCounter().count()).isEqualTo(1);
         assertThat(other.get("dataworks.namespace.documents.written").tag("ns", "a.b").functionCounter().count())
                 .isEqualTo(3);
         assertThat(other.get("dataworks.concurrency").gauge().value()).isEqualTo(2);

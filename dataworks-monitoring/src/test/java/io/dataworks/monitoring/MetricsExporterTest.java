@@ -73,7 +73,7 @@ class MetricsExporterTest {
             assertThat(all).hasSize(snapshots.size());
             assertThat(all.get(0).keySet()).startsWith("timestamp", "elapsedSeconds", "intervalSeconds")
                     .contains("writeP99Millis", "overallWriteP99Millis", "readP50Millis", "etaSeconds",
-                            "gauge.concurrency", "retries.THROTTLED", "retries.TRANSIENT");
+                            "gauge.concurrency", "retries.throttled", "retries.transient");
             assertThat(all.get(0).get("gauge.concurrency")).isEmpty(); // set from the second snapshot on
             assertThat(all.get(5).get("documentsWritten")).isEqualTo(Long.toString(snapshots.get(5).documentsWritten()));
         }

@@ -66,6 +66,16 @@ class PerformanceMonitorTest {
     }
 
     @Test
+    void throughputDoesNotAlertOnceEverythingIsDone() {
+        monitor.addRule(AlertRule.throughputBelow(100, Duration.ZERO)).addAlertCallback(alerts::add);
+        collector.total(1_000);
+        second(1_000);
+        second(0); // verifying: nothing written, nothing left to write
+        second(0);
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
     void errorRateLatencyThrottleAndHeapRules() {
         monitor.addRule(AlertRule.errorRateAbove(0.1, Duration.ZERO))
                 .addRule(AlertRule.p99LatencyAbove(100, Duration.ofSeconds(1)))

@@ -79,6 +79,18 @@ class RunReportTest {
         assertThat(report.latencyMillis().p99()).isEqualTo(12.0, org.assertj.core.data.Offset.offset(0.02));
         assertThat(report.peakHeapMb()).isEqualTo(512.3);
         assertThat(report.seed()).isEqualTo(7L);
+        assertThat(report.details()).containsEntry("retriesByKind", java.util.Map.of("throttled", 1L));
+    }
+
+    @Test
+    void aRunThatOnlyReadReportsReadLatency() {
+        MockClock clock = new MockClock();
+        MetricsCollector collector = MetricsCollector.create(new SimpleMeterRegistry(), clock, () -> 1.0);
+        collector.documentsRead(10, 100);
+        collector.batchRead(TimeUnit.MILLISECONDS.toNanos(7));
+        clock.add(Duration.ofSeconds(1));
+        RunReport report = RunReport.builder("flexible-migrate").fromSnapshot(collector.getCurrentPerformance()).build();
+        assertThat(report.latencyMillis().max()).isEqualTo(7.0, org.assertj.core.data.Offset.offset(0.01));
     }
 
     @Test

@@ -84,12 +84,12 @@ public final class ConfigLoader {
         }
         int processors = Runtime.getRuntime().availableProcessors();
         SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(withoutNulls(overrides), OVERRIDES_SOURCE, OVERRIDES_ORDINAL))
+                .withSources(new PropertiesConfigSource(withoutBlanks(overrides), OVERRIDES_SOURCE, OVERRIDES_ORDINAL))
                 .withSources(new PropertiesConfigSource(frameworkKeys(systemProperties), SYSTEM_PROPERTIES_SOURCE,
                         SYSTEM_PROPERTIES_ORDINAL))
                 .withSources(new PropertiesConfigSource(frameworkKeys(environment), ENVIRONMENT_SOURCE,
                         ENVIRONMENT_ORDINAL))
-                .withSources(new PropertiesConfigSource(fileValues, envFile.toString(), ENV_FILE_ORDINAL))
+                .withSources(new PropertiesConfigSource(withoutBlanks(fileValues), envFile.toString(), ENV_FILE_ORDINAL))
                 .withDefaultValues(defaults(processors))
                 .build();
         Values values = new Values(config);
@@ -226,17 +226,18 @@ public final class ConfigLoader {
     private static Map<String, String> frameworkKeys(Map<String, String> all) {
         Map<String, String> out = new HashMap<>();
         all.forEach((k, val) -> {
-            if (k != null && val != null && k.startsWith(ConfigKeys.PREFIX)) {
+            if (k != null && val != null && !val.isBlank() && k.startsWith(ConfigKeys.PREFIX)) {
                 out.put(k, val);
             }
         });
         return out;
     }
 
-    private static Map<String, String> withoutNulls(Map<String, String> map) {
+    /** A blank value means "not set here": it must not hide a value from a lower source or a default. */
+    private static Map<String, String> withoutBlanks(Map<String, String> map) {
         Map<String, String> out = new HashMap<>();
         map.forEach((k, val) -> {
-            if (k != null && val != null) {
+            if (k != null && val != null && !val.isBlank()) {
                 out.put(k, val);
             }
         });

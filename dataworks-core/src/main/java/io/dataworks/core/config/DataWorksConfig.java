@@ -162,33 +162,44 @@ public final class DataWorksConfig {
     }
 
     /** One side's outcome: configured, not configured, or configured without a database. */
-    record Endpoint(Optional<EndpointConfig> config, ConfigException problem) {
+    static final class Endpoint {
+
+        private final EndpointConfig config;
+        /** Why {@link #require()} fails: the connection string or the database name is missing. */
+        private final ConfigException problem;
+        /** The connection string is set but something required (the database name) is not. */
+        private final boolean incomplete;
+
+        private Endpoint(EndpointConfig config, ConfigException problem, boolean incomplete) {
+            this.config = config;
+            this.problem = problem;
+            this.incomplete = incomplete;
+        }
 
         static Endpoint of(EndpointConfig config) {
-            return new Endpoint(Optional.of(config), null);
+            return new Endpoint(config, null, false);
         }
 
         static Endpoint missing(ConfigException notSet) {
-            return new Endpoint(Optional.empty(), notSet);
+            return new Endpoint(null, notSet, false);
         }
 
-        /** The connection string is set, the database name is not. */
         static Endpoint incomplete(ConfigException problem) {
-            return new Endpoint(null, problem);
+            return new Endpoint(null, problem, true);
         }
 
         Optional<EndpointConfig> optional() {
+            if (incomplete) {
+                throw copy(problem);
+            }
+            return Optional.ofNullable(config);
+        }
+
+        EndpointConfig require() {
             if (config == null) {
                 throw copy(problem);
             }
             return config;
-        }
-
-        EndpointConfig require() {
-            if (config == null || config.isEmpty()) {
-                throw copy(problem);
-            }
-            return config.get();
         }
 
         /** A fresh exception each time, so its stack trace shows the caller that needed the endpoint. */

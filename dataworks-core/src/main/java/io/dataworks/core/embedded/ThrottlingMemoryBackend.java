@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 
 /**
@@ -47,7 +46,7 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
             double rate = throttleRate;
             if (rate > 0 && shouldThrottle(seed, n, rate)) {
                 throttled.increment();
-                throw tooManyRequests(retryAfterMs);
+                return tooManyRequests(retryAfterMs);
             }
         }
         return super.handleMessage(message);
@@ -78,14 +77,21 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
         return (z >>> 11) * 0x1.0p-53 < rate;
     }
 
-    /** The error Azure Cosmos DB for MongoDB answers when a request exceeds the provisioned request units. */
-    static MongoServerError tooManyRequests(long retryAfterMs) {
-        MongoServerError error = new MongoServerError(TOO_MANY_REQUESTS, TOO_MANY_REQUESTS_NAME,
-                "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate success: "
-                        + "TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may be "
-                        + "needed, so no changes were made. Please retry this request later.)'");
-        error.setLogError(false);
-        return error;
+    /**
+     * The reply Azure Cosmos DB for MongoDB sends when a request exceeds the provisioned request units. Returned,
+     * not thrown: mongo-java-server logs every thrown command error at ERROR together with the whole command
+     * (every document of the batch), which would cost more than the insert itself.
+     */
+    static Document tooManyRequests(long retryAfterMs) {
+        String message = "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate "
+                + "success: TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may "
+                + "be needed, so no changes were made. Please retry this request later.)'";
+        Document reply = new Document();
+        reply.put("ok", 0);
+        reply.put("errmsg", message);
+        reply.put("code", TOO_MANY_REQUESTS);
+        reply.put("codeName", TOO_MANY_REQUESTS_NAME);
+        return reply;
     }
 
     long writeCommandCount() {

@@ -112,6 +112,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBlankValueDoesNotHideALowerSource() throws IOException {
+        writeEnvFile("FRAMEWORK_WRITE_WORKERS=", "FRAMEWORK_PARALLEL_CURSORS=6");
+        DataWorksConfig config = load(Map.of(ConfigKeys.PARALLEL_CURSORS, " "),
+                Map.of(ConfigKeys.PARALLEL_CURSORS, ""), Map.of());
+        assertThat(config.workers().writeWorkers()).isEqualTo(4);
+        assertThat(config.workers().parallelCursors()).isEqualTo(6);
+    }
+
+    @Test
     void envFileSyntax() throws IOException {
         writeEnvFile(
                 "# a comment",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Set;
@@ -18,32 +17,30 @@ import org.junit.jupiter.api.Test;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.EndpointConfig;
 import io.dataworks.core.config.Flavour;
 import io.dataworks.core.config.MongoUri;
 import io.dataworks.core.config.PoolConfig;
+import io.dataworks.core.embedded.EmbeddedMongo;
 import reactor.core.publisher.Mono;
 
-/** Against a real wire-protocol server (mongo-java-server over TCP). */
+/** Against a real wire-protocol server (the embedded mongo-java-server over TCP). */
 class MongoEndpointIT {
 
-    private static MongoServer server;
+    private static EmbeddedMongo server;
     private static String address;
 
     @BeforeAll
     static void startServer() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress bound = server.bind();
-        address = "127.0.0.1:" + bound.getPort();
+        server = EmbeddedMongo.start();
+        address = "127.0.0.1:" + server.port();
     }
 
     @AfterAll
     static void stopServer() {
-        server.shutdownNow();
+        server.close();
     }
 
     private static EndpointConfig endpoint(String uri, PoolConfig pool) {

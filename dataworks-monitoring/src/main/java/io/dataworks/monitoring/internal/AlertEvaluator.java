@@ -58,7 +58,7 @@ public final class AlertEvaluator {
             }
             double value = rule.valueOf(snapshot);
             Instant at = snapshot.timestamp();
-            if (rule.holds(value)) {
+            if (rule.holds(snapshot)) {
                 if (holdingSince == null) {
                     holdingSince = at;
                 }

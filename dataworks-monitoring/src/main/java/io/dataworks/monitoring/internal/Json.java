@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The Jackson set-up shared by reports and exports: instants as ISO-8601 strings, durations as decimal
  * seconds, NaN/infinite doubles as {@code null} (and {@code null} read back into a {@code double} as NaN),
- * unknown properties ignored when reading (newer files stay readable).
+ * unknown properties ignored when reading (newer files stay readable), whole numbers in untyped
+ * places ({@code details}) read as {@code Long}.
  */
 public final class Json {
 
@@ -29,7 +30,9 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(module())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // untyped numbers (report details) come back as Long, as counters are put in
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private Json() {
     }

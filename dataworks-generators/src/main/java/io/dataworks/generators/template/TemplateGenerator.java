@@ -1,0 +1,85 @@
+package io.dataworks.generators.template;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import org.bson.Document;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.generators.DocumentGenerator;
+import io.dataworks.generators.template.internal.GenContext;
+import io.dataworks.generators.template.internal.TemplateCompiler;
+
+/**
+ * A {@link DocumentGenerator} driven by a JSON template (mgeneratejs-compatible, plus Datafaker
+ * expressions, distributions, references and sequences; see the README's template language section).
+ *
+ * <p>The template is parsed and compiled once, by {@link #compile}: any error surfaces there as a
+ * {@link TemplateException} naming the JSON path. {@link #generate} then walks the compiled tree. It is
+ * thread-safe and deterministic: document {@code index} depends only on {@code index} and the values
+ * drawn from {@code random}, never on the thread or on the documents generated before.
+ */
+public final class TemplateGenerator implements DocumentGenerator {
+
+    private final String name;
+    private final TemplateCompiler.Compiled compiled;
+    private final ThreadLocal<GenContext> contexts;
+
+    private TemplateGenerator(String name, TemplateCompiler.Compiled compiled) {
+        this.name = name;
+        this.compiled = compiled;
+        this.contexts = ThreadLocal.withInitial(() -> new GenContext(compiled.maxDepth(), compiled.locales()));
+    }
+
+    /** Compiles the template in {@code templateFile} (UTF-8) with {@link TemplateOptions#DEFAULTS}. */
+    public static TemplateGenerator compile(Path templateFile) {
+        return compile(templateFile, TemplateOptions.DEFAULTS);
+    }
+
+    /** Compiles the template in {@code templateFile} (UTF-8). */
+    public static TemplateGenerator compile(Path templateFile, TemplateOptions options) {
+        Objects.requireNonNull(templateFile, "templateFile");
+        String json;
+        try {
+            json = Files.readString(templateFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DataWorksException(ExitCode.USAGE, "cannot read template " + templateFile + ": " + e.getMessage(), e);
+        }
+        Path fileName = templateFile.getFileName();
+        return compile(json, fileName == null ? templateFile.toString() : fileName.toString(), options);
+    }
+
+    /** Compiles a template given as text; {@code sourceName} names it in {@link #name()} and in error messages. */
+    public static TemplateGenerator compile(String json, String sourceName) {
+        return compile(json, sourceName, TemplateOptions.DEFAULTS);
+    }
+
+    public static TemplateGenerator compile(String json, String sourceName, TemplateOptions options) {
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(sourceName, "sourceName");
+        Objects.requireNonNull(options, "options");
+        return new TemplateGenerator("template:" + sourceName, TemplateCompiler.compile(json, sourceName, options));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return "documents from the JSON template " + name.substring("template:".length());
+    }
+
+    @Override
+    public Document generate(long index, RandomGenerator random) {
+        GenContext ctx = contexts.get();
+        ctx.reset(index, random);
+        return (Document) compiled.root().generate(random, ctx);
+    }
+}
