@@ -134,4 +134,16 @@ class FlexibleMigrateIT {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--target-collection");
     }
+
+    @Test
+    void demoFillsMigratesVerifiesAndReports() {
+        Result result = run("--demo", "--total", "500");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        RunReport report = RunReport.fromJson(result.out().substring(result.out().indexOf('{')));
+        assertThat(report.status()).isEqualTo("completed");
+        assertThat(report.documentsWritten()).isEqualTo(500);
+        assertThat(report.verification().status()).isEqualTo("match");
+        assertThat(report.verification().targetCount()).isEqualTo(500);
+        assertThat(report.namespaces()).extracting(RunReport.NamespaceReport::source).containsExactly("dealer_service.service_orders");
+    }
 }
