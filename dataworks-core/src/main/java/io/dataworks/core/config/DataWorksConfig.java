@@ -78,6 +78,15 @@ public final class DataWorksConfig {
     }
 
     /**
+     * The raw value of {@code key}, which the tool needs.
+     *
+     * @throws ConfigException "KEY is not set: pass --flag or set it in .env_local" when it has no value
+     */
+    public String require(String key) {
+        return value(key).orElseThrow(() -> new ConfigException(key, key + " is not set: " + ConfigKeys.howToSet(key)));
+    }
+
+    /**
      * The value of a module-specific {@code key} converted to {@code type} (String, Integer, Long, Double, Boolean,
      * enums, anything SmallRye Config converts), or {@code defaultValue} when unset.
      *

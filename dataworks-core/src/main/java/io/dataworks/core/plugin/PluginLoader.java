@@ -75,7 +75,8 @@ public final class PluginLoader implements AutoCloseable {
         List<Path> jars = new ArrayList<>();
         List<URL> urls = new ArrayList<>();
         for (Path jar : candidates) {
-            try (JarFile ignored = new JarFile(jar.toFile())) {
+            try (JarFile opened = new JarFile(jar.toFile())) {
+                opened.getManifest(); // reads the central directory: a corrupt jar fails here, not in ServiceLoader
                 urls.add(jar.toUri().toURL());
                 jars.add(jar);
             } catch (IOException | SecurityException e) {

@@ -379,6 +379,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requireNamesTheKeyAndFlag() {
+        DataWorksConfig config = load(Map.of(ConfigKeys.TARGET_COLLECTION, "orders"));
+        assertThat(config.require(ConfigKeys.TARGET_COLLECTION)).isEqualTo("orders");
+        assertThat(configError(() -> config.require(ConfigKeys.SOURCE_COLLECTION)).getMessage())
+                .isEqualTo("FRAMEWORK_SOURCE_DB_COLLECTION is not set: pass --source-collection or set it in .env_local");
+    }
+
+    @Test
     void describeMasksConnectionStrings() {
         DataWorksConfig config = load(Map.of(ConfigKeys.SOURCE_URI, "mongodb://u:hunter2@h/db"));
         assertThat(config.describe()).containsEntry(ConfigKeys.SOURCE_URI, "mongodb://u:****@h/db")

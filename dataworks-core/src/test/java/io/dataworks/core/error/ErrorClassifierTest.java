@@ -116,7 +116,7 @@ class ErrorClassifierTest {
     @ValueSource(ints = {11000, 11001, 12582})
     void duplicateKeyCodes(int code) {
         assertThat(ErrorClassifier.classifyWriteError(code, "E11000 duplicate key error").kind()).isEqualTo(ErrorKind.DUPLICATE_KEY);
-        assertThat(ErrorClassifier.classify(new MongoWriteException(new WriteError(code, "dup", new BsonDocument()), SERVER))
+        assertThat(ErrorClassifier.classify(new MongoWriteException(new WriteError(code, "dup", new BsonDocument()), SERVER, java.util.Set.of()))
                 .kind()).isEqualTo(ErrorKind.DUPLICATE_KEY);
     }
 

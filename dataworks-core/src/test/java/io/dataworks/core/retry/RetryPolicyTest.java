@@ -172,7 +172,7 @@ class RetryPolicyTest {
     @Test
     void permanentAndDuplicateKeyFailuresAreNotRetried() {
         RetryPolicy policy = new RetryPolicy(NO_JITTER, recorder);
-        MongoWriteException duplicate = new MongoWriteException(new WriteError(11000, "E11000 duplicate key", new BsonDocument()), SERVER);
+        MongoWriteException duplicate = new MongoWriteException(new WriteError(11000, "E11000 duplicate key", new BsonDocument()), SERVER, java.util.Set.of());
         IllegalStateException bug = new IllegalStateException("bug");
 
         StepVerifier.create(policy.apply(failing(1, duplicate))).expectErrorSatisfies(e -> assertThat(e).isSameAs(duplicate)).verify();

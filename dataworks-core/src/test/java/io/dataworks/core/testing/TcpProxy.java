@@ -127,11 +127,16 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void awaitNotStalled(Pair pair) throws InterruptedException {
+    /**
+     * Blocks while the proxy is stalled. False when the pair was dropped meanwhile: bytes held by a stall are then
+     * discarded, never forwarded, so a dropped request has not reached the server.
+     */
+    private boolean awaitForwarding(Pair pair) throws InterruptedException {
         synchronized (stallLock) {
             while (stalled && !closed && !pair.closed) {
                 stallLock.wait();
             }
+            return !closed && !pair.closed;
         }
     }
 
@@ -165,8 +170,7 @@ public final class TcpProxy implements AutoCloseable {
                 byte[] buffer = new byte[BUFFER_SIZE];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        awaitNotStalled(this);
+                    while ((n = in.read(buffer)) >= 0 && awaitForwarding(this)) {
                         out.write(buffer, 0, n);
                         out.flush();
                     }

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 
@@ -22,7 +25,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Which server: {@value #URI_VARIABLE} when set (environment variable or system property), else a
  * Testcontainers MongoDB (single-node replica set, so change streams work) when Docker is available and
- * {@value #DOCKER_VARIABLE} is not {@code false}, else an in-process {@link EmbeddedMongo} with its oplog on.
+ * {@value #DOCKER_VARIABLE} is not {@code false} (a container that fails to start is logged and skipped), else
+ * an in-process {@link EmbeddedMongo} with its oplog on.
  * Databases created through {@link #freshDatabaseName()} on a server that outlives the test are dropped on
  * {@link #close()}.
  */
@@ -37,6 +41,7 @@ public final class TestMongo implements AutoCloseable {
     public static final String KIND_TESTCONTAINERS = "testcontainers";
     public static final String KIND_EMBEDDED = "embedded";
 
+    private static final Logger LOG = LoggerFactory.getLogger(TestMongo.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final String RUN_ID = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
 
@@ -63,9 +68,13 @@ public final class TestMongo implements AutoCloseable {
         }
         boolean dockerAllowed = !setting(DOCKER_VARIABLE).map("false"::equalsIgnoreCase).orElse(false);
         if (dockerAllowed && Docker.isAvailable()) {
-            Docker.Container container = Docker.startMongo();
-            return new TestMongo(KIND_TESTCONTAINERS, MongoUri.parse("testcontainers", container.connectionString()),
-                    container, null);
+            try {
+                Docker.Container container = Docker.startMongo();
+                return new TestMongo(KIND_TESTCONTAINERS, MongoUri.parse("testcontainers", container.connectionString()),
+                        container, null);
+            } catch (RuntimeException e) { // Docker is there but the image cannot be pulled (offline CI), or start failed
+                LOG.warn("could not start a MongoDB container ({}); using the embedded server", e.toString());
+            }
         }
         return embedded(EmbeddedMongo.builder().oplog(true).start());
     }
