@@ -117,11 +117,15 @@ public final class Batcher {
             sink.error(error);
         }
 
-        /** Asks upstream for more when the last request is used up and downstream wants batches. */
+        /**
+         * Tops the upstream request back up to {@code prefetch} once half of it is used, while downstream
+         * wants batches, so the next cursor batch is on its way while this one is being cut.
+         */
         synchronized void pull() {
-            if (outstanding == 0 && !terminated && upstream() != null && sink.requestedFromDownstream() > 0) {
+            if (outstanding <= prefetch / 2 && !terminated && upstream() != null && sink.requestedFromDownstream() > 0) {
+                long more = prefetch - outstanding;
                 outstanding = prefetch;
-                request(prefetch);
+                request(more);
             }
         }
 

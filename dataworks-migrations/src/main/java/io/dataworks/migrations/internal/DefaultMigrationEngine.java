@@ -202,7 +202,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     .thenMany(Flux.fromIterable(todo)
                             .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
                                     permit -> reader.read(ns, progress),
-                                    permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 1)
+                                    permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 2)
                             .flatMap(batch -> writer.write(batch).then(Mono.fromRunnable(() -> batch.progress()
                                     .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments()))),
                                     settings.insertWorkers(), 1))
