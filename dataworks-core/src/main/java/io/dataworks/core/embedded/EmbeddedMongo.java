@@ -16,7 +16,8 @@ import io.dataworks.core.config.MongoUri;
  * request exceeds its request units: error code 16500, code name {@code TooManyRequests}, and
  * {@code RetryAfterMs=N} in the message. A throttled command is refused as a whole, before any of it is
  * applied, so retrying it is always safe. Which commands are throttled is a pure function of the seed and
- * the command's sequence number.
+ * the command's sequence number. Alternatively (or as well) a write budget in documents per second refuses
+ * writes only while the client sends more than the budget, with {@code RetryAfterMs} = time until it refills.
  *
  * <pre>{@code
  * try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(0.2).retryAfterMs(5).start()) {
@@ -35,7 +36,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedMongo(Builder builder) {
-        this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed);
+        this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed,
+                builder.writeBudget);
+        backend.throttleReads(builder.throttleReads);
         this.server = new MongoServer(backend);
         this.oplog = builder.oplog;
         if (oplog) {
@@ -90,7 +93,26 @@ public final class EmbeddedMongo implements AutoCloseable {
         backend.throttleRate(checkRate(rate));
     }
 
-    /** Changes the {@code RetryAfterMs} value the refusals carry from now on. */
+    /** Whether the throttle rate applies to reads as well (see {@link Builder#throttleReads(boolean)}). */
+    public boolean throttleReads() {
+        return backend.throttleReads();
+    }
+
+    public void throttleReads(boolean value) {
+        backend.throttleReads(value);
+    }
+
+    /** Documents per second the write budget admits; 0 when there is none. */
+    public long writeBudget() {
+        return backend.writeBudget();
+    }
+
+    /** Changes the write budget (documents per second) from now on; 0 removes it. */
+    public void writeBudget(long documentsPerSecond) {
+        backend.writeBudget(checkBudget(documentsPerSecond));
+    }
+
+    /** Changes the {@code RetryAfterMs} value the random refusals carry from now on. */
     public void retryAfterMs(long retryAfterMs) {
         backend.retryAfterMs(checkRetryAfter(retryAfterMs));
     }
@@ -106,7 +128,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "")
-                + (backend.throttleRate() > 0 ? ", throttleRate=" + backend.throttleRate() : "") + "]";
+                + (backend.throttleRate() > 0 ? ", throttleRate=" + backend.throttleRate() : "")
+                + (backend.writeBudget() > 0 ? ", writeBudget=" + backend.writeBudget() + "/s" : "") + "]";
     }
 
     private static double checkRate(double rate) {
@@ -114,6 +137,13 @@ public final class EmbeddedMongo implements AutoCloseable {
             throw new IllegalArgumentException("throttleRate must be within 0..1, was " + rate);
         }
         return rate;
+    }
+
+    private static long checkBudget(long documentsPerSecond) {
+        if (documentsPerSecond < 0) {
+            throw new IllegalArgumentException("writeBudget must be >= 0 documents per second, was " + documentsPerSecond);
+        }
+        return documentsPerSecond;
     }
 
     private static long checkRetryAfter(long retryAfterMs) {
@@ -130,6 +160,8 @@ public final class EmbeddedMongo implements AutoCloseable {
         private double throttleRate;
         private long retryAfterMs = 10;
         private long throttleSeed = 42;
+        private long writeBudget;
+        private boolean throttleReads;
 
         private Builder() {
         }
@@ -161,6 +193,28 @@ public final class EmbeddedMongo implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A Cosmos DB-like throughput limit in documents (or update/delete statements) per second, 0 = none
+         * (default). Up to one second's worth passes at once; after that, write commands are refused with 16500
+         * and {@code RetryAfterMs} = the time until the budget refills, so the refusals follow the offered load:
+         * a client that backs off stops being throttled. Applies on top of {@link #throttleRate(double)}.
+         */
+        public Builder writeBudget(long documentsPerSecond) {
+            this.writeBudget = checkBudget(documentsPerSecond);
+            return this;
+        }
+
+        /**
+         * Applies the throttle rate to reads too ({@code find}, {@code getMore}, {@code aggregate}, {@code count},
+         * {@code distinct}), as Cosmos DB throttles reads. Off by default. A refused {@code getMore} ends the
+         * driver's cursor with the 16500 error: the reader must query again from where it was (e.g. {@code _id >
+         * last}), retrying the same publisher restarts it from its beginning.
+         */
+        public Builder throttleReads(boolean value) {
+            this.throttleReads = value;
+            return this;
+        }
+
         /** Seed of the throttle decisions (default 42). */
         public Builder throttleSeed(long seed) {
             this.throttleSeed = seed;
@@ -174,7 +228,8 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /**
      * Runs the server in its own JVM until it is killed:
-     * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--oplog]}.
+     * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--throttle-reads]
+     * [--oplog]}.
      * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -204,7 +259,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     private static final String USAGE =
-            "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--oplog]";
+            "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC]"
+                    + " [--throttle-reads] [--oplog]";
 
     /** Returns null when help was asked for. */
     static Builder parseArgs(String[] args) {
@@ -216,7 +272,9 @@ public final class EmbeddedMongo implements AutoCloseable {
                 case "--throttle-rate" -> builder.throttleRate(doubleValue(arg, value(args, ++i, arg)));
                 case "--retry-after-ms" -> builder.retryAfterMs(longValue(arg, value(args, ++i, arg)));
                 case "--throttle-seed" -> builder.throttleSeed(longValue(arg, value(args, ++i, arg)));
+                case "--write-budget" -> builder.writeBudget(longValue(arg, value(args, ++i, arg)));
                 case "--oplog" -> builder.oplog(true);
+                case "--throttle-reads" -> builder.throttleReads(true);
                 case "-h", "--help" -> {
                     return null;
                 }

@@ -8,11 +8,12 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 
 /**
- * The in-memory backend with Cosmos DB-like request throttling in front of the write commands.
+ * The in-memory backend with Cosmos DB-like request throttling in front of the write commands: a random share
+ * (seeded) and/or a documents-per-second budget ({@link WriteBudget}).
  *
  * <p>The throttle decision is taken before the command reaches the backend, so a refused command has
  * changed nothing (Cosmos DB refuses the whole request) and the client can retry it as is. The cost on the
- * hot path is one string switch and one atomic increment per command, independent of the number of
+ * hot path is one string switch and one atomic increment per command (plus one short lock with a budget), independent of the number of
  * documents in it.
  *
  * <p>Thread-safe: commands arrive on Netty's event-loop threads.
@@ -27,11 +28,15 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     private final LongAdder throttled = new LongAdder();
     private volatile double throttleRate;
     private volatile long retryAfterMs;
+    private volatile WriteBudget budget;
+    private volatile boolean throttleReads;
+    private final AtomicLong readCommands = new AtomicLong();
 
-    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed) {
+    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget) {
         this.throttleRate = throttleRate;
         this.retryAfterMs = retryAfterMs;
         this.seed = seed;
+        writeBudget(writeBudget);
     }
 
     /*
@@ -41,15 +46,44 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
      */
     @Override
     public Document handleMessage(MongoMessage message) {
-        if (isWriteCommand(message.getDocument().keySet().iterator().next())) {
+        Document command = message.getDocument();
+        String name = command.keySet().iterator().next();
+        if (isWriteCommand(name)) {
             long n = writeCommands.incrementAndGet();
             double rate = throttleRate;
             if (rate > 0 && shouldThrottle(seed, n, rate)) {
                 throttled.increment();
                 return tooManyRequests(retryAfterMs);
             }
+            WriteBudget writeBudget = budget;
+            if (writeBudget != null) {
+                long wait = writeBudget.tryAcquire(documentCount(name, command));
+                if (wait > 0) {
+                    throttled.increment();
+                    return tooManyRequests(wait);
+                }
+            }
+        } else if (throttleReads && isReadCommand(name)) {
+            // a sequence of its own, so that reads do not shift which writes are refused
+            long n = readCommands.incrementAndGet();
+            double rate = throttleRate;
+            if (rate > 0 && shouldThrottle(~seed, n, rate)) {
+                throttled.increment();
+                return tooManyRequests(retryAfterMs);
+            }
         }
         return super.handleMessage(message);
+    }
+
+    /** Documents (or update/delete statements) in a write command: the size of one list, no per-document work. */
+    static int documentCount(String command, Document body) {
+        Object list = switch (command) {
+            case "insert" -> body.get("documents");
+            case "update" -> body.get("updates");
+            case "delete" -> body.get("deletes");
+            default -> null;
+        };
+        return list instanceof java.util.Collection<?> c ? c.size() : 1;
     }
 
     static boolean isWriteCommand(String command) {
@@ -59,6 +93,19 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
             case "delete":
             case "findAndModify":
             case "findandmodify":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static boolean isReadCommand(String command) {
+        switch (command) {
+            case "find":
+            case "getMore":
+            case "aggregate":
+            case "count":
+            case "distinct":
                 return true;
             default:
                 return false;
@@ -112,5 +159,29 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
 
     void retryAfterMs(long value) {
         this.retryAfterMs = value;
+    }
+
+    void throttleReads(boolean value) {
+        this.throttleReads = value;
+    }
+
+    boolean throttleReads() {
+        return throttleReads;
+    }
+
+    /** Documents per second admitted; 0 removes the budget. */
+    synchronized void writeBudget(long documentsPerSecond) {
+        if (documentsPerSecond <= 0) {
+            budget = null;
+        } else if (budget == null) {
+            budget = new WriteBudget(documentsPerSecond, System::nanoTime);
+        } else {
+            budget.setRate(documentsPerSecond);
+        }
+    }
+
+    long writeBudget() {
+        WriteBudget current = budget;
+        return current == null ? 0 : current.rate();
     }
 }

@@ -73,6 +73,23 @@ class EmbeddedMongoIT {
     }
 
     @Test
+    void readsAreThrottledOnlyWhenAskedFor() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(1).retryAfterMs(5).throttleReads(true).start();
+                MongoClient client = MongoClients.create(mongo.connectionString() + "/?retryReads=false")) {
+            MongoCollection<Document> coll = client.getDatabase("db").getCollection("c");
+            assertThatThrownBy(() -> Flux.from(coll.find()).collectList().block(TIMEOUT))
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(16500));
+            assertThatThrownBy(() -> Mono.from(coll.countDocuments()).block(TIMEOUT)).isInstanceOf(MongoCommandException.class);
+            assertThat(mongo.throttledCount()).isEqualTo(2);
+            assertThat(mongo.writeCommandCount()).isZero();
+
+            mongo.throttleReads(false);
+            assertThat(Mono.from(coll.countDocuments()).block(TIMEOUT)).isZero();
+            assertThat(mongo.throttleReads()).isFalse();
+        }
+    }
+
+    @Test
     void throttleDecisionsFollowTheSeed() {
         List<Boolean> first = decisions(7, 0.3);
         assertThat(decisions(7, 0.3)).isEqualTo(first);
@@ -119,6 +136,17 @@ class EmbeddedMongoIT {
         assertThatThrownBy(() -> EmbeddedMongo.builder().port(70000)).hasMessageContaining("port");
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--port"})).hasMessageContaining("--port needs a value");
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--bogus"})).hasMessageContaining("unknown option --bogus");
+        assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--write-budget", "-1"})).hasMessageContaining("writeBudget");
+        assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--port", "x"})).hasMessageContaining("--port must be a whole number");
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--write-budget", "100", "--throttle-rate",
+                "0.25", "--retry-after-ms", "7", "--throttle-seed", "3", "--oplog"}).start()) {
+            assertThat(mongo.writeBudget()).isEqualTo(100);
+            assertThat(mongo.throttleRate()).isEqualTo(0.25);
+            assertThat(mongo.oplogEnabled()).isTrue();
+            assertThat(mongo.toString()).contains("oplog", "throttleRate=0.25", "writeBudget=100/s");
+            mongo.writeBudget(0);
+            assertThat(mongo.writeBudget()).isZero();
+        }
     }
 
     private static List<Boolean> decisions(long seed, double rate) {

@@ -33,8 +33,8 @@ class MaskingConverterTest {
         assertThat(productionConfig).as("core ships logback.xml").isNotNull();
 
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        PrintStream original = System.err; // the CLIs log to stderr (stdout may carry documents)
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             configurator.doConfigure(productionConfig);
             Logger log = context.getLogger("io.dataworks.test.Copier");
@@ -43,7 +43,7 @@ class MaskingConverterTest {
                     new RuntimeException("caused by " + URI)));
             context.getLogger("org.mongodb.driver.cluster").info("driver chatter at INFO is hidden");
         } finally {
-            System.setOut(original);
+            System.setErr(original);
             context.stop();
         }
 

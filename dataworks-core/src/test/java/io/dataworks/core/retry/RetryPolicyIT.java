@@ -56,6 +56,39 @@ class RetryPolicyIT {
     }
 
     @Test
+    void aWriteBudgetSlowsTheClientToItsRateAndLosesNothing() {
+        int batches = 60;
+        int batchSize = 250;                  // 15,000 documents against 5,000 per second
+        AtomicLong throttledRetries = new AtomicLong();
+        AtomicLong longestRetryAfter = new AtomicLong();
+        RetryPolicy policy = RetryPolicy.of(FAST.withJitter(0.1)).withListener((kind, attempt, delay) -> {
+            if (kind == ErrorKind.THROTTLED) {
+                throttledRetries.incrementAndGet();
+                longestRetryAfter.accumulateAndGet(delay.toMillis(), Math::max);
+            }
+        });
+
+        try (EmbeddedMongo mongo = EmbeddedMongo.builder().writeBudget(5_000).start();
+                MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> coll = client.getDatabase("db").getCollection("c");
+            long start = System.nanoTime();
+
+            Flux.range(0, batches)
+                    .flatMap(b -> policy.apply(Mono.from(coll.insertMany(batch(b * batchSize, batchSize)))), 4)
+                    .then()
+                    .block(Duration.ofSeconds(60));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(Mono.from(coll.countDocuments()).block(Duration.ofSeconds(10))).isEqualTo((long) batches * batchSize);
+            // one second's worth at once, the other 10,000 documents at 5,000 per second
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_800));
+            assertThat(mongo.throttledCount()).isPositive().isEqualTo(throttledRetries.get());
+            assertThat(longestRetryAfter.get()).isPositive();
+            assertThat(mongo.writeBudget()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
     void aBatchCutOffByADroppedConnectionIsRetriedAndLandsOnce() throws Exception {
         AtomicLong transientRetries = new AtomicLong();
         RetryPolicy policy = RetryPolicy.of(FAST.withInitialBackoff(Duration.ofMillis(200)))
