@@ -292,4 +292,20 @@ class MigrationEngineIT {
         assertThat(Servers.ids(target.all("shop", "orders"))).doesNotContain(new BsonInt32(0), new BsonInt32(3));
         assertThat(target.all("shop", "orders").get(0).getBoolean("migrated").getValue()).isTrue();
     }
+
+    @Test
+    void aDuplicateOnAnotherUniqueIndexIsAConflictNotACopy() throws Exception {
+        source.insert("shop", "orders", orders(0, 200));
+        reactor.core.publisher.Mono.from(target.bson("shop", "orders").createIndex(new BsonDocument("customer", new BsonInt32(1)),
+                new com.mongodb.client.model.IndexOptions().unique(true))).block();
+        target.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonString("other")).append("customer", new BsonString("c5"))));
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop").withErrorStrategy(ErrorStrategy.CONTINUE))
+                .migrate().block();
+
+        // customers c0..c96 repeat, so only the first order of each customer fits the unique index; c5 is taken.
+        assertThat(result.documentsFailed()).isEqualTo(200 - 96);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isZero();
+        assertThat(Files.readAllLines(result.deadLetter())).allMatch(line -> line.contains("customer_1"));
+    }
 }

@@ -130,7 +130,7 @@ final class BatchWriter {
             ErrorClassification classification = ErrorClassifier.classify(error);
             switch (classification.kind()) {
                 case DUPLICATE_KEY -> {
-                    if (settings.writeMode() == WriteMode.INSERT) {
+                    if (settings.writeMode() == WriteMode.INSERT && isIdDuplicate(error.getMessage())) {
                         skipped++;
                     } else {
                         fail(batch, pending, doc, error.getCode(), error.getMessage());
@@ -162,6 +162,19 @@ final class BatchWriter {
             return Mono.error(new MongoException(firstRetryable.getCode(), firstRetryable.getMessage()));
         }
         return Mono.empty();
+    }
+
+    /**
+     * Whether a duplicate-key error is about {@code _id} (the document is already there: a rerun) rather
+     * than another unique index (a different document holds the value: a real conflict). Servers that do
+     * not name the index (Cosmos DB) are taken to mean {@code _id}.
+     */
+    static boolean isIdDuplicate(String message) {
+        if (message == null) {
+            return true;
+        }
+        int index = message.indexOf("index: ");
+        return index < 0 || message.startsWith("_id_", index + "index: ".length());
     }
 
     private void written(Batch batch, List<RawBsonDocument> documents, long count) {

@@ -29,7 +29,7 @@ import reactor.core.publisher.Flux;
  * last {@code _id} already read, so nothing is read twice or skipped. Documents stay raw BSON unless the
  * strategy transforms them.
  */
-final class PartitionReader {
+public final class PartitionReader {
 
     private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
     private static final BsonDocumentCodec DOCUMENT_CODEC = new BsonDocumentCodec();
@@ -43,7 +43,7 @@ final class PartitionReader {
     }
 
     /** The documents of {@code partition} after {@code after} (exclusive; {@code null} = from its start), in {@code _id} order. */
-    static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, Partition partition, BsonValue after,
+    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, Partition partition, BsonValue after,
                                                MigrationStrategy strategy, Namespace source, int batchSize) {
         BsonDocument filter = partition.filterAfter(after);
         BsonDocument extra = strategy.sourceFilter(source);

@@ -1,0 +1,29 @@
+package io.dataworks.migrations;
+
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+
+import com.mongodb.reactivestreams.client.FindPublisher;
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import io.dataworks.migrations.internal.PartitionReader;
+import io.dataworks.migrations.plan.Partition;
+
+/**
+ * The one way a partition is read: {@code find(partition range after lastId, AND strategy's source
+ * filter).sort({_id: 1}).batchSize(n)} with the strategy's projection. The copy uses it; verification
+ * reads both sides of a partition with it so that they compare the same documents in the same order.
+ */
+public final class PartitionQuery {
+
+    private PartitionQuery() {
+    }
+
+    /**
+     * @param after exclusive lower {@code _id} bound (a checkpoint's last {@code _id}); {@code null} reads the whole partition
+     */
+    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, Partition partition, BsonValue after,
+                                                      MigrationStrategy strategy, Namespace source, int batchSize) {
+        return PartitionReader.find(collection, partition, after, strategy, source, batchSize);
+    }
+}
