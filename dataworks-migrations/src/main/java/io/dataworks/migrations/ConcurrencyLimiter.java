@@ -25,9 +25,12 @@ public final class ConcurrencyLimiter {
         this.limit = limit;
     }
 
-    /** A permit as soon as fewer than {@link #limit()} are taken. Cancelling while waiting gives up the place. */
+    /**
+     * A permit as soon as fewer than {@link #limit()} are taken. Cancelling while waiting gives up the
+     * place; a permit granted just as the subscriber cancelled is discarded by Reactor and released here.
+     */
     public Mono<Permit> acquire() {
-        return Mono.create(sink -> {
+        return Mono.<Permit>create(sink -> {
             boolean granted;
             synchronized (this) {
                 granted = inFlight < limit && waiters.isEmpty();
@@ -46,7 +49,7 @@ public final class ConcurrencyLimiter {
                     }
                 });
             }
-        });
+        }).doOnDiscard(Permit.class, permit -> release());
     }
 
     /** Gives a permit back, handing it to the first waiter when the limit allows. */

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.bson.BsonDocument;
@@ -64,7 +62,7 @@ class ResilienceIT {
     }
 
     @Test
-    void survivesConnectionsDroppedMidBatch() {
+    void survivesConnectionsDroppedMidBatch() throws Exception {
         try (EmbeddedMongo source = EmbeddedMongo.start();
              EmbeddedMongo target = EmbeddedMongo.start();
              TcpProxy sourceProxy = TcpProxy.start("127.0.0.1", source.port());
@@ -73,31 +71,60 @@ class ResilienceIT {
              MongoClient dst = MongoClients.create(targetProxy.connectionString());
              MongoClient direct = MongoClients.create(target.connectionString());
              MongoClient directSource = MongoClients.create(source.connectionString())) {
-            Fill.orders(source.connectionString(), "shop", "orders", 0, 10_000);
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 20_000);
             MetricsCollector metrics = MetricsCollector.create();
-            // A few drops while batches are in flight: each one breaks the open cursor and the bulk writes in progress.
-            ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor();
-            java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
-            chaos.scheduleAtFixedRate(() -> {
-                if (metrics.getCurrentPerformance().documentsWritten() > 0 && drops.get() < 3) {
-                    drops.incrementAndGet();
-                    sourceProxy.dropConnections();
-                    targetProxy.dropConnections();
+            var copy = MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
+                            .withCheckpointDir(dir).withBatchSize(100).withSourceBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
+                            .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))))
+                    .migrate().toFuture();
+            // Twice, while the copy runs: hold every byte (requests in flight hang), then cut every connection.
+            int drops = 0;
+            for (long after : new long[] {1, 4000}) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> metrics.getCurrentPerformance().documentsWritten() >= after || copy.isDone());
+                if (copy.isDone()) {
+                    break;
                 }
-            }, 50, 400, TimeUnit.MILLISECONDS);
-            try {
-                MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                        .withCheckpointDir(dir).withBatchSize(100).withSourceBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
-                        .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))))
-                        .migrate().block(Duration.ofSeconds(90));
-            } finally {
-                chaos.shutdownNow();
+                sourceProxy.stall(true);
+                targetProxy.stall(true);
+                Thread.sleep(100);
+                sourceProxy.dropConnections();
+                targetProxy.dropConnections();
+                sourceProxy.stall(false);
+                targetProxy.stall(false);
+                drops++;
             }
+            copy.get(90, TimeUnit.SECONDS);
+
             assertThat(all(direct, "shop", "orders")).usingElementComparator(Servers.byBytes())
                     .containsExactlyElementsOf(all(directSource, "shop", "orders"));
-            assertThat(drops.get()).isPositive();
+            assertThat(drops).isEqualTo(2);
             assertThat(targetProxy.connectionsAccepted() + sourceProxy.connectionsAccepted()).isGreaterThan(4);
             assertThat(metrics.getCurrentPerformance().retries()).isPositive();
+        }
+    }
+
+    @Test
+    void completesAgainstASourceThrottlingReads() {
+        try (EmbeddedMongo source = EmbeddedMongo.builder().throttleRate(0.3).throttleReads(true).retryAfterMs(5).start();
+             EmbeddedMongo target = EmbeddedMongo.start();
+             MongoClient src = MongoClients.create(source.connectionString() + "/?retryReads=false");
+             MongoClient dst = MongoClients.create(target.connectionString())) {
+            source.throttleRate(0);
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 5_000);
+            source.throttleRate(0.3);
+            MetricsCollector metrics = MetricsCollector.create();
+
+            MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
+                    .withCheckpointDir(dir).withSourceBatchSize(100).withBatchSize(100).withMetrics(metrics)
+                    .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))))
+                    .migrate().block(Duration.ofSeconds(60));
+
+            source.throttleRate(0);
+            assertThat(all(dst, "shop", "orders")).usingElementComparator(Servers.byBytes())
+                    .containsExactlyElementsOf(all(src, "shop", "orders"));
+            assertThat(source.throttledCount()).isPositive();
+            assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(5_000);
         }
     }
 }
