@@ -27,11 +27,13 @@ import io.dataworks.generators.template.internal.TemplateCompiler;
 public final class TemplateGenerator implements DocumentGenerator {
 
     private final String name;
+    private final TemplateOptions options;
     private final TemplateCompiler.Compiled compiled;
     private final ThreadLocal<GenContext> contexts;
 
-    private TemplateGenerator(String name, TemplateCompiler.Compiled compiled) {
+    private TemplateGenerator(String name, TemplateOptions options, TemplateCompiler.Compiled compiled) {
         this.name = name;
+        this.options = options;
         this.compiled = compiled;
         this.contexts = ThreadLocal.withInitial(() -> new GenContext(compiled.maxDepth(), compiled.locales()));
     }
@@ -63,12 +65,17 @@ public final class TemplateGenerator implements DocumentGenerator {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(options, "options");
-        return new TemplateGenerator("template:" + sourceName, TemplateCompiler.compile(json, sourceName, options));
+        return new TemplateGenerator("template:" + sourceName, options, TemplateCompiler.compile(json, sourceName, options));
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    /** The options it was compiled with (e.g. to print the base time of {@code $now} in a report). */
+    public TemplateOptions options() {
+        return options;
     }
 
     @Override

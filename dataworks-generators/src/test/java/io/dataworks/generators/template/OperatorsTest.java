@@ -267,12 +267,13 @@ class OperatorsTest {
     @Test
     void chanceNamesHaveChanceShapes() {
         Document d = one("{'email': '$email', 'mail2': {'$email': {'domain': 'example.com'}}, 'phone': '$phone', 'ip': '$ip',"
-                + " 'zip': '$zip', 'zip4': {'$zip': {'plusfour': true}}, 'state': '$state', 'stateFull': {'$state': {'full': true}},"
+                + " 'digits': {'$phone': {'formatted': false}}, 'zip': '$zip', 'zip4': {'$zip': {'plusfour': true}}, 'state': '$state', 'stateFull': {'$state': {'full': true}},"
                 + " 'country': '$country', 'age': '$age', 'child': {'$age': {'type': 'child'}}, 'gender': '$gender',"
                 + " 'name': {'$name': {'middle': true}}, 'sentence': {'$sentence': {'words': 5}}, 'lat': '$latitude', 'nat': {'$natural': {'max': 10}}}");
         assertThat(d.getString("email")).matches("[a-z0-9]+\\.[a-z0-9]+@[a-z.]+");
         assertThat(d.getString("mail2")).endsWith("@example.com");
         assertThat(d.getString("phone")).matches("\\([2-9]\\d\\d\\) [2-9]\\d\\d-\\d{4}");
+        assertThat(d.getString("digits")).matches("[2-9]\\d\\d[2-9]\\d{6}");
         assertThat(d.getString("ip")).matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
         assertThat(d.getString("zip")).matches("\\d{5}");
         assertThat(d.getString("zip4")).matches("\\d{5}-\\d{4}");
@@ -336,5 +337,33 @@ class OperatorsTest {
                 assertThat(d.containsKey("v")).as(op).isTrue();
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"de", "fr", "ja", "pt-BR"})
+    void chanceNamesWorkInOtherDefaultLocales(String tag) {
+        String template = "{\"name\": \"$name\", \"email\": \"$email\", \"city\": \"$city\", \"street\": \"$address\","
+                + " \"state\": \"$state\", \"company\": \"$company\", \"sentence\": \"$sentence\", \"x\": \"#{Name.lastName}\"}";
+        TemplateOptions options = TemplateOptions.DEFAULTS.withLocale(java.util.Locale.forLanguageTag(tag));
+        TemplateGenerator a = TemplateGenerator.compile(template, "l.json", options);
+        TemplateGenerator b = TemplateGenerator.compile(template, "l.json", options);
+        for (int i = 0; i < 20; i++) {
+            Document d = a.generate(i, Templates.random(9, i));
+            assertThat(d.values()).allMatch(v -> v instanceof String s && !s.isBlank());
+            assertThat(b.generate(i, Templates.random(9, i))).isEqualTo(d);
+        }
+    }
+
+    @Test
+    void documentsShareNoMutableContainers() {
+        TemplateGenerator g = Templates.compile("{'sub': {'a': 1}, 'list': [1, 2], 'lit': {'$literal': {'x': [1]}},"
+                + " 'pick': {'$pick': {'array': [{'k': 1}], 'element': 0}}}");
+        Document first = g.generate(0, Templates.random(1, 0));
+        first.get("sub", Document.class).put("a", 99);
+        first.getList("list", Object.class).add(3);
+        first.get("lit", Document.class).getList("x", Object.class).add(2);
+        first.get("pick", Document.class).put("k", 5);
+        Document second = g.generate(0, Templates.random(1, 0));
+        assertThat(second.toJson()).isEqualTo("{\"sub\": {\"a\": 1}, \"list\": [1, 2], \"lit\": {\"x\": [1]}, \"pick\": {\"k\": 1}}");
     }
 }

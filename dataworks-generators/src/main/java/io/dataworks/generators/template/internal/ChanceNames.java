@@ -66,7 +66,12 @@ final class ChanceNames {
         fast(ops, "$domain", f -> f.internet().domainName(), v -> (r, ctx) -> v.domain(r));
         fast(ops, "$url", f -> f.internet().url(), v -> (r, ctx) -> "https://www." + v.domain(r) + "/" + Vocabulary.pick(v.words, r));
         ops.put("$phone", (c, op, args, path, scope) -> {
-            Opts.of(c, op, path, args, List.of("formatted", "country", "mobile"));
+            Opts o = Opts.of(c, op, path, args, List.of("formatted", "country", "mobile"));
+            o.enumOpt("country", "us", List.of("us"));
+            o.boolOpt("mobile", false);
+            if (!o.boolOpt("formatted", true)) {
+                return (r, ctx) -> Vocabulary.phoneDigits(r);
+            }
             return (r, ctx) -> Vocabulary.phone(r);
         });
         ops.put("$zip", (c, op, args, path, scope) -> {
@@ -155,6 +160,20 @@ final class ChanceNames {
                 default -> new int[] {18, 65};
             };
             return (r, ctx) -> r.nextInt(range[0], range[1] + 1);
+        });
+        ops.put("$birthday", (c, op, args, path, scope) -> {
+            Opts o = Opts.of(c, op, path, args, List.of("type"));
+            String type = o.enumOpt("type", "adult", List.of("child", "teen", "adult", "senior"));
+            int[] range = switch (type) {
+                case "child" -> new int[] {1, 12};
+                case "teen" -> new int[] {13, 19};
+                case "senior" -> new int[] {65, 100};
+                default -> new int[] {18, 65};
+            };
+            long base = c.options().baseTime().toEpochMilli();
+            long youngest = base - range[0] * 365L * 86_400_000L;
+            long oldest = base - (range[1] + 1) * 365L * 86_400_000L;
+            return (r, ctx) -> new java.util.Date(r.nextLong(oldest, youngest));
         });
         ops.put("$gender", (c, op, args, path, scope) -> {
             Opts.of(c, op, path, args, List.of());

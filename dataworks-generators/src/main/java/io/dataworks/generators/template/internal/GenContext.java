@@ -32,6 +32,7 @@ public final class GenContext {
     /** Prepares for document {@code index}, drawing from {@code random}. */
     public void reset(long index, RandomGenerator random) {
         this.index = index;
+        this.elementIndex = -1;
         fakerRandom.delegate(random);
     }
 

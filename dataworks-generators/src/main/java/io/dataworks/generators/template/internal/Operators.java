@@ -1,6 +1,5 @@
 package io.dataworks.generators.template.internal;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -12,13 +11,11 @@ import org.bson.BsonRegularExpression;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
 import org.bson.types.Binary;
-import org.bson.types.Decimal128;
 import org.bson.types.MaxKey;
 import org.bson.types.MinKey;
 import org.bson.types.ObjectId;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dataworks.generators.template.internal.Distributions.DoubleSampler;
 import io.dataworks.generators.template.internal.Distributions.LongSampler;
@@ -46,7 +43,7 @@ final class Operators {
     }
 
     static void register(Map<String, Operator> ops) {
-        put(ops, TemplateCompilerHelpers::integer, "$integer", "$number", "$int");
+        put(ops, Operators::integer, "$integer", "$number", "$int");
         put(ops, Operators::longOp, "$long", "$numberLong");
         put(ops, Operators::decimal, "$decimal", "$numberDecimal");
         put(ops, Operators::floating, "$floating", "$double", "$float");
@@ -69,31 +66,38 @@ final class Operators {
         put(ops, Operators::regex, "$regex");
         put(ops, Operators::missing, "$missing");
         put(ops, Operators::literal, "$literal");
-        put(ops, Operators::coordinates, "$coordinates", "$coord", "$coordinate");
-        put(ops, Operators::point, "$point");
-        put(ops, Operators::lineString, "$linestring");
-        put(ops, Operators::polygon, "$polygon");
+        put(ops, GeoOperators::coordinates, "$coordinates", "$coord", "$coordinate");
+        put(ops, GeoOperators::point, "$point");
+        put(ops, GeoOperators::lineString, "$linestring");
+        put(ops, GeoOperators::polygon, "$polygon");
+        put(ops, GeoOperators::geometries, "$geometries");
         put(ops, (c, op, a, p, s) -> constantOnly(c, op, a, p, new MaxKey()), "$maxkey");
         put(ops, (c, op, a, p, s) -> constantOnly(c, op, a, p, new MinKey()), "$minkey");
         put(ops, Operators::faker, "$faker");
         put(ops, Operators::field, "$field");
-        put(ops, Operators::ref, "$ref");
-        put(ops, (c, op, a, p, s) -> dateOffset(c, op, a, p, s, 1), "$dateAfter");
-        put(ops, (c, op, a, p, s) -> dateOffset(c, op, a, p, s, -1), "$dateBefore");
-        put(ops, Operators::sum, "$sum");
-        put(ops, (c, op, a, p, s) -> fold(c, op, a, p, s, Refs.Arith.ADD), "$add");
-        put(ops, (c, op, a, p, s) -> fold(c, op, a, p, s, Refs.Arith.SUB), "$subtract");
-        put(ops, (c, op, a, p, s) -> fold(c, op, a, p, s, Refs.Arith.MUL), "$multiply");
-        put(ops, (c, op, a, p, s) -> fold(c, op, a, p, s, Refs.Arith.DIV), "$divide");
-        put(ops, Operators::round, "$round");
-        put(ops, Operators::size, "$size");
-        put(ops, Operators::index, "$index");
-        put(ops, Operators::caseOf, "$case");
+        put(ops, ReferenceOperators::ref, "$ref");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.dateOffset(c, op, a, p, s, 1), "$dateAfter");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.dateOffset(c, op, a, p, s, -1), "$dateBefore");
+        put(ops, ReferenceOperators::sum, "$sum");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.fold(c, op, a, p, s, Refs.Arith.ADD), "$add");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.fold(c, op, a, p, s, Refs.Arith.SUB), "$subtract");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.fold(c, op, a, p, s, Refs.Arith.MUL), "$multiply");
+        put(ops, (c, op, a, p, s) -> ReferenceOperators.fold(c, op, a, p, s, Refs.Arith.DIV), "$divide");
+        put(ops, ReferenceOperators::round, "$round");
+        put(ops, ReferenceOperators::size, "$size");
+        put(ops, ReferenceOperators::index, "$index");
+        put(ops, ReferenceOperators::caseOf, "$case");
     }
 
+    /** Alternative spellings: accepted, but never offered as a "did you mean". */
+    static final java.util.Set<String> ALIASES = new java.util.HashSet<>();
+
     private static void put(Map<String, Operator> ops, Operator compiler, String... names) {
-        for (String name : names) {
-            ops.put(name, compiler);
+        for (int i = 0; i < names.length; i++) {
+            ops.put(names[i], compiler);
+            if (i > 0) {
+                ALIASES.add(names[i]);
+            }
         }
     }
 
@@ -104,24 +108,18 @@ final class Operators {
 
     // ------------------------------------------------------------------------------------------ numbers
 
-    /** Integer-typed helpers kept apart so {@code $integer} reads in one place. */
-    static final class TemplateCompilerHelpers {
-        private TemplateCompilerHelpers() {
+    private static Node integer(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
+        Opts o = Opts.of(c, op, path, args, withDistribution("min", "max"));
+        long min = o.longOpt("min", -MAX_SAFE);
+        long max = o.longOpt("max", MAX_SAFE);
+        if (min > max) {
+            throw o.error("min " + min + " > max " + max);
         }
-
-        static Node integer(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-            Opts o = Opts.of(c, op, path, args, withDistribution("min", "max"));
-            long min = o.longOpt("min", -MAX_SAFE);
-            long max = o.longOpt("max", MAX_SAFE);
-            if (min > max) {
-                throw o.error("min " + min + " > max " + max);
-            }
-            LongSampler sampler = Distributions.integral(o, min, max);
-            if (min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE) {
-                return (r, ctx) -> (int) sampler.sample(r);
-            }
-            return (r, ctx) -> sampler.sample(r);
+        LongSampler sampler = Distributions.integral(o, min, max);
+        if (min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE) {
+            return (r, ctx) -> (int) sampler.sample(r);
         }
+        return (r, ctx) -> sampler.sample(r);
     }
 
     private static Node longOp(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
@@ -174,10 +172,10 @@ final class Operators {
                 throw o.error("no value with " + fixed + " decimals between min " + min + " and max " + max);
             }
             LongSampler unscaled = Distributions.integral(o, lo, hi);
-            return (r, ctx) -> new Decimal128(BigDecimal.valueOf(unscaled.sample(r), fixed));
+            return (r, ctx) -> Decimals.of(unscaled.sample(r), fixed);
         }
         DoubleSampler sampler = Distributions.continuous(o, min, max, null);
-        return (r, ctx) -> new Decimal128(BigDecimal.valueOf(Math.round(sampler.sample(r) * scale), fixed));
+        return (r, ctx) -> Decimals.of(Math.round(sampler.sample(r) * scale), fixed);
     }
 
     private static Node bool(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
@@ -744,69 +742,6 @@ final class Operators {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ geo
-
-    private static double[][] limits(Opts o) {
-        return new double[][] {o.rangeOpt("long_lim", -180, 180), o.rangeOpt("lat_lim", -90, 90)};
-    }
-
-    private static double coordinate(RandomGenerator r, double[] lim) {
-        double v = lim[0] == lim[1] ? lim[0] : r.nextDouble(lim[0], lim[1]);
-        return Math.rint(v * 1e5) / 1e5;
-    }
-
-    private static List<Object> pair(RandomGenerator r, double[][] lim) {
-        List<Object> p = new ArrayList<>(2);
-        p.add(coordinate(r, lim[0]));
-        p.add(coordinate(r, lim[1]));
-        return p;
-    }
-
-    private static Node coordinates(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        double[][] lim = limits(Opts.of(c, op, path, args, keys("long_lim", "lat_lim")));
-        return (r, ctx) -> pair(r, lim);
-    }
-
-    private static Node point(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        double[][] lim = limits(Opts.of(c, op, path, args, keys("long_lim", "lat_lim")));
-        return (r, ctx) -> new Document("type", "Point").append("coordinates", pair(r, lim));
-    }
-
-    private static Node lineString(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        Opts o = Opts.of(c, op, path, args, keys("locs", "long_lim", "lat_lim"));
-        int locs = o.nonNegativeInt("locs", 2);
-        if (locs < 2) {
-            throw o.error("locs must be at least 2");
-        }
-        double[][] lim = limits(o);
-        return (r, ctx) -> {
-            List<Object> coords = new ArrayList<>(locs);
-            for (int i = 0; i < locs; i++) {
-                coords.add(pair(r, lim));
-            }
-            return new Document("type", "LineString").append("coordinates", coords);
-        };
-    }
-
-    private static Node polygon(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        Opts o = Opts.of(c, op, path, args, keys("corners", "long_lim", "lat_lim"));
-        int corners = o.nonNegativeInt("corners", 3);
-        if (corners < 3) {
-            throw o.error("corners must be at least 3");
-        }
-        double[][] lim = limits(o);
-        return (r, ctx) -> {
-            List<Object> ring = new ArrayList<>(corners + 1);
-            for (int i = 0; i < corners; i++) {
-                ring.add(pair(r, lim));
-            }
-            ring.add(new ArrayList<>((List<?>) ring.get(0)));
-            List<Object> rings = new ArrayList<>(1);
-            rings.add(ring);
-            return new Document("type", "Polygon").append("coordinates", rings);
-        };
-    }
-
     // ------------------------------------------------------------------------------------------ faker, wrappers
 
     private static Node faker(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
@@ -841,153 +776,5 @@ final class Operators {
         return nullRate + missingRate > 0 ? new Nodes.Rates(value, nullRate, missingRate) : value;
     }
 
-    // ------------------------------------------------------------------------------------------ references
 
-    private static Node ref(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        if (args == null || !args.isTextual()) {
-            throw c.error(path, "$ref needs a field name: {\"$ref\": \"openedAt\"}");
-        }
-        return c.reference(args.asText(), path, scope);
-    }
-
-    /** A field-name option or an inline template (for {@code field} / {@code array} of the reference operators). */
-    private static Node refOrTemplate(TemplateCompiler c, Opts o, String key, Scope scope) {
-        JsonNode json = o.raw(key);
-        if (json == null) {
-            throw o.error("needs option '" + key + "'");
-        }
-        if (json.isTextual() && !json.asText().startsWith("$") && !json.asText().contains("#{")) {
-            return c.reference(json.asText(), o.path(), scope);
-        }
-        return c.template(json, o.pathOf(key), scope);
-    }
-
-    private static long duration(Opts o, String prefix, long defaultMillis) {
-        String[] units = {"Millis", "Seconds", "Minutes", "Hours", "Days"};
-        long[] factors = {1, 1000, 60_000, 3_600_000, DAY_MS};
-        long total = 0;
-        boolean any = false;
-        for (int i = 0; i < units.length; i++) {
-            String key = prefix + units[i];
-            if (o.has(key)) {
-                double v = o.doubleOpt(key, 0);
-                if (v < 0) {
-                    throw o.error(key + " must not be negative");
-                }
-                total += Math.round(v * factors[i]);
-                any = true;
-            }
-        }
-        return any ? total : defaultMillis;
-    }
-
-    private static Node dateOffset(TemplateCompiler c, String op, JsonNode args, String path, Scope scope, int sign) {
-        List<String> known = new ArrayList<>(List.of("field"));
-        for (String p : List.of("min", "max")) {
-            for (String u : List.of("Millis", "Seconds", "Minutes", "Hours", "Days")) {
-                known.add(p + u);
-            }
-        }
-        Opts o = Opts.of(c, op, path, args, known);
-        Node base = refOrTemplate(c, o, "field", scope);
-        long min = duration(o, "min", 0);
-        long max = duration(o, "max", -1);
-        if (max < 0) {
-            throw o.error("needs a maximum offset: maxMinutes, maxHours, maxDays (or maxSeconds, maxMillis)");
-        }
-        if (min > max) {
-            throw o.error("minimum offset " + min + " ms > maximum offset " + max + " ms");
-        }
-        return new Refs.DateOffset(base, min, max, sign);
-    }
-
-    private static Node[] expressions(TemplateCompiler c, String op, JsonNode args, String path, Scope scope, int minCount) {
-        if (args == null || !args.isArray() || args.size() < minCount) {
-            throw c.error(path, op + " needs an array of at least " + minCount + " expressions, e.g. {\"" + op
-                    + "\": [{\"$ref\": \"quantity\"}, {\"$ref\": \"unitPrice\"}]}");
-        }
-        Node[] nodes = new Node[args.size()];
-        for (int i = 0; i < nodes.length; i++) {
-            nodes[i] = c.template(args.get(i), path + "[" + i + "]", scope);
-        }
-        return nodes;
-    }
-
-    private static Node fold(TemplateCompiler c, String op, JsonNode args, String path, Scope scope, int arith) {
-        return new Refs.Fold(arith, expressions(c, op, args, path, scope, 2), false);
-    }
-
-    private static Node sum(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        if (args != null && args.isArray()) {
-            return new Refs.Fold(Refs.Arith.ADD, expressions(c, op, args, path, scope, 1), true);
-        }
-        Opts o = Opts.of(c, op, path, args, keys("array", "field"));
-        Node array = refOrTemplate(c, o, "array", scope);
-        String field = o.stringOpt("field", null);
-        return new Refs.SumOver(array, field == null ? null : field.split("\\."));
-    }
-
-    private static Node round(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        if (args != null && args.isArray()) {
-            if (args.size() != 2 || !args.get(1).isIntegralNumber()) {
-                throw c.error(path, "$round takes [<expression>, <places>] or {\"value\": ..., \"places\": 2}");
-            }
-            int places = args.get(1).asInt();
-            if (places < 0 || places > 34) {
-                throw c.error(path, "$round places must be between 0 and 34");
-            }
-            return new Refs.Round(c.template(args.get(0), path + "[0]", scope), places);
-        }
-        Opts o = Opts.of(c, op, path, args, keys("value", "places"));
-        int places = o.nonNegativeInt("places", 0);
-        if (places > 34) {
-            throw o.error("places must be at most 34");
-        }
-        return new Refs.Round(c.required(o, "value", scope), places);
-    }
-
-    private static Node size(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        if (args == null) {
-            throw c.error(path, "$size needs a value: {\"$size\": {\"$ref\": \"lines\"}} or {\"$size\": \"lines\"}");
-        }
-        if (args.isTextual() && !args.asText().startsWith("$")) {
-            return new Refs.Size(c.reference(args.asText(), path, scope));
-        }
-        return new Refs.Size(c.template(args, path, scope));
-    }
-
-
-    /** {@code $index}: the position of the current element in the innermost {@code $array} (plus {@code start}). */
-    private static Node index(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        Opts o = Opts.of(c, op, path, args, keys("start"));
-        if (!c.insideArray()) {
-            throw o.error("is only allowed inside the 'of' template of an $array (use $inc for the document index)");
-        }
-        int start = o.intOpt("start", 0);
-        return (r, ctx) -> ctx.elementIndex() + start;
-    }
-
-    /**
-     * {@code $case}: picks a template by the value of an earlier field,
-     * {@code {"$case": {"field": "status", "cases": {"OPEN": "$missing", ...}, "default": ...}}}. Values match
-     * by their string form; no match gives {@code default} (null when absent).
-     */
-    private static Node caseOf(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        Opts o = Opts.of(c, op, path, args, keys("field", "cases", "default"));
-        Node field = refOrTemplate(c, o, "field", scope);
-        JsonNode cases = o.raw("cases");
-        if (cases == null || !cases.isObject() || cases.isEmpty()) {
-            throw o.error("needs option 'cases': an object mapping values of the field to templates");
-        }
-        Map<String, Node> table = new java.util.HashMap<>();
-        for (Map.Entry<String, JsonNode> e : cases.properties()) {
-            table.put(e.getKey(), c.template(e.getValue(), o.pathOf("cases") + "." + e.getKey(), scope));
-        }
-        Node otherwise = o.has("default") ? c.template(o.raw("default"), o.pathOf("default"), scope) : new Nodes.Constant(null);
-        return (r, ctx) -> {
-            Object v = field.generate(r, ctx);
-            Node chosen = v == null ? null : table.get(v instanceof String s ? s : String.valueOf(v));
-            return (chosen == null ? otherwise : chosen).generate(r, ctx);
-        };
-    }
 }

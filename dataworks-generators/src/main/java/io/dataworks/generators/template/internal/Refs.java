@@ -128,7 +128,13 @@ final class Refs {
         public Object generate(RandomGenerator random, GenContext ctx) {
             Object v = value.generate(random, ctx);
             if (v instanceof Decimal128 d) {
-                return new Decimal128(d.bigDecimalValue().setScale(places, RoundingMode.HALF_EVEN));
+                if (Decimals.small(d)) {
+                    Decimal128 fast = Decimals.setScale(d, places);
+                    if (fast != null) {
+                        return fast;
+                    }
+                }
+                return d.isNaN() || d.isInfinite() ? d : new Decimal128(d.bigDecimalValue().setScale(places, RoundingMode.HALF_EVEN));
             }
             if (v instanceof Double d) {
                 if (places > 15) {
@@ -189,6 +195,12 @@ final class Refs {
                 return null;
             }
             if (a instanceof Decimal128 || b instanceof Decimal128) {
+                if (op != DIV && fitsLong(a) && fitsLong(b)) {
+                    Decimal128 fast = Decimals.apply(op, unscaled(a), scale(a), unscaled(b), scale(b));
+                    if (fast != null) {
+                        return fast;
+                    }
+                }
                 BigDecimal x = big(a);
                 BigDecimal y = big(b);
                 if (x == null || y == null) {
@@ -234,6 +246,18 @@ final class Refs {
                 return (int) r;
             }
             return r;
+        }
+
+        private static boolean fitsLong(Object v) {
+            return v instanceof Decimal128 d ? Decimals.small(d) : v instanceof Integer || v instanceof Long;
+        }
+
+        private static long unscaled(Object v) {
+            return v instanceof Decimal128 d ? Decimals.unscaled(d) : ((Number) v).longValue();
+        }
+
+        private static int scale(Object v) {
+            return v instanceof Decimal128 d ? Decimals.scale(d) : 0;
         }
 
         private static BigDecimal big(Object v) {

@@ -257,7 +257,9 @@ public final class TemplateCompiler {
     private Node operator(String op, JsonNode args, String path, Scope scope) {
         Operator compiler = OPERATORS.get(op);
         if (compiler == null) {
-            String hint = Suggest.closest(op, OPERATORS.keySet()).map(s -> " (did you mean " + s + "?)").orElse("");
+            Set<String> canonical = new HashSet<>(OPERATORS.keySet());
+            canonical.removeAll(Operators.ALIASES);
+            String hint = Suggest.closest(op, canonical).map(s -> " (did you mean " + s + "?)").orElse("");
             throw error(path, "unknown operator " + op + hint);
         }
         if (args != null && args.isObject() && !"$literal".equals(op) && !"$field".equals(op)

@@ -149,6 +149,15 @@ final class Vocabulary {
         return new String(c);
     }
 
+    /** The same number unformatted: ten digits. */
+    static String phoneDigits(RandomGenerator r) {
+        char[] c = new char[10];
+        digits(c, 0, r.nextInt(200, 1000), 3);
+        digits(c, 3, r.nextInt(200, 1000), 3);
+        digits(c, 6, r.nextInt(10000), 4);
+        return new String(c);
+    }
+
     static void digits(char[] c, int at, int value, int width) {
         for (int i = width - 1; i >= 0; i--) {
             c[at + i] = (char) ('0' + value % 10);

@@ -1,0 +1,202 @@
+package io.dataworks.migrations.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.bson.BsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.config.ConfigKeys;
+import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.plan.internal.FullRangePartitioner;
+import io.dataworks.migrations.plan.internal.ObjectIdTimePartitioner;
+import io.dataworks.migrations.plan.internal.SamplePartitioner;
+import io.dataworks.migrations.plan.internal.SourceInspector;
+import io.dataworks.migrations.plan.internal.SourceInspector.CollectionInfo;
+import io.dataworks.migrations.plan.internal.SplitVectorPartitioner;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Builds a {@link MigrationPlan}: which collections, where they go, how big they are, and how each is
+ * split into {@code _id} ranges for parallel cursors.
+ *
+ * <p>Per collection: estimate its size; find which {@code _id} type brackets it holds; if it is big
+ * enough to split ({@link PlanOptions#shouldSplit}), ask the partitioner chain, first non-empty answer
+ * wins; otherwise (or if all fail) one cursor per type bracket. The plan only reads from the source.
+ * Thread-safe and stateless: one instance may plan many requests.
+ */
+public final class Planner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+    private static final int NAMESPACE_CONCURRENCY = 4;
+
+    private static final Map<String, Supplier<Partitioner>> BUILT_IN = Map.of(
+            SplitVectorPartitioner.NAME, SplitVectorPartitioner::new,
+            SamplePartitioner.NAME, SamplePartitioner::new,
+            ObjectIdTimePartitioner.NAME, ObjectIdTimePartitioner::new,
+            FullRangePartitioner.NAME, FullRangePartitioner::new);
+
+    private final PlanOptions options;
+    private final List<Partitioner> chain;
+    private final Partitioner fallback = new FullRangePartitioner();
+
+    private Planner(PlanOptions options, List<Partitioner> chain) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.chain = List.copyOf(chain);
+    }
+
+    /**
+     * A planner with the built-in partitioners named in {@link PlanOptions#partitioners()}.
+     *
+     * @throws IllegalArgumentException for an unknown partitioner name, listing the known ones
+     */
+    public static Planner create(PlanOptions options) {
+        Objects.requireNonNull(options, "options");
+        List<Partitioner> chain = new ArrayList<>();
+        for (String name : options.partitioners()) {
+            Supplier<Partitioner> p = BUILT_IN.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("unknown partitioner '" + name + "', known: " + PlanOptions.DEFAULT_CHAIN);
+            }
+            chain.add(p.get());
+        }
+        return new Planner(options, chain);
+    }
+
+    /** A planner with a custom chain ({@link PlanOptions#partitioners()} is ignored). */
+    public static Planner create(PlanOptions options, List<Partitioner> chain) {
+        Objects.requireNonNull(chain, "chain");
+        return new Planner(options, chain);
+    }
+
+    public PlanOptions options() {
+        return options;
+    }
+
+    /** The names of the partitioners tried, in order. */
+    public List<String> chain() {
+        return chain.stream().map(Partitioner::name).toList();
+    }
+
+    /**
+     * Plans every requested collection (cold: nothing is read until subscribed). Fails with a
+     * {@link ConfigException} when a named collection does not exist or is a view, or when two sources
+     * would land on the same target.
+     */
+    public Mono<MigrationPlan> plan(PlanRequest request) {
+        Objects.requireNonNull(request, "request");
+        MongoDatabase db = request.source();
+        return discover(db, request.collections())
+                .flatMapMany(names -> {
+                    checkTargets(db.getName(), names, request.renaming());
+                    return Flux.fromIterable(names);
+                })
+                .flatMapSequential(name -> {
+                    Namespace source = new Namespace(db.getName(), name);
+                    BsonDocument filter = request.sourceFilter().apply(source);
+                    return planNamespace(db, name, request.renaming().apply(source), filter);
+                }, NAMESPACE_CONCURRENCY)
+                .collectList()
+                .map(MigrationPlan::of);
+    }
+
+    /**
+     * The collections a request covers: the named ones (checked to exist and not be views), or every
+     * collection of the database except {@code system.*}, views and time series, sorted by name.
+     */
+    public static Mono<List<String>> discover(MongoDatabase source, List<String> collections) {
+        Objects.requireNonNull(source, "source");
+        List<String> named = List.copyOf(collections);
+        return SourceInspector.collections(source).map(all -> selectCollections(source.getName(), all, named));
+    }
+
+    /** Plans one collection (the engine's per-namespace hook: {@code (client, mapping) -> planner.planNamespace(client, ...)}). */
+    public Mono<NamespacePlan> planNamespace(MongoClient client, Namespace source, Namespace target, BsonDocument sourceFilter) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(source, "source");
+        return planNamespace(client.getDatabase(source.database()), source.collection(), target, sourceFilter);
+    }
+
+    /** Plans one collection of {@code database} copied to {@code target}. */
+    public Mono<NamespacePlan> planNamespace(MongoDatabase database, String collectionName, Namespace target, BsonDocument sourceFilter) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(collectionName, "collectionName");
+        Objects.requireNonNull(target, "target");
+        Namespace source = new Namespace(database.getName(), collectionName);
+        MongoCollection<BsonDocument> collection = database.getCollection(collectionName, BsonDocument.class);
+        return Mono.zip(SourceInspector.size(database, collectionName), SourceInspector.brackets(collection))
+                .flatMap(sizeAndBrackets -> {
+                    var size = sizeAndBrackets.getT1();
+                    List<String> brackets = sizeAndBrackets.getT2();
+                    int wanted = options.effectiveTargetPartitions();
+                    PartitionContext context = new PartitionContext(source, database, collection, brackets,
+                            size.documents(), size.bytes(), wanted, options.effectiveSampleSize(wanted));
+                    boolean split = !brackets.isEmpty() && options.shouldSplit(size.documents(), size.bytes());
+                    return (split ? firstThatWorks(context) : single(context))
+                            .map(named -> new NamespacePlan(source, target, size.documents(), size.bytes(),
+                                    named.name(), named.partitions(), sourceFilter));
+                })
+                .doOnNext(p -> LOG.info("planned {} -> {}: ~{} documents, ~{} bytes, {} partition(s) by {}",
+                        p.source(), p.target(), p.estimatedDocuments(), p.estimatedBytes(), p.partitions().size(), p.partitioner()));
+    }
+
+    private record Named(String name, List<Partition> partitions) {
+    }
+
+    private Mono<Named> firstThatWorks(PartitionContext context) {
+        return Flux.fromIterable(chain)
+                .concatMap(p -> p.partition(context)
+                        .filter(Optional::isPresent)
+                        .map(parts -> new Named(p.name(), parts.get())))
+                .next()
+                .switchIfEmpty(Mono.defer(() -> single(context)));
+    }
+
+    private Mono<Named> single(PartitionContext context) {
+        return fallback.partition(context).map(parts -> new Named(fallback.name(), parts.orElseThrow()));
+    }
+
+    private static List<String> selectCollections(String database, List<CollectionInfo> all, List<String> requested) {
+        if (requested.isEmpty()) {
+            return SourceInspector.copyableNames(all);
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : requested) {
+            CollectionInfo info = SourceInspector.find(all, name).orElseThrow(() -> new ConfigException(ConfigKeys.SOURCE_COLLECTION,
+                    "source collection " + database + "." + name + " does not exist: check "
+                            + ConfigKeys.flagFor(ConfigKeys.SOURCE_COLLECTION) + " / " + ConfigKeys.SOURCE_COLLECTION));
+            if (!info.copyable()) {
+                throw new ConfigException(ConfigKeys.SOURCE_COLLECTION, "source " + database + "." + name + " is a "
+                        + (info.type() == null ? "system collection" : info.type()) + ", not a collection that can be copied");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private static void checkTargets(String database, List<String> names, Renaming renaming) {
+        Map<Namespace, String> seen = new HashMap<>();
+        for (String name : names) {
+            Namespace target = renaming.apply(new Namespace(database, name));
+            String previous = seen.putIfAbsent(target, name);
+            if (previous != null) {
+                throw new ConfigException(ConfigKeys.SOURCE_COLLECTION, "collections " + previous + " and " + name
+                        + " would both be copied to " + target + ": rename one of them (source:target)");
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.dataworks.migrations.plan.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.mongodb.MongoServerException;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Read-only questions the planner asks the source: which collections, which {@code _id} types, how big. */
+public final class SourceInspector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceInspector.class);
+    private static final int SIZE_SAMPLE = 100;
+    private static final int PROBE_CONCURRENCY = 4;
+
+    private SourceInspector() {
+    }
+
+    /** A collection as {@code listCollections} describes it. */
+    public record CollectionInfo(String name, String type) {
+
+        /** Plain collections only: no views, no time series, nothing in {@code system.*}. */
+        public boolean copyable() {
+            return !name.startsWith("system.") && (type == null || type.equals("collection"));
+        }
+
+        static CollectionInfo of(BsonDocument listCollectionsEntry) {
+            return new CollectionInfo(listCollectionsEntry.getString("name").getValue(),
+                    listCollectionsEntry.containsKey("type") ? listCollectionsEntry.getString("type").getValue() : null);
+        }
+    }
+
+    /** Every entry of {@code listCollections}, sorted by name. */
+    public static Mono<List<CollectionInfo>> collections(MongoDatabase database) {
+        return Flux.from(database.listCollections(BsonDocument.class))
+                .map(CollectionInfo::of)
+                .sort((a, b) -> a.name().compareTo(b.name()))
+                .collectList();
+    }
+
+    /**
+     * The {@code $type} brackets present among the {@code _id}s, in BSON order. The smallest and
+     * largest {@code _id} (two indexed {@code sort().limit(1)} queries) give the first and last
+     * bracket; brackets sort contiguously, so only the ones between them can hold other ids, and each
+     * of those is probed with {@code find({_id: {$type: alias}}).limit(1)} (a bounded index scan on
+     * MongoDB). Most collections have one {@code _id} type and need no probe at all. An alias the
+     * server does not know (the embedded server lacks the rare ones) cannot be stored there either and
+     * counts as absent.
+     */
+    public static Mono<List<String>> brackets(MongoCollection<BsonDocument> collection) {
+        return Mono.zip(edge(collection, 1), edge(collection, -1))
+                .flatMap(minMax -> {
+                    String lo = TypeBrackets.of(minMax.getT1());
+                    String hi = TypeBrackets.of(minMax.getT2());
+                    List<String> between = TypeBrackets.ALL.stream()
+                            .filter(a -> !a.equals(lo) && !a.equals(hi))
+                            .filter(a -> TypeBrackets.rank(a) >= TypeBrackets.rank(lo) && TypeBrackets.rank(a) <= TypeBrackets.rank(hi))
+                            .toList();
+                    return probe(collection, between)
+                            .concatWithValues(lo, hi)
+                            .distinct()
+                            .collectSortedList(Comparator.comparingInt(TypeBrackets::order));
+                })
+                .defaultIfEmpty(List.of());
+    }
+
+    private static Mono<BsonValue> edge(MongoCollection<BsonDocument> collection, int direction) {
+        BsonDocument byId = new BsonDocument("_id", new BsonInt32(direction));
+        return Mono.from(collection.find().projection(new BsonDocument("_id", new BsonInt32(1))).sort(byId).limit(1).first())
+                .map(d -> d.get("_id"));
+    }
+
+    private static Flux<String> probe(MongoCollection<BsonDocument> collection, List<String> candidates) {
+        Flux<String> common = Flux.fromIterable(candidates)
+                .filter(alias -> !TypeBrackets.RARE.contains(alias))
+                .flatMapSequential(alias -> present(collection, new BsonString(alias))
+                        .filter(Boolean::booleanValue)
+                        .map(yes -> alias), PROBE_CONCURRENCY);
+        List<String> rareCandidates = candidates.stream().filter(TypeBrackets.RARE::contains).toList();
+        if (rareCandidates.isEmpty()) {
+            return common;
+        }
+        // rare types (deprecated ones, code) are almost never there: one query for all of them, one each only if found
+        BsonArray rareAliases = new BsonArray(rareCandidates.stream().map(BsonString::new).toList());
+        Flux<String> rare = present(collection, rareAliases)
+                .flatMapMany(any -> any
+                        ? Flux.fromIterable(rareCandidates)
+                                .concatMap(alias -> present(collection, new BsonString(alias)).filter(Boolean::booleanValue).map(yes -> alias))
+                        : Flux.empty());
+        return Flux.concat(common, rare);
+    }
+
+    private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, BsonValue alias) {
+        BsonDocument filter = new BsonDocument("_id", new BsonDocument("$type", alias));
+        return Flux.from(collection.find(filter).projection(new BsonDocument("_id", new BsonInt32(1))).limit(1).batchSize(1))
+                .hasElements()
+                .onErrorResume(MongoServerException.class, e -> {
+                    LOG.debug("{}: $type '{}' not supported by the server: {}", collection.getNamespace(), alias, e.getMessage());
+                    return Mono.just(false);
+                });
+    }
+
+    /** Estimated documents and bytes of a collection. */
+    public record Size(long documents, long bytes) {
+    }
+
+    /**
+     * Documents from {@code estimatedDocumentCount} (metadata, no scan); bytes from {@code collStats}
+     * ({@code size}, or {@code avgObjSize × count}) where the server has it, else the average size of
+     * the first {@value #SIZE_SAMPLE} documents × count.
+     */
+    public static Mono<Size> size(MongoDatabase database, String collectionName) {
+        MongoCollection<RawBsonDocument> raw = database.getCollection(collectionName, RawBsonDocument.class);
+        Mono<Long> count = Mono.from(raw.estimatedDocumentCount())
+                .onErrorResume(MongoServerException.class, e -> Mono.just(0L));
+        return count.flatMap(docs -> collStatsBytes(database, collectionName, docs)
+                .switchIfEmpty(Mono.defer(() -> sampledBytes(raw, docs)))
+                .map(bytes -> new Size(docs, bytes)));
+    }
+
+    private static Mono<Long> collStatsBytes(MongoDatabase database, String collectionName, long docs) {
+        return Mono.from(database.runCommand(new BsonDocument("collStats", new BsonString(collectionName)), BsonDocument.class))
+                .flatMap(stats -> {
+                    long size = stats.isNumber("size") ? stats.getNumber("size").longValue() : 0;
+                    if (size <= 0 && stats.isNumber("avgObjSize")) {
+                        size = (long) (stats.getNumber("avgObjSize").doubleValue() * docs);
+                    }
+                    return size > 0 || docs == 0 ? Mono.just(size) : Mono.<Long>empty();
+                })
+                .onErrorResume(MongoServerException.class, e -> Mono.empty());
+    }
+
+    private static Mono<Long> sampledBytes(MongoCollection<RawBsonDocument> raw, long docs) {
+        if (docs == 0) {
+            return Mono.just(0L);
+        }
+        return Flux.from(raw.find().limit(SIZE_SAMPLE).batchSize(SIZE_SAMPLE))
+                .map(d -> (long) d.getByteBuffer().remaining())
+                .collectList()
+                .map(sizes -> sizes.isEmpty() ? 0L
+                        : (long) (sizes.stream().mapToLong(Long::longValue).average().orElse(0) * docs));
+    }
+
+    /** Names of the entries to copy when the user named none. */
+    public static List<String> copyableNames(List<CollectionInfo> all) {
+        List<String> out = new ArrayList<>();
+        for (CollectionInfo c : all) {
+            if (c.copyable()) {
+                out.add(c.name());
+            }
+        }
+        return out;
+    }
+
+    /** The entry of a named collection. */
+    public static Optional<CollectionInfo> find(List<CollectionInfo> all, String name) {
+        return all.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+}

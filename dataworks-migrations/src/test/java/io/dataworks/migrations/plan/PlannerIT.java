@@ -1,0 +1,188 @@
+package io.dataworks.migrations.plan;
+
+import static io.dataworks.migrations.plan.PlanFixtures.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.testing.MongoTestExtension;
+import io.dataworks.core.testing.TestMongo;
+import io.dataworks.migrations.Namespace;
+import reactor.core.publisher.Mono;
+
+/** Namespace discovery, renaming, small collections, and the stored form of a real plan. */
+@ExtendWith(MongoTestExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlannerIT {
+
+    private MongoDatabase db;
+    private TestMongo mongo;
+
+    @BeforeAll
+    void fill(TestMongo mongo) {
+        this.mongo = mongo;
+        db = mongo.client().getDatabase(mongo.freshDatabaseName());
+        Mono.when(
+                PlanFixtures.fill(db.getCollection("orders", BsonDocument.class), PlanFixtures.mixed(12_000, 7)),
+                PlanFixtures.fill(db.getCollection("customers", BsonDocument.class), PlanFixtures.ints(500)),
+                Mono.from(db.createCollection("empty"))).block(TIMEOUT);
+    }
+
+    private Planner planner() {
+        return Planner.create(PlanOptions.defaults().withParallelCursors(2));
+    }
+
+    @Test
+    void plansEveryCollectionWhenNoneIsNamed() {
+        MigrationPlan plan = planner().plan(PlanRequest.of(db)).block(TIMEOUT);
+
+        assertThat(plan.namespaces()).extracting(n -> n.source().collection()).containsExactly("customers", "empty", "orders");
+        assertThat(plan.namespaces()).allSatisfy(n -> assertThat(n.target()).isEqualTo(n.source()));
+        NamespacePlan orders = plan.namespace(new Namespace(db.getName(), "orders")).orElseThrow();
+        assertThat(orders.estimatedDocuments()).isEqualTo(12_000);
+        assertThat(orders.estimatedBytes()).isPositive();
+        assertThat(orders.partitions().size()).isGreaterThan(9); // 9 type brackets, the big ones split
+        assertThat(plan.partitionCount()).isEqualTo(orders.partitions().size() + 2);
+    }
+
+    @Test
+    void smallAndEmptyCollectionsAreNotSplit() {
+        MigrationPlan plan = planner().plan(PlanRequest.of(db).withCollections(List.of("customers", "empty"))).block(TIMEOUT);
+
+        assertThat(plan.namespaces()).allSatisfy(n -> {
+            assertThat(n.partitioner()).isEqualTo("single");
+            assertThat(n.partitions()).containsExactly(Partition.fullRange(0));
+        });
+        assertThat(plan.namespaces().get(0).estimatedDocuments()).isEqualTo(500);
+        assertThat(plan.namespaces().get(1).estimatedDocuments()).isZero();
+    }
+
+    @Test
+    void honoursRenamingAndKeepsTheSourceFilter() {
+        BsonDocument onlyActive = new BsonDocument("active", new BsonInt32(1));
+        PlanRequest request = PlanRequest.of(db)
+                .withRenaming(Renaming.toDatabase("archive"))
+                .withCollectionSpecs(List.of("orders:orders_v2", "customers"))
+                .withSourceFilter(ns -> ns.collection().equals("orders") ? onlyActive : new BsonDocument());
+
+        MigrationPlan plan = planner().plan(request).block(TIMEOUT);
+
+        assertThat(plan.namespaces()).extracting(n -> n.source().collection() + "->" + n.target())
+                .containsExactly("orders->archive.orders_v2", "customers->archive.customers");
+        assertThat(plan.namespaces().get(0).sourceFilter()).isEqualTo(onlyActive);
+        assertThat(plan.namespaces().get(1).sourceFilter()).isEmpty();
+        Partition first = plan.namespaces().get(0).partitions().get(0);
+        assertThat(plan.namespaces().get(0).readFilter(first, null))
+                .isEqualTo(BsonDocument.parse("{$and: [" + first.filter().toJson() + ", {active: 1}]}"));
+    }
+
+    @Test
+    void discoversCollectionsAndPlansOneNamespaceForTheEngine() {
+        assertThat(Planner.discover(db, List.of()).block(TIMEOUT)).containsExactly("customers", "empty", "orders");
+        assertThat(Planner.discover(db, List.of("orders", "customers", "orders")).block(TIMEOUT)).containsExactly("orders", "customers");
+
+        Namespace source = new Namespace(db.getName(), "customers");
+        NamespacePlan plan = planner().planNamespace(mongo.client(), source, new Namespace("t", "c"), new BsonDocument()).block(TIMEOUT);
+
+        assertThat(plan.source()).isEqualTo(source);
+        assertThat(plan.target()).isEqualTo(new Namespace("t", "c"));
+        assertThat(plan.estimatedDocuments()).isEqualTo(500);
+        assertThat(plan.partitions()).containsExactly(Partition.fullRange(0));
+    }
+
+    @Test
+    void asksTheServerOnlyWhatItNeeds() {
+        List<BsonDocument> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                commands.add(event.getCommand().clone());
+            }
+        };
+        try (var client = com.mongodb.reactivestreams.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(mongo.connectionString()))
+                .addCommandListener(listener).build())) {
+            Namespace customers = new Namespace(db.getName(), "customers");
+            planner().planNamespace(client, customers, customers, new BsonDocument()).block(TIMEOUT);
+
+            // one _id type: found from the smallest and largest _id, no $type probe, nothing split
+            assertThat(commands).noneMatch(c -> c.toJson().contains("$type"));
+            assertThat(commands).filteredOn(c -> c.containsKey("find")).hasSize(2)
+                    .allSatisfy(c -> assertThat(c.getNumber("limit").intValue()).isEqualTo(1));
+            assertThat(commands).noneMatch(c -> c.containsKey("splitVector") || c.toJson().contains("$sample"));
+
+            commands.clear();
+            Namespace orders = new Namespace(db.getName(), "orders");
+            NamespacePlan plan = planner().planNamespace(client, orders, orders, new BsonDocument()).block(TIMEOUT);
+
+            // mixed types from null to timestamp: only the brackets between them are probed
+            List<String> probed = commands.stream().filter(c -> c.containsKey("find") && c.toJson().contains("$type"))
+                    .map(c -> c.getDocument("filter").getDocument("_id").get("$type"))
+                    .map(v -> v.isString() ? v.asString().getValue() : "rare")
+                    .sorted().toList();
+            // (symbol shares string's rank: it is the one rare type in that span, probed as such)
+            assertThat(probed).containsExactlyInAnyOrder("number", "string", "object", "binData", "objectId",
+                    "bool", "date", "rare");
+            if (mongo.isEmbedded()) {
+                assertThat(commands).filteredOn(c -> c.containsKey("splitVector")).hasSize(1);
+                assertThat(commands).filteredOn(c -> c.toJson().contains("$sample")).hasSizeBetween(1, 3);
+                assertThat(plan.partitioner()).isEqualTo("sample");
+            }
+        }
+    }
+
+    @Test
+    void refusesAMissingCollection() {
+        assertThatThrownBy(() -> planner().plan(PlanRequest.of(db).withCollections(List.of("orders", "nope"))).block(TIMEOUT))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(db.getName() + ".nope does not exist")
+                .hasMessageContaining("--source-collection");
+    }
+
+    @Test
+    void refusesTwoSourcesLandingOnOneTarget() {
+        PlanRequest request = PlanRequest.of(db).withCollections(List.of("orders", "customers"))
+                .withRenaming(new Renaming(Optional.empty(), Map.of("customers", "orders")));
+        assertThatThrownBy(() -> planner().plan(request).block(TIMEOUT))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("would both be copied to " + db.getName() + ".orders");
+    }
+
+    @Test
+    void aRealPlanRoundTripsThroughItsStoredForm() {
+        MigrationPlan plan = planner().plan(PlanRequest.of(db)).block(TIMEOUT);
+
+        MigrationPlan fromBson = MigrationPlan.fromBson(plan.toBson());
+        MigrationPlan fromJson = MigrationPlan.fromJson(plan.toJson());
+
+        assertThat(fromBson).isEqualTo(plan);
+        assertThat(fromJson).isEqualTo(plan);
+        assertThat(fromJson.fingerprint()).isEqualTo(plan.fingerprint()).hasSize(64);
+        assertThat(fromJson.mismatch(plan)).isEmpty();
+        String printed = PlanPrinter.format(plan);
+        assertThat(printed).contains(db.getName() + ".orders -> " + db.getName() + ".orders", "by sample", "_id types: null ×1, number ×");
+    }
+
+    @Test
+    void aNewPlanOfTheSameNamespacesMatchesTheStoredOne() {
+        MigrationPlan stored = planner().plan(PlanRequest.of(db)).block(TIMEOUT);
+        MigrationPlan again = planner().plan(PlanRequest.of(db)).block(TIMEOUT);
+        MigrationPlan elsewhere = planner().plan(PlanRequest.of(db).withRenaming(Renaming.toDatabase("other"))).block(TIMEOUT);
+
+        assertThat(stored.mismatch(again)).isEmpty();
+        assertThat(stored.mismatch(elsewhere)).get().asString().contains("other.orders", "--fresh");
+    }
+}
