@@ -21,8 +21,12 @@ public record MigrationResult(List<NamespaceResult> namespaces, long documentsFa
      * @param partitions        partitions in the plan
      * @param partitionsResumed partitions that continued from a checkpoint in this run
      * @param partitionsSkipped partitions already done by an earlier run
+     * @param indexFailures     indexes the target refused (reported, not fatal), one line each
      */
     public record NamespaceResult(Namespace source, Namespace target, long documentsCopied, int partitions,
-                                  String partitioner, int partitionsResumed, int partitionsSkipped) {
+                                  String partitioner, int partitionsResumed, int partitionsSkipped, List<String> indexFailures) {
+        public NamespaceResult {
+            indexFailures = List.copyOf(indexFailures);
+        }
     }
 }

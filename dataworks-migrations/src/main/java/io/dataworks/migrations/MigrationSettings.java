@@ -7,8 +7,11 @@ import java.util.Objects;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 
+import io.dataworks.core.config.Flavour;
 import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.plan.PlanOptions;
+import io.dataworks.migrations.plan.Planner;
 import io.dataworks.migrations.strategy.CopyStrategy;
 import io.dataworks.monitoring.MetricsCollector;
 
@@ -40,6 +43,7 @@ import io.dataworks.monitoring.MetricsCollector;
  * @param maxErrors with CONTINUE, give up after this many failed documents; 0 = no limit
  * @param deadLetter JSON Lines file for documents that could not be written; {@code null} = {@code checkpointDir/dead-letter.jsonl}
  * @param copyIndexes copy indexes (unique ones before the data, the others after)
+ * @param targetFlavour the target's kind (Cosmos DB targets get their index-option quirks)
  * @param targetMaxDocumentBytes larger documents are dead-lettered without being sent
  * @param retryPolicy retries of throttled and transient failures
  * @param metrics where counters and latencies go
@@ -69,6 +73,7 @@ public record MigrationSettings(
         long maxErrors,
         Path deadLetter,
         boolean copyIndexes,
+        Flavour targetFlavour,
         long targetMaxDocumentBytes,
         RetryPolicy retryPolicy,
         MetricsCollector metrics) {
@@ -103,17 +108,18 @@ public record MigrationSettings(
         if (maxErrors < 0) {
             throw new IllegalArgumentException("maxErrors (--max-errors) must be >= 0, was " + maxErrors);
         }
+        Objects.requireNonNull(targetFlavour, "targetFlavour");
         positive("targetMaxDocumentBytes", targetMaxDocumentBytes);
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** Defaults: copy strategy, one partition per collection, 4 cursors, 8 writers, 1000-document / 8 MiB batches. */
+    /** Defaults: copy strategy, the planner's partitioner chain, 4 cursors, 8 writers, 1000-document / 8 MiB batches. */
     public static MigrationSettings of(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
         return new MigrationSettings(source, sourceIdentity, target, targetIdentity, null, null, List.of(),
-                new CopyStrategy(), NamespacePlanner.singlePartition(), 4, 8, 1000, 1000, DEFAULT_MAX_BATCH_BYTES,
+                new CopyStrategy(), NamespacePlanner.of(Planner.create(PlanOptions.defaults())), 4, 8, 1000, 1000, DEFAULT_MAX_BATCH_BYTES,
                 Duration.ofMillis(100), WriteMode.INSERT, List.of(), Path.of("checkpoints"), false, Duration.ofSeconds(1),
-                ErrorStrategy.STOP, 0, null, true, DEFAULT_MAX_DOCUMENT_BYTES, RetryPolicy.of(RetryConfig.DEFAULTS),
+                ErrorStrategy.STOP, 0, null, true, Flavour.MONGODB, DEFAULT_MAX_DOCUMENT_BYTES, RetryPolicy.of(RetryConfig.DEFAULTS),
                 MetricsCollector.create());
     }
 
@@ -129,110 +135,114 @@ public record MigrationSettings(
     }
 
     public MigrationSettings withSource(MongoClient value) {
-        return new MigrationSettings(value, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(value, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withSourceIdentity(String value) {
-        return new MigrationSettings(source, value, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, value, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withTarget(MongoClient value) {
-        return new MigrationSettings(source, sourceIdentity, value, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, value, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withTargetIdentity(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, value, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, value, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withSourceDatabase(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, value, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, value, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withTargetDatabase(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, value, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, value, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withNamespaces(List<NamespaceMapping> value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, value, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, value, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withStrategy(MigrationStrategy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, value, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, value, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withPlanner(NamespacePlanner value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, value, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, value, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withParallelCursors(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, value, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, value, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withInsertWorkers(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, value, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, value, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withSourceBatchSize(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, value, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, value, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withBatchSize(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, value, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, value, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withMaxBatchBytes(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, value, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, value, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withBatchTimeout(Duration value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, value, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, value, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withWriteMode(WriteMode value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, value, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, value, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withMatchFields(List<String> value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, value, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, value, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withCheckpointDir(Path value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, value, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, value, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withFresh(boolean value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, value, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, value, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withCheckpointInterval(Duration value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, value, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, value, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withErrorStrategy(ErrorStrategy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, value, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, value, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withMaxErrors(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, value, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, value, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withDeadLetter(Path value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, value, copyIndexes, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, value, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withCopyIndexes(boolean value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, value, targetMaxDocumentBytes, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, value, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    }
+
+    public MigrationSettings withTargetFlavour(Flavour value) {
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, value, targetMaxDocumentBytes, retryPolicy, metrics);
     }
 
     public MigrationSettings withTargetMaxDocumentBytes(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, value, retryPolicy, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, value, retryPolicy, metrics);
     }
 
     public MigrationSettings withRetryPolicy(RetryPolicy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, value, metrics);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, value, metrics);
     }
 
     public MigrationSettings withMetrics(MetricsCollector value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetMaxDocumentBytes, retryPolicy, value);
+        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, value);
     }
 }

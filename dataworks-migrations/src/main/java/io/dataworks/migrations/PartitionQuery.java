@@ -1,5 +1,6 @@
 package io.dataworks.migrations;
 
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
@@ -7,12 +8,13 @@ import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
 import io.dataworks.migrations.internal.PartitionReader;
+import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 
 /**
- * The one way a partition is read: {@code find(partition range after lastId, AND strategy's source
- * filter).sort({_id: 1}).batchSize(n)} with the strategy's projection. The copy uses it; verification
- * reads both sides of a partition with it so that they compare the same documents in the same order.
+ * The one way a partition is read: {@code find(plan.readFilter(partition, after)).sort({_id: 1})
+ * .batchSize(n)} with the strategy's projection. The copy uses it; verification reads both sides of a
+ * partition with it so that they compare the same documents in the same order.
  */
 public final class PartitionQuery {
 
@@ -20,10 +22,11 @@ public final class PartitionQuery {
     }
 
     /**
-     * @param after exclusive lower {@code _id} bound (a checkpoint's last {@code _id}); {@code null} reads the whole partition
+     * @param after      exclusive lower {@code _id} bound (a checkpoint's last {@code _id}); {@code null} reads the whole partition
+     * @param projection the strategy's source projection, or {@code null} for whole documents
      */
-    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, Partition partition, BsonValue after,
-                                                      MigrationStrategy strategy, Namespace source, int batchSize) {
-        return PartitionReader.find(collection, partition, after, strategy, source, batchSize);
+    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, NamespacePlan plan, Partition partition,
+                                                      BsonValue after, BsonDocument projection, int batchSize) {
+        return PartitionReader.find(collection, plan, partition, after, projection, batchSize);
     }
 }

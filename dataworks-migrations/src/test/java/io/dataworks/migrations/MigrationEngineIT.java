@@ -28,6 +28,7 @@ import org.bson.BsonObjectId;
 import org.bson.BsonRegularExpression;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.UuidRepresentation;
 import org.bson.types.Decimal128;
@@ -307,5 +308,74 @@ class MigrationEngineIT {
         assertThat(result.documentsFailed()).isEqualTo(200 - 96);
         assertThat(metrics.getCurrentPerformance().documentsSkipped()).isZero();
         assertThat(Files.readAllLines(result.deadLetter())).allMatch(line -> line.contains("customer_1"));
+    }
+
+    @Test
+    void copiesMixedIdTypesExactlyOnceAndResumesInsideEachTypeBracket() {
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            BsonValue id = switch (i % 5) {
+                case 0 -> new BsonInt32(i);
+                case 1 -> new BsonString("order-" + i);
+                case 2 -> new BsonObjectId(new ObjectId(new java.util.Date(1_700_000_000_000L + i * 1000L), i));
+                case 3 -> new BsonBinary(UUID.nameUUIDFromBytes(new byte[]{(byte) i, (byte) (i >> 8)}), UuidRepresentation.STANDARD);
+                default -> new BsonDocument("tenant", new BsonString("t" + (i % 7))).append("n", new BsonInt32(i));
+            };
+            docs.add(new BsonDocument("_id", id).append("i", new BsonInt32(i)));
+        }
+        source.insert("mixed", "c", docs);
+
+        // A small split threshold so the planner cuts the collection per type bracket and within brackets.
+        MigrationSettings mixed = settings().withSourceDatabase("mixed").withParallelCursors(3).withPlanner(NamespacePlanner.of(
+                io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
+                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000))));
+        List<NamespacePlan> plans = MigrationEngine.create(mixed).plan().block();
+        assertThat(plans.get(0).partitions()).extracting(Partition::typeBracket).doesNotContainNull()
+                .contains("number", "string", "objectId", "object", "binData");
+
+        // Resume: every partition already copied up to (and including) its first document.
+        NamespacePlan plan = plans.get(0);
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.start(source.uri(), target.uri(), "copy", plan);
+        long preCopied = 0;
+        for (var progress : checkpoint.partitions()) {
+            RawBsonDocument first = reactor.core.publisher.Mono.from(source.raw("mixed", "c")
+                    .find(plan.readFilter(progress.partition(), null)).sort(new BsonDocument("_id", new BsonInt32(1))).first()).block();
+            if (first != null) {
+                reactor.core.publisher.Mono.from(target.raw("mixed", "c").insertOne(first)).block();
+                progress.acknowledge(0, first.get("_id"), 1);
+                preCopied++;
+            }
+        }
+        new CheckpointStore(dir.resolve("checkpoints")).save(checkpoint);
+
+        MigrationEngine.create(mixed).migrate().block(Duration.ofSeconds(60));
+
+        assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(3000 - preCopied);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isZero();
+        List<RawBsonDocument> copied = target.all("mixed", "c");
+        assertThat(copied).hasSize(3000);
+        assertThat(copied).usingElementComparator(Servers.byBytes()).containsExactlyInAnyOrderElementsOf(source.all("mixed", "c"));
+    }
+
+    @Test
+    void copiesUniqueIndexesBeforeTheDataAndTheOthersAfter() {
+        source.insert("shop", "orders", orders(0, 300));
+        reactor.core.publisher.Mono.from(source.bson("shop", "orders").createIndex(new BsonDocument("total", new BsonInt32(1)),
+                new com.mongodb.client.model.IndexOptions().unique(true).name("total_unique"))).block();
+        reactor.core.publisher.Mono.from(source.bson("shop", "orders").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+
+        List<String> names = reactor.core.publisher.Flux.from(target.bson("shop", "orders").listIndexes(BsonDocument.class))
+                .map(spec -> spec.getString("name").getValue()).collectList().block();
+        assertThat(names).contains("_id_", "total_unique", "customer_1");
+        assertThat(result.namespaces().get(0).indexFailures()).isEmpty();
+        assertThat(target.count("shop", "orders")).isEqualTo(300);
+
+        source.insert("shop", "other", orders(0, 10));
+        reactor.core.publisher.Mono.from(source.bson("shop", "other").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
+        MigrationEngine.create(settings().withCopyIndexes(false).withNamespaces(List.of(
+                new NamespaceMapping(new Namespace("shop", "other"), new Namespace("shop", "other"))))).migrate().block();
+        assertThat(reactor.core.publisher.Flux.from(target.bson("shop", "other").listIndexes(BsonDocument.class)).count().block()).isEqualTo(1);
     }
 }

@@ -94,7 +94,8 @@ public final class NamespaceCheckpoint {
     /**
      * Why this stored checkpoint cannot be used for a run with these parameters, or {@code null} when it can.
      */
-    public String mismatch(String sourceIdentity, String targetIdentity, Namespace target, String runStrategy) {
+    public String mismatch(String sourceIdentity, String targetIdentity, Namespace target, String runStrategy,
+                           BsonDocument runSourceFilter) {
         List<String> reasons = new ArrayList<>();
         if (!sourceEndpoint.equals(hash(sourceIdentity))) {
             reasons.add("a different source deployment");
@@ -107,6 +108,10 @@ public final class NamespaceCheckpoint {
         }
         if (!strategy.equals(runStrategy)) {
             reasons.add("strategy '" + strategy + "' (now '" + runStrategy + "')");
+        }
+        BsonDocument filter = runSourceFilter == null ? new BsonDocument() : runSourceFilter;
+        if (!plan.sourceFilter().equals(filter)) {
+            reasons.add("source filter " + plan.sourceFilter().toJson() + " (now " + filter.toJson() + ")");
         }
         return reasons.isEmpty() ? null : String.join(", ", reasons);
     }
@@ -168,21 +173,16 @@ public final class NamespaceCheckpoint {
     }
 
     static BsonDocument planToBson(NamespacePlan plan) {
-        BsonArray partitions = new BsonArray();
-        plan.partitions().forEach(p -> partitions.add(p.toBson()));
-        return new BsonDocument("partitioner", new BsonString(plan.partitioner()))
-                .append("estimatedDocuments", new BsonInt64(plan.estimatedDocuments()))
-                .append("estimatedBytes", new BsonInt64(plan.estimatedBytes()))
-                .append("partitions", partitions);
+        return plan.toBson();
     }
 
     static NamespacePlan planFromBson(BsonDocument doc, Namespace source, Namespace target) {
-        List<Partition> partitions = new ArrayList<>();
-        for (BsonValue value : doc.getArray("partitions")) {
-            partitions.add(Partition.fromBson(value.asDocument()));
+        NamespacePlan plan = NamespacePlan.fromBson(doc);
+        if (!plan.source().equals(source) || !plan.target().equals(target)) {
+            throw new IllegalArgumentException("its plan is for " + plan.source() + " -> " + plan.target()
+                    + ", not " + source + " -> " + target);
         }
-        return new NamespacePlan(source, target, doc.getNumber("estimatedDocuments").longValue(),
-                doc.getNumber("estimatedBytes").longValue(), doc.getString("partitioner").getValue(), partitions);
+        return plan;
     }
 
     /** SHA-256 (hex, first 32 characters) — how endpoints appear in a checkpoint. */

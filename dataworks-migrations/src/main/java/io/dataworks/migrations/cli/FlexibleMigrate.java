@@ -41,7 +41,11 @@ import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.NamespacePlanner;
 import io.dataworks.migrations.WriteMode;
+import io.dataworks.migrations.plan.MigrationPlan;
 import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.PlanOptions;
+import io.dataworks.migrations.plan.PlanPrinter;
+import io.dataworks.migrations.plan.Planner;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
@@ -216,7 +220,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 .withTargetDatabase(targetDatabase)
                 .withNamespaces(namespaces)
                 .withStrategy(selected)
-                .withPlanner(planner())
+                .withPlanner(NamespacePlanner.of(Planner.create(PlanOptions.fromConfig(config)
+                        .withParallelCursors(workers.parallelCursors()))))
                 .withParallelCursors(workers.parallelCursors())
                 .withInsertWorkers(workers.maxInsertWorkers())
                 .withSourceBatchSize(workers.sourceBatchSize())
@@ -232,14 +237,15 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 .withMaxErrors(maxErrors)
                 .withDeadLetter(deadLetter)
                 .withCopyIndexes(!noIndexes)
+                .withTargetFlavour(target.flavour())
                 .withTargetMaxDocumentBytes(target.maxDocumentBytes())
                 .withRetryPolicy(RetryPolicy.of(config.retry()));
     }
 
-    static NamespacePlanner planner() {
-        return NamespacePlanner.singlePartition();
-    }
-
+    /**
+     * The collections to copy and their target names: {@code --source-collection name} or {@code name:newName},
+     * or new names given in order with {@code --target-collection}; none = every collection (empty list).
+     */
     private List<NamespaceMapping> mappings(EndpointConfig src, EndpointConfig dst, String targetDatabase) {
         List<String> from = src.collections();
         List<String> to = dst.collections();
@@ -256,8 +262,20 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
         List<NamespaceMapping> mappings = new ArrayList<>();
         for (int i = 0; i < from.size(); i++) {
-            mappings.add(new NamespaceMapping(new Namespace(src.database(), from.get(i)),
-                    new Namespace(targetDatabase, to.isEmpty() ? from.get(i) : to.get(i))));
+            String spec = from.get(i);
+            int colon = spec.indexOf(':');
+            String name = colon < 0 ? spec : spec.substring(0, colon);
+            String renamed = !to.isEmpty() ? to.get(i) : colon < 0 ? name : spec.substring(colon + 1);
+            if (name.isBlank() || renamed.isBlank()) {
+                throw new ConfigException(ConfigKeys.SOURCE_COLLECTION, "--source-collection '" + spec
+                        + "' is not NAME or NAME:NEW_NAME");
+            }
+            mappings.add(new NamespaceMapping(new Namespace(src.database(), name), new Namespace(targetDatabase, renamed)));
+        }
+        long distinctTargets = mappings.stream().map(NamespaceMapping::target).distinct().count();
+        if (distinctTargets < mappings.size()) {
+            throw new ConfigException(ConfigKeys.TARGET_COLLECTION, "two source collections would land on the same target collection: "
+                    + mappings);
         }
         return mappings;
     }
@@ -276,7 +294,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
     int run(MigrationSettings base, PrintWriter out, Function<MigrationResult, RunReport.Verification> verifier) {
         if (dryRun) {
             List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
-            out.print(PlanText.format(plans));
+            out.print(PlanPrinter.format(MigrationPlan.of(plans)));
+            out.println("Dry run: nothing was written.");
             out.flush();
             return ExitCode.OK.code();
         }
@@ -329,17 +348,21 @@ public final class FlexibleMigrate implements Callable<Integer> {
     static void describe(RunReport.Builder report, MigrationResult result) {
         result.namespaces().forEach(ns -> report.namespace(new RunReport.NamespaceReport(ns.source().toString(),
                 ns.target().toString(), ns.documentsCopied(), ns.partitions(), ns.partitioner())));
+        Map<String, Object> indexFailures = new LinkedHashMap<>();
+        result.namespaces().stream().filter(ns -> !ns.indexFailures().isEmpty())
+                .forEach(ns -> indexFailures.put(ns.source().toString(), ns.indexFailures()));
+        if (!indexFailures.isEmpty()) {
+            report.detail("indexFailures", indexFailures);
+        }
         if (result.deadLetter() != null) {
             report.detail("deadLetter", result.deadLetter().toString());
         }
     }
 
     RunReport finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("strategy", settings.strategy().name());
-        details.put("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT));
-        details.put("checkpointDir", settings.checkpointDir().toString());
-        report.details(details);
+        report.detail("strategy", settings.strategy().name())
+                .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
+                .detail("checkpointDir", settings.checkpointDir().toString());
         RunReport done = session.finish(report);
         common.report().ifPresent(done::writeTo);
         out.println(done.toJson());

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,10 @@ import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
+import io.dataworks.migrations.index.IndexCopier;
+import io.dataworks.migrations.index.IndexReport;
 import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.Planner;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -63,7 +67,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return namespaces()
                 .concatMap(mapping -> {
                     NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(mapping);
-                    return stored != null ? Mono.just(stored.plan()) : settings.planner().plan(settings.source(), mapping);
+                    return stored != null ? Mono.just(stored.plan())
+                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping));
                 })
                 .collectList();
     }
@@ -97,12 +102,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
         }
         String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
-        return Flux.from(settings.source().getDatabase(sourceDb).listCollectionNames())
-                .filter(name -> !name.startsWith("system."))
-                .sort()
+        return Planner.discover(settings.source().getDatabase(sourceDb), List.of())
+                .flatMapMany(Flux::fromIterable)
                 .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
                 .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
                         "source database '" + sourceDb + "' has no collections to copy (check --source-db)")));
+    }
+
+    private BsonDocument sourceFilter(NamespaceMapping mapping) {
+        BsonDocument filter = settings.strategy().sourceFilter(mapping.source());
+        return filter == null ? new BsonDocument() : filter;
     }
 
     /** The stored checkpoint when it fits this run; a checkpoint of another source, target, strategy or plan is refused. */
@@ -112,7 +121,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             return null;
         }
         String mismatch = stored.mismatch(settings.sourceIdentity(), settings.targetIdentity(), mapping.target(),
-                settings.strategy().name());
+                settings.strategy().name(), sourceFilter(mapping));
         if (mismatch != null) {
             throw new DataWorksException(ExitCode.USAGE, "checkpoint " + store.fileFor(mapping.source()) + " was written for "
                     + mismatch + "; refusing to resume " + mapping + " from it. Rerun with --fresh to start over, "
@@ -132,6 +141,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
+        final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
 
         private RetryListener countingRetries(RetryListener delegate) {
@@ -162,9 +172,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         Mono<NamespaceResult> namespace(NamespaceRun ns) {
             List<Step> steps = List.of(
                     new Step("plan", this::planStep),
-                    new Step("unique-indexes", n -> Mono.empty()),
+                    new Step("unique-indexes", n -> indexStep(n, true)),
                     new Step("copy", this::copyStep),
-                    new Step("indexes", n -> Mono.empty()));
+                    new Step("indexes", n -> indexStep(n, false)));
             return Flux.fromIterable(steps)
                     .concatMap(step -> step.action().apply(ns)
                             .doOnSubscribe(s -> LOG.debug("{}: {}", ns.mapping, step.name()))
@@ -177,7 +187,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         private Mono<Void> planStep(NamespaceRun ns) {
             Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
                     ? Mono.just(ns.checkpoint)
-                    : settings.planner().plan(settings.source(), ns.mapping)
+                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping))
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan))
                             .publishOn(Schedulers.boundedElastic())
@@ -194,6 +204,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         private Mono<Void> copyStep(NamespaceRun ns) {
             List<PartitionProgress> todo = ns.checkpoint.partitions().stream().filter(p -> !p.done()).toList();
+            ns.partitionsSkipped = ns.checkpoint.partitions().size() - todo.size();
+            ns.partitionsResumed = (int) todo.stream().filter(p -> p.lastId() != null).count();
             if (todo.isEmpty()) {
                 LOG.info("{}: already copied (checkpoint), nothing to do", ns.mapping);
                 return Mono.empty();
@@ -212,12 +224,33 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     }));
         }
 
+        /** Unique indexes before the data (so duplicates are caught while copying), the others after it. */
+        private Mono<Void> indexStep(NamespaceRun ns, boolean unique) {
+            if (!settings.copyIndexes()) {
+                return Mono.empty();
+            }
+            Namespace source = ns.mapping.source();
+            Namespace target = ns.mapping.target();
+            Mono<IndexReport> created = unique
+                    ? indexes.createUnique(settings.source(), source, settings.target(), target)
+                    : indexes.createRemaining(settings.source(), source, settings.target(), target);
+            return created.doOnNext(report -> {
+                report.failures().forEach(failure -> {
+                    LOG.warn("{}: index not created on the target: {}", ns.mapping, failure);
+                    ns.indexFailures.add(failure.toString());
+                });
+                if (!report.results().isEmpty()) {
+                    LOG.info("{}: {} {} index(es) present on the target, {} refused", ns.mapping, report.present().size(),
+                            unique ? "unique" : "other", report.failures().size());
+                }
+            }).then();
+        }
+
         private NamespaceResult report(NamespaceRun ns) {
             NamespaceCheckpoint cp = ns.checkpoint;
-            int resumed = (int) cp.partitions().stream().filter(p -> p.lastId() != null).count();
             LOG.info("{}: {} documents copied, {} partition(s)", ns.mapping, cp.documents(), cp.plan().partitions().size());
             return new NamespaceResult(ns.mapping.source(), ns.mapping.target(), cp.documents(), cp.plan().partitions().size(),
-                    cp.plan().partitioner(), resumed, 0);
+                    cp.plan().partitioner(), ns.partitionsResumed, ns.partitionsSkipped, List.copyOf(ns.indexFailures));
         }
 
         void startCheckpointing() {

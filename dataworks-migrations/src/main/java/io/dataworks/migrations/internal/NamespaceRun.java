@@ -16,6 +16,9 @@ final class NamespaceRun {
     final MongoCollection<RawBsonDocument> target;
     final NamespaceMetrics metrics;
     volatile NamespaceCheckpoint checkpoint;
+    volatile int partitionsResumed;
+    volatile int partitionsSkipped;
+    final java.util.List<String> indexFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     NamespaceRun(NamespaceMapping mapping, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
                  NamespaceMetrics metrics, NamespaceCheckpoint checkpoint) {

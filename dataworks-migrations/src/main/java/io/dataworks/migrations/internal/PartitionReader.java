@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
@@ -20,6 +19,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
+import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import reactor.core.publisher.Flux;
 
@@ -43,15 +43,9 @@ public final class PartitionReader {
     }
 
     /** The documents of {@code partition} after {@code after} (exclusive; {@code null} = from its start), in {@code _id} order. */
-    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, Partition partition, BsonValue after,
-                                               MigrationStrategy strategy, Namespace source, int batchSize) {
-        BsonDocument filter = partition.filterAfter(after);
-        BsonDocument extra = strategy.sourceFilter(source);
-        if (extra != null && !extra.isEmpty()) {
-            filter = filter.isEmpty() ? extra : new BsonDocument("$and", new BsonArray(List.of(filter, extra)));
-        }
-        FindPublisher<RawBsonDocument> find = collection.find(filter).sort(BY_ID).batchSize(batchSize);
-        BsonDocument projection = strategy.sourceProjection(source);
+    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, NamespacePlan plan, Partition partition,
+                                                      BsonValue after, BsonDocument projection, int batchSize) {
+        FindPublisher<RawBsonDocument> find = collection.find(plan.readFilter(partition, after)).sort(BY_ID).batchSize(batchSize);
         return projection == null ? find : find.projection(projection);
     }
 
@@ -60,8 +54,10 @@ public final class PartitionReader {
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
         AtomicReference<BsonValue> position = new AtomicReference<>(progress.lastId());
+        NamespacePlan plan = run.checkpoint.plan();
+        BsonDocument projection = strategy.sourceProjection(sourceNs);
         Flux<RawBsonDocument> documents = Flux.defer(() -> Flux.from(
-                        find(run.source, partition, position.get(), strategy, sourceNs, settings.sourceBatchSize())))
+                        find(run.source, plan, partition, position.get(), projection, settings.sourceBatchSize())))
                 .doOnNext(doc -> position.set(doc.get("_id")))
                 .retryWhen(retry.toRetry());
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());

@@ -76,7 +76,8 @@ class CheckpointStoreTest {
         assertThat(read.partitions()).extracting(PartitionProgress::state)
                 .containsExactlyElementsOf(written.partitions().stream().map(PartitionProgress::state).toList());
         assertThat(read.partitions().get(3).done()).isTrue();
-        assertThat(read.mismatch("mongodb://src:27017", "mongodb://dst:27017", new Namespace("shop2", "orders_v2"), "copy")).isNull();
+        assertThat(read.mismatch("mongodb://src:27017", "mongodb://dst:27017", new Namespace("shop2", "orders_v2"), "copy",
+                new BsonDocument())).isNull();
         assertThat(Files.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly("shop.orders.checkpoint.json");
         assertThat(Files.readString(store.fileFor(new Namespace("shop", "orders")))).doesNotContain("mongodb://");
     }
@@ -84,8 +85,10 @@ class CheckpointStoreTest {
     @Test
     void namesWhatDiffers() {
         NamespaceCheckpoint checkpoint = checkpointWithEveryIdType();
-        assertThat(checkpoint.mismatch("mongodb://other:27017", "mongodb://dst:27017", new Namespace("shop", "orders"), "service-order"))
-                .contains("a different source deployment", "target shop2.orders_v2 (now shop.orders)", "strategy 'copy' (now 'service-order')")
+        assertThat(checkpoint.mismatch("mongodb://other:27017", "mongodb://dst:27017", new Namespace("shop", "orders"), "service-order",
+                new BsonDocument("status", new BsonString("CLOSED"))))
+                .contains("a different source deployment", "target shop2.orders_v2 (now shop.orders)", "strategy 'copy' (now 'service-order')",
+                        "source filter {} (now {\"status\": \"CLOSED\"})")
                 .doesNotContain("target deployment");
     }
 
