@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.cli.Cli;
 import io.dataworks.core.cli.CommonOptions;
@@ -133,6 +132,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress line.")
     boolean noProgress;
 
+    /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
+    private List<AlertRule> alertRules = List.of();
+
     public static void main(String[] args) {
         System.exit(Cli.run(new FlexibleMigrate(), args));
     }
@@ -160,6 +162,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
              MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
+            alertRules = AlertRule.fromConfig(config::value);
             Mono.when(source.ping(), target.ping()).block();
             MigrationSettings settings = settings(config, source, target, selected);
             return run(settings, out(), null);
@@ -287,7 +290,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     MonitoringSession monitoring() {
         return MonitoringSession.start(new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), !noProgress, null, List.<AlertRule>of()));
+                common.metricsPort().orElse(null), !noProgress, null, alertRules));
     }
 
     /** Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report. */
@@ -368,10 +371,5 @@ public final class FlexibleMigrate implements Callable<Integer> {
         out.println(done.toJson());
         out.flush();
         return done;
-    }
-
-    /** For messages: a DataWorksException keeps its code; anything else is a failed run. */
-    static DataWorksException failed(String message, Throwable cause) {
-        return new DataWorksException(ExitCode.FAILED, message, cause);
     }
 }
