@@ -22,11 +22,14 @@ public record MigrationResult(List<NamespaceResult> namespaces, long documentsFa
      * @param partitionsResumed partitions that continued from a checkpoint in this run
      * @param partitionsSkipped partitions already done by an earlier run
      * @param indexFailures     indexes the target refused (reported, not fatal), one line each
+     * @param stepMillis        how long each step ({@code plan}, {@code unique-indexes}, {@code copy}, {@code indexes}) took
      */
     public record NamespaceResult(Namespace source, Namespace target, long documentsCopied, int partitions,
-                                  String partitioner, int partitionsResumed, int partitionsSkipped, List<String> indexFailures) {
+                                  String partitioner, int partitionsResumed, int partitionsSkipped, List<String> indexFailures,
+                                  java.util.Map<String, Long> stepMillis) {
         public NamespaceResult {
             indexFailures = List.copyOf(indexFailures);
+            stepMillis = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepMillis));
         }
     }
 }

@@ -357,6 +357,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (!indexFailures.isEmpty()) {
             report.detail("indexFailures", indexFailures);
         }
+        Map<String, Object> steps = new LinkedHashMap<>();
+        result.namespaces().forEach(ns -> {
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            ns.stepMillis().forEach((step, millis) -> seconds.put(step, millis / 1000.0));
+            steps.put(ns.source().toString(), seconds);
+        });
+        report.detail("stepSeconds", steps);
         if (result.deadLetter() != null) {
             report.detail("deadLetter", result.deadLetter().toString());
         }

@@ -176,8 +176,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     new Step("copy", this::copyStep),
                     new Step("indexes", n -> indexStep(n, false)));
             return Flux.fromIterable(steps)
-                    .concatMap(step -> step.action().apply(ns)
-                            .doOnSubscribe(s -> LOG.debug("{}: {}", ns.mapping, step.name()))
+                    .concatMap(step -> Mono.defer(() -> {
+                                long start = System.nanoTime();
+                                LOG.debug("{}: {}", ns.mapping, step.name());
+                                return step.action().apply(ns)
+                                        .doOnSuccess(done -> ns.stepMillis.put(step.name(), (System.nanoTime() - start) / 1_000_000));
+                            })
                             .onErrorMap(e -> !(e instanceof DataWorksException),
                                     e -> new DataWorksException(ExitCode.FAILED, ns.mapping + ": step " + step.name()
                                             + " failed: " + e.getMessage(), e)))
@@ -250,7 +254,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             NamespaceCheckpoint cp = ns.checkpoint;
             LOG.info("{}: {} documents copied, {} partition(s)", ns.mapping, cp.documents(), cp.plan().partitions().size());
             return new NamespaceResult(ns.mapping.source(), ns.mapping.target(), cp.documents(), cp.plan().partitions().size(),
-                    cp.plan().partitioner(), ns.partitionsResumed, ns.partitionsSkipped, List.copyOf(ns.indexFailures));
+                    cp.plan().partitioner(), ns.partitionsResumed, ns.partitionsSkipped, List.copyOf(ns.indexFailures),
+                    new java.util.LinkedHashMap<>(ns.stepMillis));
         }
 
         void startCheckpointing() {
