@@ -164,6 +164,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
             MigrationStrategy selected = selectStrategy(plugins, config);
             alertRules = AlertRule.fromConfig(config::value);
             Mono.when(source.ping(), target.ping()).block();
+            // Connections opened up front, so the first batches do not queue behind connection handshakes.
+            Mono.when(source.warmUp(), target.warmUp()).block();
             MigrationSettings settings = settings(config, source, target, selected);
             return run(settings, out(), null);
         }
