@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,7 @@ final class Demo {
     static final Namespace SOURCE = new Namespace("dealer_service", "service_orders");
     static final Namespace TARGET = new Namespace("dealer_service_atlas", "service_orders");
     private static final long SEED = 42;
+    private static final int CHECKED = 200;
 
     private final FlexibleMigrate command;
 
@@ -76,16 +80,35 @@ final class Demo {
                     .withStrategy(strategy)
                     .withCheckpointDir(checkpoints)
                     .withTargetMaxDocumentBytes(target.maxDocumentBytes());
-            return command.run(settings, command.out(), result -> {
-                long sourceCount = Mono.from(source.database().getCollection(SOURCE.collection()).countDocuments()).block();
-                long targetCount = Mono.from(target.client().getDatabase(TARGET.database())
-                        .getCollection(TARGET.collection()).countDocuments()).block();
-                return RunReport.Verification.of(sourceCount == targetCount ? "match" : "mismatch", sourceCount, targetCount, 0)
-                        .withMethod("count");
-            });
+            return command.run(settings, command.out(), result -> verify(source, target, strategy));
         } finally {
             deleteQuietly(checkpoints);
         }
+    }
+
+    /**
+     * Counts on both sides; with a transforming strategy also the strategy's own check of the first
+     * {@value #CHECKED} documents (by {@code _id}) against what the target holds.
+     */
+    private static RunReport.Verification verify(MongoEndpoint source, MongoEndpoint target, MigrationStrategy strategy) {
+        MongoCollection<BsonDocument> from = source.database().getCollection(SOURCE.collection(), BsonDocument.class);
+        MongoCollection<BsonDocument> to = target.client().getDatabase(TARGET.database()).getCollection(TARGET.collection(), BsonDocument.class);
+        long sourceCount = Mono.from(from.countDocuments()).block();
+        long targetCount = Mono.from(to.countDocuments()).block();
+        String method = "count";
+        long disagreeing = 0;
+        if (strategy.transformsDocuments()) {
+            method = "count+" + strategy.name() + ".verify(first " + CHECKED + ")";
+            disagreeing = Flux.from(from.find().sort(new BsonDocument("_id", new BsonInt32(1))).limit(CHECKED))
+                    .concatMap(doc -> Mono.from(to.find(new BsonDocument("_id", doc.get("_id"))).first())
+                            .map(Optional::of).defaultIfEmpty(Optional.empty())
+                            .map(copy -> Optional.ofNullable(strategy.verify(doc, copy.orElse(null)))))
+                    .filter(Optional::isPresent)
+                    .doOnNext(reason -> LOG.warn("demo: {}", reason.get()))
+                    .count().block();
+        }
+        boolean match = sourceCount == targetCount && disagreeing == 0;
+        return RunReport.Verification.of(match ? "match" : "mismatch", sourceCount, targetCount, 0).withMethod(method);
     }
 
     /** The template from the working directory (a repository checkout) or, failing that, from the jar. */
