@@ -378,4 +378,44 @@ class MigrationEngineIT {
                 new NamespaceMapping(new Namespace("shop", "other"), new Namespace("shop", "other"))))).migrate().block();
         assertThat(reactor.core.publisher.Flux.from(target.bson("shop", "other").listIndexes(BsonDocument.class)).count().block()).isEqualTo(1);
     }
+
+    @Test
+    void sendsSortedBatchedFindsAndUnorderedInsertsNoLargerThanTheBatchLimits() {
+        source.insert("shop", "orders", orders(0, 1000));
+        List<BsonDocument> finds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<BsonDocument> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (com.mongodb.reactivestreams.client.MongoClient src = client(source.uri(), "find", finds);
+             com.mongodb.reactivestreams.client.MongoClient dst = client(target.uri(), "insert", inserts)) {
+            MigrationEngine.create(settings().withSource(src).withTarget(dst).withSourceDatabase("shop").withCopyIndexes(false)
+                    .withSourceBatchSize(250).withBatchSize(100).withMaxBatchBytes(20_000)).migrate().block();
+        }
+        // The planner's probes carry a limit; the partition reads do not.
+        List<BsonDocument> reads = finds.stream().filter(find -> !find.containsKey("limit")).toList();
+        assertThat(reads).isNotEmpty().allSatisfy(find -> {
+            assertThat(find.getDocument("sort")).isEqualTo(new BsonDocument("_id", new BsonInt32(1)));
+            assertThat(find.getInt32("batchSize").getValue()).isLessThanOrEqualTo(250);
+        });
+        assertThat(inserts).allSatisfy(insert -> {
+            assertThat(insert.getBoolean("ordered").getValue()).isFalse();
+            assertThat(insert.getArray("documents")).hasSizeLessThanOrEqualTo(100);
+            long bytes = insert.getArray("documents").stream()
+                    .mapToLong(d -> new RawBsonDocument(d.asDocument(), new org.bson.codecs.BsonDocumentCodec()).getByteBuffer().remaining()).sum();
+            assertThat(bytes).isLessThanOrEqualTo(20_000);
+        });
+        assertThat(inserts.stream().mapToInt(insert -> insert.getArray("documents").size()).sum()).isEqualTo(1000);
+    }
+
+    /** A client that records the commands named {@code command} it sends. */
+    private static com.mongodb.reactivestreams.client.MongoClient client(String uri, String command, List<BsonDocument> sent) {
+        return com.mongodb.reactivestreams.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(uri))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        if (event.getCommandName().equals(command)) {
+                            sent.add(event.getCommand().clone());
+                        }
+                    }
+                }).build());
+    }
 }
