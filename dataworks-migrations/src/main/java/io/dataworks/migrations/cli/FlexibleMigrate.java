@@ -26,6 +26,7 @@ import io.dataworks.core.config.ConfigException;
 import io.dataworks.core.config.ConfigKeys;
 import io.dataworks.core.config.DataWorksConfig;
 import io.dataworks.core.config.EndpointConfig;
+import io.dataworks.core.config.Flavour;
 import io.dataworks.core.config.MongoUri;
 import io.dataworks.core.config.WorkerConfig;
 import io.dataworks.core.mongo.MongoEndpoint;
@@ -45,17 +46,24 @@ import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.PlanOptions;
 import io.dataworks.migrations.plan.PlanPrinter;
 import io.dataworks.migrations.plan.Planner;
+import io.dataworks.migrations.throttle.AimdLimit;
+import io.dataworks.migrations.throttle.LimiterSettings;
+import io.dataworks.migrations.throttle.MetricsFeedback;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
 import io.dataworks.monitoring.RunReport;
+import io.micrometer.core.instrument.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /** {@code flexible-migrate}: copies collections from a source to a target, resumably. */
 @Command(name = "flexible-migrate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
@@ -131,6 +139,29 @@ public final class FlexibleMigrate implements Callable<Integer> {
     long total;
     @Option(names = "--no-progress", description = "No progress line.")
     boolean noProgress;
+    @Option(names = "--verify", description = "After the copy, compare counts and per-partition content hashes; exit 3 on a mismatch "
+            + "(the differing _ids in <checkpoint-dir>/verify-diff-<ns>.jsonl).")
+    boolean verify;
+    @Option(names = "--verify-only", description = "Verify an earlier copy without copying; resumes an interrupted verification (--fresh starts over).")
+    boolean verifyOnly;
+    @Option(names = "--follow", description = "After the copy, replay the source's changes (change streams) onto the target until Ctrl-C "
+            + "or until --cutover-max-lag holds.")
+    boolean follow;
+    @Option(names = "--cutover-max-lag", paramLabel = "SECONDS",
+            description = "With --follow: stop once the lag stayed at or below this for --cutover-hold seconds (default: follow until Ctrl-C).")
+    Double cutoverMaxLag;
+    @Option(names = "--cutover-hold", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --cutover-max-lag: how long the lag must stay low. Default: ${DEFAULT-VALUE}.")
+    double cutoverHold;
+    @Option(names = "--reconcile-deletes", description = "After the copy, delete target documents whose _id the source no longer has "
+            + "(Cosmos DB change streams carry no deletes).")
+    boolean reconcileDeletes;
+    @Option(names = "--no-adaptive-concurrency", description = "Keep --insert-workers bulk writes in flight even while the target throttles "
+            + "(default: halve on throttling, raise step by step when writes succeed again).")
+    boolean noAdaptiveConcurrency;
+
+    /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
+    private boolean sourceIsCosmos;
 
     /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
     private List<AlertRule> alertRules = List.of();
@@ -167,6 +198,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             // Connections opened up front, so the first batches do not queue behind connection handshakes.
             Mono.when(source.warmUp(), target.warmUp()).block();
             MigrationSettings settings = settings(config, source, target, selected);
+            sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
             return run(settings, out(), null);
         }
     }
@@ -304,8 +336,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
             out.flush();
             return ExitCode.OK.code();
         }
+        if (cutoverMaxLag != null && !follow) {
+            throw new ConfigException("FRAMEWORK_CUTOVER_MAX_LAG", "--cutover-max-lag needs --follow");
+        }
         MonitoringSession session = monitoring();
         MigrationEngine engine = MigrationEngine.create(base.withMetrics(session.collector()));
+        AfterCopy after = new AfterCopy(engine.settings(), new AfterCopy.Steps(verify || verifyOnly, reconcileDeletes, follow,
+                AfterCopy.cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos));
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -319,9 +356,20 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }, "flexible-migrate-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         RunReport.Builder report = RunReport.builder(TOOL);
+        AimdLimit adaptive = noAdaptiveConcurrency ? null : AimdLimit.create(
+                LimiterSettings.of(base.insertWorkers(), base.insertWorkers()), Clock.SYSTEM, session.collector()::gauge,
+                engine.writeConcurrency()::setLimit);
+        Disposable feedback = adaptive == null ? Disposables.disposed()
+                : MetricsFeedback.attach(session.collector(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
         try {
+            if (verifyOnly) {
+                return verifyOnly(engine, after, session, report, out);
+            }
             MigrationResult result;
             try {
+                if (follow) {
+                    after.captureFollowStart(engine.plan().block());
+                }
                 result = engine.migrate().takeUntilOther(stop.asMono()).block();
             } catch (RuntimeException e) {
                 session.healthy(false);
@@ -335,12 +383,30 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 return ExitCode.FAILED.code();
             }
             describe(report, result);
-            RunReport.Verification verification = verifier == null ? null : verifier.apply(result);
+            feedback.dispose();
+            if (adaptive != null) {
+                report.detail("concurrency", adaptive.stats().toReportDetails());
+            }
+            // Deletes are reconciled before verifying (what they remove would be "extra"), and again after
+            // following, whose Cosmos DB change streams carry none.
+            List<NamespacePlan> plans = after.steps().any() ? copiedPlans(engine) : List.of();
+            if (reconcileDeletes) {
+                after.reconcileDeletes(plans, report);
+            }
+            RunReport.Verification verification = verifier != null ? verifier.apply(result)
+                    : after.steps().verify() ? after.verify(plans, report) : null;
             boolean mismatch = verification != null && !"match".equals(verification.status());
+            if (!mismatch && follow) {
+                after.follow(plans, stop.asMono(), report);
+                if (reconcileDeletes) {
+                    after.reconcileDeletes(plans, report);
+                }
+            }
             report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
             finish(session, report, base, out);
             return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
         } finally {
+            feedback.dispose();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -348,6 +414,24 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 // the hook is running: it waits for the latch counted down above
             }
         }
+    }
+
+    /** {@code --verify-only}: the plans (checkpointed ones when there are), deletes reconciled if asked, then verified. */
+    private int verifyOnly(MigrationEngine engine, AfterCopy after, MonitoringSession session, RunReport.Builder report, PrintWriter out) {
+        List<NamespacePlan> plans = copiedPlans(engine);
+        if (reconcileDeletes) {
+            after.reconcileDeletes(plans, report);
+        }
+        RunReport.Verification verification = after.verify(plans, report);
+        boolean mismatch = !"match".equals(verification.status());
+        report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
+        finish(session, report, engine.settings(), out);
+        return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
+    }
+
+    /** The plans the copy used: the checkpointed ones (a fresh run has just written them), else new ones. */
+    private static List<NamespacePlan> copiedPlans(MigrationEngine engine) {
+        return MigrationEngine.create(engine.settings().withFresh(false)).plan().block();
     }
 
     static void describe(RunReport.Builder report, MigrationResult result) {

@@ -82,8 +82,9 @@ final class BatchWriter {
             if (pending.documents.isEmpty()) {
                 return Mono.fromRunnable(() -> checkBudget(pending));
             }
-            return Mono.defer(() -> limiter.withPermit(send(batch, pending)))
-                    .retryWhen(retry.toRetry())
+            // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
+            // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
+            return limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry()))
                     .then(Mono.fromRunnable(() -> checkBudget(pending)));
         });
     }
