@@ -1,5 +1,6 @@
 package io.dataworks.migrations.throttle;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,14 +34,15 @@ public record LimiterStats(
 
     /** The shape the report's {@code details} map takes. */
     public Map<String, Object> toReportDetails() {
-        return Map.of(
-                "limit", limit,
-                "minLimit", minLimitSeen,
-                "maxLimit", maxLimitSeen,
-                "throttled", throttled,
-                "timeouts", timeouts,
-                "decreases", decreases,
-                "increases", increases,
-                "series", series.stream().map(s -> List.of(s.epochMillis(), s.limit())).toList());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("limit", limit);
+        m.put("minLimit", minLimitSeen);
+        m.put("maxLimit", maxLimitSeen);
+        m.put("throttled", throttled);
+        m.put("timeouts", timeouts);
+        m.put("decreases", decreases);
+        m.put("increases", increases);
+        m.put("series", series.stream().map(s -> List.of(s.epochMillis(), s.limit())).toList());
+        return m;
     }
 }
