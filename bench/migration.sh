@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Migration benchmark: two embedded MongoDB servers, each in its own JVM; the source filled with TOTAL
+# service-order documents; the target's raw ingest ceiling measured (pre-built documents, unordered
+# insertMany, best of several concurrencies); then flexible-migrate copies the source to the target
+# with -Xmx256m. Prints documents/s, MB/s, peak heap and the share of the ceiling reached.
+#
+#   bench/migration.sh                      # 1,000,000 documents
+#   TOTAL=50000 bench/migration.sh          # smoke run
+#   MIGRATE_OPTS="--insert-workers 8" bench/migration.sh
+#
+# Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TOTAL="${TOTAL:-1000000}"
+CONCURRENCIES="${CONCURRENCIES:-2,4,8}"
+SERVER_HEAP="${SERVER_HEAP:-6g}"
+SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
+MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
+MIGRATE_OPTS="${MIGRATE_OPTS:-}"
+# The embedded server answers $sample slowly (about 14 s for 200,000 documents), so the benchmark plans
+# with the ObjectId time-range partitioner (the template's _ids are ObjectIds); PLAN_PARTITIONERS=
+# "splitVector,sample,objectIdTime,single" measures the default chain instead.
+PLAN_PARTITIONERS="${PLAN_PARTITIONERS:-objectIdTime,single}"
+JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"
+TEMPLATE="$ROOT/templates/service_order_template.json"
+OUT="${OUT:-$ROOT/bench/out/migration-$(date -u +%Y%m%dT%H%M%SZ)}"
+
+[[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q package -DskipTests' first" >&2; exit 2; }
+[[ -f "$TEMPLATE" ]] || { echo "missing $TEMPLATE" >&2; exit 2; }
+mkdir -p "$OUT"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+# Starts an embedded server in its own JVM (in this shell, so the EXIT trap can stop it) and sets
+# the variable named by $2 to its connection string.
+start_server() {
+  local name="$1" log="$OUT/$1.log"
+  java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 300); do
+    if grep -q "listening on" "$log"; then
+      printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "the $name server did not start; see $log" >&2
+  return 1
+}
+
+start_server source SOURCE_URI
+start_server target TARGET_URI
+echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, results in $OUT"
+
+java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
+  | tee "$OUT/fill.txt"
+
+echo "measuring the target's raw ingest ceiling (concurrency $CONCURRENCIES)..."
+java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
+  | tail -1 | tee "$OUT/ceiling.json"
+
+echo "migrating with -Xmx$MIGRATE_HEAP..."
+start=$(date +%s.%N)
+# shellcheck disable=SC2086
+java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" -jar "$JAR" --source-uri "$SOURCE_URI" --source-db dealer_service \
+  --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints" --fresh \
+  --report "$OUT/report.json" --metrics-out "$OUT/metrics.csv" --no-progress $MIGRATE_OPTS >"$OUT/migrate.log" 2>&1
+end=$(date +%s.%N)
+
+jq -n --slurpfile r "$OUT/report.json" --slurpfile c "$OUT/ceiling.json" --arg wall "$(echo "$end - $start" | bc)" '
+  ($r[0]) as $r | ($c[0]) as $c |
+  ([$r.details.stepSeconds[]?.copy // 0] | max) as $copy |
+  (if $copy > 0 then $r.documentsWritten / $copy else null end) as $copyRate |
+  {documents: $r.documentsWritten, seconds: $r.durationSeconds, wallSecondsWithJvmStart: ($wall|tonumber),
+   stepSeconds: $r.details.stepSeconds, partitions: ([$r.namespaces[].partitions] | add), partitioner: $r.namespaces[0].partitioner,
+   documentsPerSecond: $r.documentsPerSecond, copyDocumentsPerSecond: ($copyRate | if . then round else . end),
+   mbPerSecond: $r.mbPerSecond, peakHeapMb: $r.peakHeapMb,
+   ceilingDocumentsPerSecond: $c.docsPerSecond, ceilingConcurrency: $c.bestConcurrency,
+   shareOfCeiling: (if $c.docsPerSecond > 0 then (($r.documentsPerSecond / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+   copyShareOfCeiling: (if $c.docsPerSecond > 0 and $copyRate then (($copyRate / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+   status: $r.status}' | tee "$OUT/summary.json"

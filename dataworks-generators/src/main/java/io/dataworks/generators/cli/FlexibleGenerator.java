@@ -1,0 +1,337 @@
+package io.dataworks.generators.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.core.cli.Cli;
+import io.dataworks.core.cli.CommonOptions;
+import io.dataworks.core.cli.VersionProvider;
+import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.config.ConfigKeys;
+import io.dataworks.core.config.DataWorksConfig;
+import io.dataworks.core.config.EndpointConfig;
+import io.dataworks.core.config.MongoUri;
+import io.dataworks.core.config.WorkerConfig;
+import io.dataworks.core.mongo.MongoEndpoint;
+import io.dataworks.core.plugin.PluginLoader;
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.generators.DocumentGenerator;
+import io.dataworks.generators.GenerationEngine;
+import io.dataworks.generators.GenerationResult;
+import io.dataworks.generators.GenerationSettings;
+import io.dataworks.generators.sink.DocumentSink;
+import io.dataworks.generators.sink.JsonLinesSink;
+import io.dataworks.generators.sink.MongoCollectionSink;
+import io.dataworks.generators.template.TemplateGenerator;
+import io.dataworks.monitoring.AlertRule;
+import io.dataworks.monitoring.MonitoringOptions;
+import io.dataworks.monitoring.MonitoringSession;
+import io.dataworks.monitoring.RunReport;
+import picocli.CommandLine.Command;
+import reactor.core.Disposable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flexible-generator.jar}: documents from a JSON template or a generator plug-in into a MongoDB
+ * collection, a JSON Lines file or stdout, reproducibly from a seed.
+ */
+@Command(name = "flexible-generator", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "Generates documents from a JSON template (--template) or a generator plug-in (--generator) into a "
+                + "MongoDB collection (--target-uri, --target-db, --target-collection, or FRAMEWORK_TARGET_DB_* in "
+                + ".env_local) or into a JSON Lines file in relaxed Extended JSON that mongoimport loads unchanged "
+                + "(--output PATH, - for stdout).",
+            "Document i depends only on (seed, i): the same --seed gives the same documents whatever --workers, "
+                + "--write-workers and --batch-size are.",
+            ""},
+        footer = {
+            "",
+            "Examples:",
+            "  java -jar flexible-generator.jar --template t.json -n 1000000 -o t.jsonl",
+            "  java -jar flexible-generator.jar --template t.json -n 100000 --drop \\",
+            "      --target-uri mongodb://localhost --target-db shop --target-collection t",
+            "  java -jar flexible-generator.jar --plugins DIR --generator NAME -n 10 -o -",
+            "",
+            "Exit codes: 0 done, 1 the run failed, 2 usage or configuration error."})
+public final class FlexibleGenerator implements Callable<Integer> {
+
+    static final String TOOL = "flexible-generator";
+    private static final Logger LOG = LoggerFactory.getLogger(FlexibleGenerator.class);
+
+    @Option(names = "--template", paramLabel = "PATH", description = "JSON template to generate from.")
+    Path template;
+
+    @Option(names = "--generator", paramLabel = "NAME",
+            description = "Generator plug-in to use (found on the classpath and in --plugins); see --list-generators.")
+    String generator;
+
+    @Option(names = "--list-generators", description = "List the generator plug-ins found and exit.")
+    boolean listGenerators;
+
+    @Option(names = {"-n", "--total"}, paramLabel = "N", defaultValue = "1000",
+            description = "Number of documents (default: ${DEFAULT-VALUE}).")
+    long total;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed; random when omitted (the report shows it).")
+    Long seed;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "PATH",
+            description = "JSON Lines file to write ('-' for stdout) instead of a MongoDB target.")
+    String output;
+
+    @Option(names = "--target-uri", paramLabel = "URI", description = "Target connection string (FRAMEWORK_TARGET_DB_CONNECTION_STRING).")
+    String targetUri;
+
+    @Option(names = "--target-db", paramLabel = "NAME", description = "Target database (FRAMEWORK_TARGET_DB_NAME).")
+    String targetDb;
+
+    @Option(names = "--target-collection", paramLabel = "NAME", description = "Target collection (FRAMEWORK_TARGET_DB_COLLECTION).")
+    String targetCollection;
+
+    @Option(names = "--target-type", paramLabel = "cosmos|atlas|mongodb", description = "Target flavour; detected from the host when omitted.")
+    String targetType;
+
+    @Option(names = "--drop", description = "Drop the target collection first (default: keep it; documents already there are skipped).")
+    boolean drop;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Generation workers (FRAMEWORK_GENERATION_WORKERS; default: cores).")
+    Integer workers;
+
+    @Option(names = "--write-workers", paramLabel = "N", description = "Concurrent insertMany calls (FRAMEWORK_WRITE_WORKERS).")
+    Integer writeWorkers;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Documents per batch (FRAMEWORK_BATCH_AGGREGATION_SIZE).")
+    Integer batchSize;
+
+    @Mixin
+    CommonOptions common;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new FlexibleGenerator(), args));
+    }
+
+    @Override
+    public Integer call() {
+        if (listGenerators) {
+            return listGenerators();
+        }
+        if (total < 0) {
+            throw new ConfigException("--total", "--total must be >= 0, was " + total);
+        }
+        DataWorksConfig config = loadConfig();
+        Destination destination = destination(config);
+        WorkerConfig workerConfig = config.workers();
+        long runSeed = seed != null ? seed : new SecureRandom().nextLong();
+
+        try (PluginLoader plugins = common.pluginLoader()) {
+            DocumentGenerator documents = selectGenerator(plugins);
+            MongoEndpoint endpoint = destination.target == null ? null : MongoEndpoint.connect(destination.target);
+            try {
+                DocumentSink<?> sink = destination.sink(endpoint, RetryPolicy.of(config.retry()), drop);
+                GenerationSettings settings = new GenerationSettings(documents, total, runSeed,
+                        workerConfig.generationWorkers(), workerConfig.batchAggregationSize(),
+                        Duration.ofMillis(workerConfig.batchAggregationTimeoutMs()), workerConfig.writeWorkers(), sink);
+                return generate(GenerationEngine.create(settings), config, destination);
+            } finally {
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+            }
+        }
+    }
+
+    private int generate(GenerationEngine engine, DataWorksConfig config, Destination destination) {
+        GenerationSettings settings = engine.settings();
+        MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
+                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value));
+        RunReport.Builder report = RunReport.builder(TOOL)
+                .seed(settings.seed())
+                .detail("generator", settings.generator().name())
+                .detail("output", settings.sink().description())
+                .detail("total", settings.total())
+                .detail("generationWorkers", settings.generationWorkers())
+                .detail("writeWorkers", settings.sink().ordered() ? 1 : settings.writeWorkers())
+                .detail("batchSize", settings.batchSize());
+        MonitoringSession session = MonitoringSession.start(options);
+        RuntimeException failure = null;
+        CompletableFuture<GenerationResult> run = new CompletableFuture<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> interrupted(run, reported), "flexible-generator-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            session.healthy(true);
+            Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
+            run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
+            GenerationResult result = result(run);
+            report.status(RunReport.COMPLETED).detail("batches", result.batches());
+            LOG.info("wrote {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
+                    result.documentsWritten(), result.documentsSkipped(), settings.sink().description(),
+                    String.format("%.1f", result.elapsed().toNanos() / 1e9), Math.round(result.documentsPerSecond()),
+                    settings.seed());
+        } catch (RuntimeException e) {
+            failure = e;
+            session.healthy(false);
+            report.status(e instanceof Interrupted ? RunReport.INTERRUPTED : RunReport.FAILED)
+                    .detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
+        }
+        try {
+            RunReport finished = session.finish(report);
+            // stdout carries the documents with --output -: the report then goes to stderr
+            PrintStream out = destination.stdout ? System.err : System.out;
+            out.println(finished.toJson());
+            out.flush();
+            common.report().ifPresent(finished::writeTo);
+        } finally {
+            reported.countDown();
+            removeHook(onInterrupt);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return ExitCode.OK.code();
+    }
+
+    private static GenerationResult result(CompletableFuture<GenerationResult> run) {
+        try {
+            return run.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Ctrl-C / SIGTERM: cancel the run (the sink is closed, a file keeps the documents written so far, in
+     * order), let the main thread write the report with status "interrupted", then let the JVM exit.
+     */
+    private static void interrupted(CompletableFuture<GenerationResult> run, CountDownLatch reported) {
+        if (run.completeExceptionally(new Interrupted())) {
+            try {
+                reported.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or has run
+        }
+    }
+
+    /** The run was cancelled by a signal. */
+    private static final class Interrupted extends DataWorksException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super(ExitCode.FAILED, "interrupted: the run was stopped before all documents were written");
+        }
+    }
+
+    private DataWorksConfig loadConfig() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, ConfigKeys.TARGET_URI, targetUri);
+        put(overrides, ConfigKeys.TARGET_DB, targetDb);
+        put(overrides, ConfigKeys.TARGET_COLLECTION, targetCollection);
+        put(overrides, ConfigKeys.TARGET_TYPE, targetType);
+        put(overrides, ConfigKeys.GENERATION_WORKERS, workers);
+        put(overrides, ConfigKeys.WRITE_WORKERS, writeWorkers);
+        put(overrides, ConfigKeys.BATCH_AGGREGATION_SIZE, batchSize);
+        return common.loadConfig(overrides);
+    }
+
+    private static void put(Map<String, String> overrides, String key, Object value) {
+        if (value != null) {
+            overrides.put(key, value.toString());
+        }
+    }
+
+    /** Where the documents go; decided (and checked) before anything is connected or generated. */
+    private Destination destination(DataWorksConfig config) {
+        if (output != null) {
+            if (targetUri != null) {
+                throw new ConfigException(ConfigKeys.TARGET_URI,
+                        "--output and --target-uri both given: write to a file (--output) or to MongoDB (--target-uri), not both");
+            }
+            if (output.isBlank()) {
+                throw new ConfigException("--output", "--output is empty: give a file path, or - for stdout");
+            }
+            return output.equals("-") ? new Destination(null, null, null, true) : new Destination(Path.of(output), null, null, false);
+        }
+        Optional<EndpointConfig> target = config.target();
+        if (target.isEmpty()) {
+            throw new ConfigException(ConfigKeys.TARGET_URI, "nowhere to write the documents: pass --output PATH (- for stdout) "
+                    + "or a MongoDB target with --target-uri URI --target-db NAME --target-collection NAME "
+                    + "(or set " + ConfigKeys.TARGET_URI + ", " + ConfigKeys.TARGET_DB + " and "
+                    + ConfigKeys.TARGET_COLLECTION + " in .env_local)");
+        }
+        List<String> collections = target.get().collections();
+        if (collections.isEmpty()) {
+            throw new ConfigException(ConfigKeys.TARGET_COLLECTION,
+                    ConfigKeys.TARGET_COLLECTION + " is not set: " + ConfigKeys.howToSet(ConfigKeys.TARGET_COLLECTION));
+        }
+        if (collections.size() > 1) {
+            throw new ConfigException(ConfigKeys.TARGET_COLLECTION, "generation writes one collection, "
+                    + ConfigKeys.TARGET_COLLECTION + " names " + collections.size() + ": " + collections);
+        }
+        return new Destination(null, target.get(), collections.get(0), false);
+    }
+
+    private DocumentGenerator selectGenerator(PluginLoader plugins) {
+        if (template != null && generator != null) {
+            throw new ConfigException("--template", "--template and --generator both given: use one");
+        }
+        if (template != null) {
+            return TemplateGenerator.compile(template);
+        }
+        if (generator != null) {
+            return plugins.select(DocumentGenerator.class, generator, DocumentGenerator::name, "--generator");
+        }
+        List<String> names = plugins.load(DocumentGenerator.class).stream().map(DocumentGenerator::name).sorted().toList();
+        throw new ConfigException("--template", "nothing to generate: pass --template PATH or --generator NAME"
+                + (names.isEmpty() ? " (no generator plug-ins found; add jars with --plugins DIR)" : " (found: " + String.join(", ", names) + ")"));
+    }
+
+    private int listGenerators() {
+        try (PluginLoader plugins = common.pluginLoader()) {
+            for (DocumentGenerator g : plugins.load(DocumentGenerator.class)) {
+                System.out.println(g.name() + (g.description().isEmpty() ? "" : "  " + g.description()));
+            }
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** A file ({@code file}), stdout, or a MongoDB collection ({@code target} + {@code collection}). */
+    private record Destination(Path file, EndpointConfig target, String collection, boolean stdout) {
+
+        DocumentSink<?> sink(MongoEndpoint endpoint, RetryPolicy retry, boolean drop) {
+            if (stdout) {
+                return JsonLinesSink.toStdout();
+            }
+            if (file != null) {
+                return JsonLinesSink.toFile(file);
+            }
+            return MongoCollectionSink.create(endpoint, collection, drop, retry);
+        }
+    }
+}

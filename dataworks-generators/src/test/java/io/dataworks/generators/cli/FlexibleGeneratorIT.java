@@ -1,0 +1,248 @@
+package io.dataworks.generators.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import io.dataworks.core.cli.Cli;
+import io.dataworks.core.embedded.EmbeddedMongo;
+import io.dataworks.generators.DocumentGenerator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The flexible-generator command line, run in-process: exit codes, messages, outputs, plug-ins, report. */
+class FlexibleGeneratorIT {
+
+    static final String TEMPLATE = """
+            {"_id": "$objectid", "n": {"$integer": {"min": 1, "max": 100}}, "name": "$name",
+             "at": {"$date": {"min": "2020-01-01", "max": "2024-01-01"}}, "tags": {"$array": {"of": "$word", "number": 3}}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    @Test
+    void withNowhereToWriteItExitsTwoAndSaysHowToGiveATarget() throws Exception {
+        Run run = run("--template", template().toString(), "--total", "10");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--output").contains("--target-uri");
+    }
+
+    @Test
+    void aMalformedTemplateExitsTwoNamingTheJsonPath() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"lines\": {\"of\": {\"price\": {\"$flot\": {}}}}}");
+        Path out = dir.resolve("never.jsonl");
+        Run run = run("--template", bad.toString(), "--total", "10", "--output", out.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("bad.json").contains("$.lines.of.price").contains("$flot");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void nothingToGenerateExitsTwo() throws Exception {
+        Run run = run("--total", "10", "--output", dir.resolve("x.jsonl").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--template").contains("--generator");
+    }
+
+    @Test
+    void writesAFileAndAReportWithTheSeed() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Path report = dir.resolve("report.json");
+        Path metrics = dir.resolve("metrics.csv");
+        Run run = run("--template", template().toString(), "--total", "500", "--output", out.toString(),
+                "--report", report.toString(), "--metrics-out", metrics.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(500);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("tool").asText()).isEqualTo("flexible-generator");
+        assertThat(json.path("status").asText()).isEqualTo("completed");
+        assertThat(json.path("documentsWritten").asLong()).isEqualTo(500);
+        assertThat(json.path("seed").isIntegralNumber()).isTrue();
+        assertThat(new ObjectMapper().readTree(printedReport(run.stdout())).path("seed").asLong()).isEqualTo(json.path("seed").asLong());
+        assertThat(metrics).isNotEmptyFile();
+
+        // the printed seed repeats the run exactly, whatever the workers and batch size
+        Path again = dir.resolve("again.jsonl");
+        Run repeat = run("--template", template().toString(), "--total", "500", "--output", again.toString(),
+                "--seed", json.path("seed").asText(), "--workers", "3", "--batch-size", "7");
+        assertThat(repeat.exitCode()).as(repeat.stderr()).isZero();
+        assertThat(sha256(again)).isEqualTo(sha256(out));
+    }
+
+    @Test
+    void writesIntoMongoDb() throws Exception {
+        try (EmbeddedMongo server = EmbeddedMongo.start();
+             MongoClient client = MongoClients.create(server.connectionString())) {
+            String[] args = {"--template", template().toString(), "--total", "2000", "--seed", "5",
+                "--target-uri", server.connectionString(), "--target-db", "cli", "--target-collection", "docs",
+                "--workers", "2", "--write-workers", "3", "--batch-size", "100"};
+            assertThat(run(args).exitCode()).isZero();
+            assertThat(run(append(args, "--drop")).exitCode()).isZero();
+
+            MongoCollection<RawBsonDocument> docs = client.getDatabase("cli").getCollection("docs", RawBsonDocument.class);
+            assertThat(Mono.from(docs.countDocuments()).block()).isEqualTo(2000);
+            assertThat(Flux.from(docs.distinct("_id", org.bson.BsonValue.class)).count().block()).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void neverShowsThePassword() throws Exception {
+        try (EmbeddedMongo server = EmbeddedMongo.start()) {
+            String uri = "mongodb://alice:s3cr3tPass@127.0.0.1:" + server.port() + "/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000";
+            Run run = run("--template", template().toString(), "--total", "10", "--target-uri", uri,
+                    "--target-db", "cli", "--target-collection", "docs");
+            assertThat(run.exitCode()).isEqualTo(1); // the embedded server does not authenticate
+            assertThat(run.stderr() + run.stdout()).doesNotContain("s3cr3tPass");
+        }
+    }
+
+    @Test
+    void findsAndUsesAGeneratorJarFromPlugins() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        buildPluginJar(plugins.resolve("tiny-generator.jar"));
+        Path out = dir.resolve("tiny.jsonl");
+
+        Run list = run("--plugins", plugins.toString(), "--list-generators");
+        assertThat(list.stdout()).contains("tiny");
+        Run run = run("--plugins", plugins.toString(), "--generator", "tiny", "--total", "20", "--output", out.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(20);
+        assertThat(Document.parse(lines.get(7)).getString("made")).isEqualTo("by tiny #7");
+    }
+
+    @Test
+    void anUnknownGeneratorExitsTwo() throws Exception {
+        Run run = run("--generator", "no-such-thing", "--total", "1", "--output", dir.resolve("x.jsonl").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("no-such-thing");
+    }
+
+    @Test
+    void helpAndVersionExitZero() throws Exception {
+        Run help = run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("--template").contains("--output").contains("--drop");
+        assertThat(run("--version").exitCode()).isZero();
+        assertThat(run("--total", "lots").exitCode()).isEqualTo(2);
+    }
+
+    /** The report JSON printed at the end (stdout may also hold log lines before it). */
+    private static String printedReport(String stdout) {
+        int start = stdout.startsWith("{") ? 0 : stdout.lastIndexOf("\n{") + 1;
+        return stdout.substring(start);
+    }
+
+    private Path template() throws Exception {
+        Path file = dir.resolve("template.json");
+        if (!Files.exists(file)) {
+            Files.writeString(file, TEMPLATE);
+        }
+        return file;
+    }
+
+    /** Compiles a one-class generator and packs it with its service file, as a user would. */
+    private void buildPluginJar(Path jar) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/example"));
+        Files.writeString(src.resolve("TinyGenerator.java"), """
+                package example;
+                public final class TinyGenerator implements io.dataworks.generators.DocumentGenerator {
+                    public String name() { return "tiny"; }
+                    public org.bson.Document generate(long index, java.util.random.RandomGenerator random) {
+                        return new org.bson.Document("made", "by tiny #" + index).append("r", random.nextInt(10));
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        String classpath = location(DocumentGenerator.class) + java.io.File.pathSeparator + location(Document.class);
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", classpath,
+                src.resolve("TinyGenerator.java").toString());
+        assertThat(rc).isZero();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("example/TinyGenerator.class"));
+            out.write(Files.readAllBytes(classes.resolve("example/TinyGenerator.class")));
+            out.putNextEntry(new JarEntry("META-INF/services/io.dataworks.generators.DocumentGenerator"));
+            out.write("example.TinyGenerator\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String location(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    /** Runs the CLI as main would, capturing what it prints (logs included). */
+    static synchronized Run run(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(tee(out, null), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(tee(err, stderr), true, StandardCharsets.UTF_8));
+        try {
+            int code = Cli.run(new FlexibleGenerator(), args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    private static OutputStream tee(OutputStream a, OutputStream b) {
+        return new OutputStream() {
+            @Override
+            public void write(int c) throws java.io.IOException {
+                a.write(c);
+            }
+
+            @Override
+            public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+                a.write(bytes, off, len);
+                if (b != null) {
+                    b.write(bytes, off, len);
+                }
+            }
+        };
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}

@@ -1,0 +1,35 @@
+package io.dataworks.migrations;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a migration did.
+ *
+ * @param namespaces       one entry per namespace, in the order they were resolved
+ * @param documentsFailed  documents written to the dead-letter file in this run
+ * @param deadLetter       the dead-letter file, or {@code null} when nothing was dead-lettered
+ */
+public record MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter) {
+
+    public MigrationResult {
+        namespaces = List.copyOf(namespaces);
+    }
+
+    /**
+     * @param documentsCopied   source documents acknowledged by the target, over all runs (checkpointed)
+     * @param partitions        partitions in the plan
+     * @param partitionsResumed partitions that continued from a checkpoint in this run
+     * @param partitionsSkipped partitions already done by an earlier run
+     * @param indexFailures     indexes the target refused (reported, not fatal), one line each
+     * @param stepMillis        how long each step ({@code plan}, {@code unique-indexes}, {@code copy}, {@code indexes}) took
+     */
+    public record NamespaceResult(Namespace source, Namespace target, long documentsCopied, int partitions,
+                                  String partitioner, int partitionsResumed, int partitionsSkipped, List<String> indexFailures,
+                                  java.util.Map<String, Long> stepMillis) {
+        public NamespaceResult {
+            indexFailures = List.copyOf(indexFailures);
+            stepMillis = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepMillis));
+        }
+    }
+}

@@ -1,0 +1,468 @@
+package io.dataworks.migrations.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dataworks.core.ExitCode;
+import io.dataworks.core.cli.Cli;
+import io.dataworks.core.cli.CommonOptions;
+import io.dataworks.core.cli.VersionProvider;
+import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.config.ConfigKeys;
+import io.dataworks.core.config.DataWorksConfig;
+import io.dataworks.core.config.EndpointConfig;
+import io.dataworks.core.config.Flavour;
+import io.dataworks.core.config.MongoUri;
+import io.dataworks.core.config.WorkerConfig;
+import io.dataworks.core.mongo.MongoEndpoint;
+import io.dataworks.core.plugin.PluginLoader;
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.ErrorStrategy;
+import io.dataworks.migrations.MigrationEngine;
+import io.dataworks.migrations.MigrationResult;
+import io.dataworks.migrations.MigrationSettings;
+import io.dataworks.migrations.MigrationStrategy;
+import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.NamespaceMapping;
+import io.dataworks.migrations.NamespacePlanner;
+import io.dataworks.migrations.WriteMode;
+import io.dataworks.migrations.plan.MigrationPlan;
+import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.PlanOptions;
+import io.dataworks.migrations.plan.PlanPrinter;
+import io.dataworks.migrations.plan.Planner;
+import io.dataworks.migrations.throttle.AimdLimit;
+import io.dataworks.migrations.throttle.LimiterSettings;
+import io.dataworks.migrations.throttle.MetricsFeedback;
+import io.dataworks.monitoring.AlertRule;
+import io.dataworks.monitoring.MonitoringOptions;
+import io.dataworks.monitoring.MonitoringSession;
+import io.dataworks.monitoring.RunReport;
+import io.micrometer.core.instrument.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/** {@code flexible-migrate}: copies collections from a source to a target, resumably. */
+@Command(name = "flexible-migrate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {"Copies MongoDB collections (Cosmos DB, Atlas, any MongoDB) from a source to a target: parallel cursors,",
+                "byte-bounded unordered bulk writes, checkpoints to resume after a crash, pluggable strategies.",
+                "Try it: flexible-migrate --demo"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the run failed", "2:usage or configuration error", "3:verification found a mismatch"})
+public final class FlexibleMigrate implements Callable<Integer> {
+
+    static final String TOOL = "flexible-migrate";
+    private static final Logger LOG = LoggerFactory.getLogger(FlexibleMigrate.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--source-uri", paramLabel = "URI", description = "Source connection string (FRAMEWORK_SOURCE_DB_CONNECTION_STRING).")
+    String sourceUri;
+    @Option(names = "--source-db", paramLabel = "NAME", description = "Source database (FRAMEWORK_SOURCE_DB_NAME).")
+    String sourceDb;
+    @Option(names = "--source-collection", paramLabel = "NAME", split = ",",
+            description = "Collection to copy; repeat or separate with commas. Omitted: every collection of --source-db.")
+    List<String> sourceCollections = new ArrayList<>();
+    @Option(names = "--source-type", paramLabel = "cosmos|atlas|mongodb", description = "Source flavour; detected from the host when omitted.")
+    String sourceType;
+    @Option(names = "--target-uri", paramLabel = "URI", description = "Target connection string (FRAMEWORK_TARGET_DB_CONNECTION_STRING).")
+    String targetUri;
+    @Option(names = "--target-db", paramLabel = "NAME", description = "Target database; default: the source database's name.")
+    String targetDb;
+    @Option(names = "--target-collection", paramLabel = "NAME", split = ",",
+            description = "New names for the source collections, in the same order (renaming); default: same names.")
+    List<String> targetCollections = new ArrayList<>();
+    @Option(names = "--target-type", paramLabel = "cosmos|atlas|mongodb", description = "Target flavour; detected from the host when omitted.")
+    String targetType;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "Migration strategy (default: copy, byte for byte).")
+    String strategy;
+    @Option(names = "--parallel-cursors", paramLabel = "N", description = "Partitions read at once (FRAMEWORK_PARALLEL_CURSORS).")
+    Integer parallelCursors;
+    @Option(names = "--insert-workers", paramLabel = "N", description = "Bulk writes in flight (FRAMEWORK_MAX_INSERT_WORKERS).")
+    Integer insertWorkers;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Documents per bulk write at most (FRAMEWORK_BATCH_AGGREGATION_SIZE).")
+    Integer batchSize;
+    @Option(names = "--max-batch-bytes", paramLabel = "N", description = "Bytes per bulk write at most; default 8388608, at most 48000000.")
+    Long maxBatchBytes;
+    @Option(names = "--write-mode", paramLabel = "insert|upsert|replace", defaultValue = "insert",
+            description = "insert (duplicates count as already copied), upsert or replace (by _id or --match-fields). Default: ${DEFAULT-VALUE}.")
+    WriteMode writeMode;
+    @Option(names = "--match-fields", paramLabel = "FIELD", split = ",", description = "Fields that identify a document for upsert/replace (default _id).")
+    List<String> matchFields = new ArrayList<>();
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints are kept (FRAMEWORK_CHECKPOINT_DIR, default ./checkpoints).")
+    Path checkpointDir;
+    @Option(names = "--fresh", description = "Ignore (delete) existing checkpoints of these collections and start over.")
+    boolean fresh;
+    @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing.")
+    boolean dryRun;
+    @Option(names = "--error-strategy", paramLabel = "continue|stop", defaultValue = "stop",
+            description = "On a document the target refuses (it always goes to the dead-letter file): stop the run or continue. Default: ${DEFAULT-VALUE}.")
+    ErrorStrategy errorStrategy;
+    @Option(names = "--max-errors", paramLabel = "N", defaultValue = "0",
+            description = "With --error-strategy continue: give up after N failed documents (0 = no limit).")
+    long maxErrors;
+    @Option(names = "--dead-letter", paramLabel = "PATH", description = "JSON Lines file for refused documents (default: <checkpoint-dir>/dead-letter.jsonl).")
+    Path deadLetter;
+    @Option(names = "--no-indexes", description = "Do not copy indexes.")
+    boolean noIndexes;
+    @Option(names = "--demo", description = "Everything embedded: fill an in-process source from the service-order template, migrate, verify, report.")
+    boolean demo;
+    @Option(names = "--total", paramLabel = "N", defaultValue = "10000", description = "Documents in the --demo source. Default: ${DEFAULT-VALUE}.")
+    long total;
+    @Option(names = "--no-progress", description = "No progress line.")
+    boolean noProgress;
+    @Option(names = "--verify", description = "After the copy, compare counts and per-partition content hashes; exit 3 on a mismatch "
+            + "(the differing _ids in <checkpoint-dir>/verify-diff-<ns>.jsonl).")
+    boolean verify;
+    @Option(names = "--verify-only", description = "Verify an earlier copy without copying; resumes an interrupted verification (--fresh starts over).")
+    boolean verifyOnly;
+    @Option(names = "--follow", description = "After the copy, replay the source's changes (change streams) onto the target until Ctrl-C "
+            + "or until --cutover-max-lag holds.")
+    boolean follow;
+    @Option(names = "--cutover-max-lag", paramLabel = "SECONDS",
+            description = "With --follow: stop once the lag stayed at or below this for --cutover-hold seconds (default: follow until Ctrl-C).")
+    Double cutoverMaxLag;
+    @Option(names = "--cutover-hold", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --cutover-max-lag: how long the lag must stay low. Default: ${DEFAULT-VALUE}.")
+    double cutoverHold;
+    @Option(names = "--reconcile-deletes", description = "After the copy, delete target documents whose _id the source no longer has "
+            + "(Cosmos DB change streams carry no deletes).")
+    boolean reconcileDeletes;
+    @Option(names = "--no-adaptive-concurrency", description = "Keep --insert-workers bulk writes in flight even while the target throttles "
+            + "(default: halve on throttling, raise step by step when writes succeed again).")
+    boolean noAdaptiveConcurrency;
+
+    /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
+    private boolean sourceIsCosmos;
+
+    /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
+    private List<AlertRule> alertRules = List.of();
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new FlexibleMigrate(), args));
+    }
+
+    @Override
+    public Integer call() {
+        if (demo) {
+            return new Demo(this).run();
+        }
+        DataWorksConfig config = common.loadConfig(overrides());
+        if (config.value(ConfigKeys.TARGET_DB).isEmpty()) {
+            // The target database defaults to the source's name (unless the target URI names one).
+            String sourceDatabase = config.value(ConfigKeys.SOURCE_DB).orElse(null);
+            boolean uriNamesOne = config.value(ConfigKeys.TARGET_URI)
+                    .map(uri -> MongoUri.parse(ConfigKeys.TARGET_URI, uri).database().isPresent()).orElse(false);
+            if (sourceDatabase != null && !uriNamesOne) {
+                Map<String, String> withTarget = overrides();
+                withTarget.put(ConfigKeys.TARGET_DB, sourceDatabase);
+                config = common.loadConfig(withTarget);
+            }
+        }
+        EndpointConfig sourceConfig = config.requireSource();
+        EndpointConfig targetConfig = config.requireTarget();
+        try (PluginLoader plugins = common.pluginLoader();
+             MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
+             MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
+            MigrationStrategy selected = selectStrategy(plugins, config);
+            alertRules = AlertRule.fromConfig(config::value);
+            Mono.when(source.ping(), target.ping()).block();
+            // Connections opened up front, so the first batches do not queue behind connection handshakes.
+            Mono.when(source.warmUp(), target.warmUp()).block();
+            MigrationSettings settings = settings(config, source, target, selected);
+            sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
+            return run(settings, out(), null);
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** The flags given, as configuration keys, so that they win over system properties, environment and .env_local. */
+    private Map<String, String> overrides() {
+        Map<String, String> o = new HashMap<>();
+        put(o, ConfigKeys.SOURCE_URI, sourceUri);
+        put(o, ConfigKeys.SOURCE_DB, sourceDb);
+        put(o, ConfigKeys.SOURCE_COLLECTION, sourceCollections.isEmpty() ? null : String.join(",", sourceCollections));
+        put(o, ConfigKeys.SOURCE_TYPE, sourceType);
+        put(o, ConfigKeys.TARGET_URI, targetUri);
+        put(o, ConfigKeys.TARGET_DB, targetDb);
+        put(o, ConfigKeys.TARGET_COLLECTION, targetCollections.isEmpty() ? null : String.join(",", targetCollections));
+        put(o, ConfigKeys.TARGET_TYPE, targetType);
+        put(o, ConfigKeys.PARALLEL_CURSORS, parallelCursors);
+        put(o, ConfigKeys.MAX_INSERT_WORKERS, insertWorkers);
+        put(o, ConfigKeys.BATCH_AGGREGATION_SIZE, batchSize);
+        put(o, MigrationKeys.MAX_BATCH_BYTES, maxBatchBytes);
+        put(o, MigrationKeys.CHECKPOINT_DIR, checkpointDir);
+        put(o, MigrationKeys.STRATEGY, strategy);
+        return o;
+    }
+
+    private static void put(Map<String, String> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value.toString());
+        }
+    }
+
+    MigrationStrategy selectStrategy(PluginLoader plugins, DataWorksConfig config) {
+        String name = config.value(MigrationKeys.STRATEGY).orElse("copy");
+        return plugins.select(MigrationStrategy.class, name, MigrationStrategy::name, "--strategy");
+    }
+
+    MigrationSettings settings(DataWorksConfig config, MongoEndpoint source, MongoEndpoint target, MigrationStrategy selected) {
+        EndpointConfig src = source.config();
+        EndpointConfig dst = target.config();
+        WorkerConfig workers = config.workers();
+        String targetDatabase = dst.database() != null && !dst.database().isBlank() ? dst.database() : src.database();
+        List<NamespaceMapping> namespaces = mappings(src, dst, targetDatabase);
+        long batchBytes = config.get(MigrationKeys.MAX_BATCH_BYTES, Long.class, MigrationSettings.DEFAULT_MAX_BATCH_BYTES);
+        if (batchBytes < 1024 || batchBytes > MigrationSettings.MAX_MESSAGE_BYTES) {
+            throw new ConfigException(MigrationKeys.MAX_BATCH_BYTES, "--max-batch-bytes must be within 1024.."
+                    + MigrationSettings.MAX_MESSAGE_BYTES + " (the server's message limit), was " + batchBytes);
+        }
+        if (!matchFields.isEmpty() && writeMode == WriteMode.INSERT) {
+            throw new ConfigException("FRAMEWORK_MATCH_FIELDS", "--match-fields needs --write-mode upsert or replace");
+        }
+        return MigrationSettings.of(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
+                .withSourceDatabase(src.database())
+                .withTargetDatabase(targetDatabase)
+                .withNamespaces(namespaces)
+                .withStrategy(selected)
+                .withPlanner(NamespacePlanner.of(Planner.create(PlanOptions.fromConfig(config)
+                        .withParallelCursors(workers.parallelCursors()))))
+                .withParallelCursors(workers.parallelCursors())
+                .withInsertWorkers(workers.maxInsertWorkers())
+                .withSourceBatchSize(workers.sourceBatchSize())
+                .withBatchSize(workers.batchAggregationSize())
+                .withBatchTimeout(Duration.ofMillis(Math.max(1, workers.batchAggregationTimeoutMs())))
+                .withMaxBatchBytes(batchBytes)
+                .withWriteMode(writeMode)
+                .withMatchFields(matchFields)
+                .withCheckpointDir(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")))
+                .withFresh(fresh)
+                .withCheckpointInterval(Duration.ofMillis(config.get(MigrationKeys.CHECKPOINT_INTERVAL_MS, Long.class, 1000L)))
+                .withErrorStrategy(errorStrategy)
+                .withMaxErrors(maxErrors)
+                .withDeadLetter(deadLetter)
+                .withCopyIndexes(!noIndexes)
+                .withTargetFlavour(target.flavour())
+                .withTargetMaxDocumentBytes(target.maxDocumentBytes())
+                .withRetryPolicy(RetryPolicy.of(config.retry()));
+    }
+
+    /**
+     * The collections to copy and their target names: {@code --source-collection name} or {@code name:newName},
+     * or new names given in order with {@code --target-collection}; none = every collection (empty list).
+     */
+    private List<NamespaceMapping> mappings(EndpointConfig src, EndpointConfig dst, String targetDatabase) {
+        List<String> from = src.collections();
+        List<String> to = dst.collections();
+        if (from.isEmpty()) {
+            if (!to.isEmpty()) {
+                throw new ConfigException(ConfigKeys.TARGET_COLLECTION,
+                        "--target-collection renames the collections given with --source-collection; name those too");
+            }
+            return List.of();
+        }
+        if (!to.isEmpty() && to.size() != from.size()) {
+            throw new ConfigException(ConfigKeys.TARGET_COLLECTION, "--target-collection names " + to.size()
+                    + " collection(s) for " + from.size() + " --source-collection(s); give one new name per source collection, in order");
+        }
+        List<NamespaceMapping> mappings = new ArrayList<>();
+        for (int i = 0; i < from.size(); i++) {
+            String spec = from.get(i);
+            int colon = spec.indexOf(':');
+            String name = colon < 0 ? spec : spec.substring(0, colon);
+            String renamed = !to.isEmpty() ? to.get(i) : colon < 0 ? name : spec.substring(colon + 1);
+            if (name.isBlank() || renamed.isBlank()) {
+                throw new ConfigException(ConfigKeys.SOURCE_COLLECTION, "--source-collection '" + spec
+                        + "' is not NAME or NAME:NEW_NAME");
+            }
+            mappings.add(new NamespaceMapping(new Namespace(src.database(), name), new Namespace(targetDatabase, renamed)));
+        }
+        long distinctTargets = mappings.stream().map(NamespaceMapping::target).distinct().count();
+        if (distinctTargets < mappings.size()) {
+            throw new ConfigException(ConfigKeys.TARGET_COLLECTION, "two source collections would land on the same target collection: "
+                    + mappings);
+        }
+        return mappings;
+    }
+
+    /** What identifies a deployment in checkpoints: its hosts, never credentials or options. */
+    static String identity(MongoUri uri) {
+        return uri.hosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(","));
+    }
+
+    MonitoringSession monitoring() {
+        return MonitoringSession.start(new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
+                common.metricsPort().orElse(null), !noProgress, null, alertRules));
+    }
+
+    /** Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report. */
+    int run(MigrationSettings base, PrintWriter out, Function<MigrationResult, RunReport.Verification> verifier) {
+        if (dryRun) {
+            List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
+            out.print(PlanPrinter.format(MigrationPlan.of(plans)));
+            out.println("Dry run: nothing was written.");
+            out.flush();
+            return ExitCode.OK.code();
+        }
+        if (cutoverMaxLag != null && !follow) {
+            throw new ConfigException("FRAMEWORK_CUTOVER_MAX_LAG", "--cutover-max-lag needs --follow");
+        }
+        MonitoringSession session = monitoring();
+        MigrationEngine engine = MigrationEngine.create(base.withMetrics(session.collector()));
+        AfterCopy after = new AfterCopy(engine.settings(), new AfterCopy.Steps(verify || verifyOnly, reconcileDeletes, follow,
+                AfterCopy.cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos));
+        Sinks.Empty<Void> stop = Sinks.empty();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.warn("stopping: writing a final checkpoint (rerun the same command to resume)");
+            stop.tryEmitEmpty();
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flexible-migrate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RunReport.Builder report = RunReport.builder(TOOL);
+        AimdLimit adaptive = noAdaptiveConcurrency ? null : AimdLimit.create(
+                LimiterSettings.of(base.insertWorkers(), base.insertWorkers()), Clock.SYSTEM, session.collector()::gauge,
+                engine.writeConcurrency()::setLimit);
+        Disposable feedback = adaptive == null ? Disposables.disposed()
+                : MetricsFeedback.attach(session.collector(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
+        try {
+            if (verifyOnly) {
+                return verifyOnly(engine, after, session, report, out);
+            }
+            MigrationResult result;
+            try {
+                if (follow) {
+                    after.captureFollowStart(engine.plan().block());
+                }
+                result = engine.migrate().takeUntilOther(stop.asMono()).block();
+            } catch (RuntimeException e) {
+                session.healthy(false);
+                report.status(RunReport.FAILED).detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
+                finish(session, report, base, out);
+                throw e;
+            }
+            if (result == null) {
+                report.status(RunReport.INTERRUPTED);
+                finish(session, report, base, out);
+                return ExitCode.FAILED.code();
+            }
+            describe(report, result);
+            feedback.dispose();
+            if (adaptive != null) {
+                report.detail("concurrency", adaptive.stats().toReportDetails());
+            }
+            // Deletes are reconciled before verifying (what they remove would be "extra"), and again after
+            // following, whose Cosmos DB change streams carry none.
+            List<NamespacePlan> plans = after.steps().any() ? copiedPlans(engine) : List.of();
+            if (reconcileDeletes) {
+                after.reconcileDeletes(plans, report);
+            }
+            RunReport.Verification verification = verifier != null ? verifier.apply(result)
+                    : after.steps().verify() ? after.verify(plans, report) : null;
+            boolean mismatch = verification != null && !"match".equals(verification.status());
+            if (!mismatch && follow) {
+                after.follow(plans, stop.asMono(), report);
+                if (reconcileDeletes) {
+                    after.reconcileDeletes(plans, report);
+                }
+            }
+            report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
+            finish(session, report, base, out);
+            return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
+        } finally {
+            feedback.dispose();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it waits for the latch counted down above
+            }
+        }
+    }
+
+    /** {@code --verify-only}: the plans (checkpointed ones when there are), deletes reconciled if asked, then verified. */
+    private int verifyOnly(MigrationEngine engine, AfterCopy after, MonitoringSession session, RunReport.Builder report, PrintWriter out) {
+        List<NamespacePlan> plans = copiedPlans(engine);
+        if (reconcileDeletes) {
+            after.reconcileDeletes(plans, report);
+        }
+        RunReport.Verification verification = after.verify(plans, report);
+        boolean mismatch = !"match".equals(verification.status());
+        report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
+        finish(session, report, engine.settings(), out);
+        return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
+    }
+
+    /** The plans the copy used: the checkpointed ones (a fresh run has just written them), else new ones. */
+    private static List<NamespacePlan> copiedPlans(MigrationEngine engine) {
+        return MigrationEngine.create(engine.settings().withFresh(false)).plan().block();
+    }
+
+    static void describe(RunReport.Builder report, MigrationResult result) {
+        result.namespaces().forEach(ns -> report.namespace(new RunReport.NamespaceReport(ns.source().toString(),
+                ns.target().toString(), ns.documentsCopied(), ns.partitions(), ns.partitioner())));
+        Map<String, Object> indexFailures = new LinkedHashMap<>();
+        result.namespaces().stream().filter(ns -> !ns.indexFailures().isEmpty())
+                .forEach(ns -> indexFailures.put(ns.source().toString(), ns.indexFailures()));
+        if (!indexFailures.isEmpty()) {
+            report.detail("indexFailures", indexFailures);
+        }
+        Map<String, Object> steps = new LinkedHashMap<>();
+        result.namespaces().forEach(ns -> {
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            ns.stepMillis().forEach((step, millis) -> seconds.put(step, millis / 1000.0));
+            steps.put(ns.source().toString(), seconds);
+        });
+        report.detail("stepSeconds", steps);
+        if (result.deadLetter() != null) {
+            report.detail("deadLetter", result.deadLetter().toString());
+        }
+    }
+
+    RunReport finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out) {
+        report.detail("strategy", settings.strategy().name())
+                .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
+                .detail("checkpointDir", settings.checkpointDir().toString());
+        RunReport done = session.finish(report);
+        common.report().ifPresent(done::writeTo);
+        out.println(done.toJson());
+        out.flush();
+        return done;
+    }
+}

@@ -1,0 +1,17 @@
+package io.dataworks.migrations.cli;
+
+/** Configuration keys of flexible-migrate beyond the shared ones in {@link io.dataworks.core.config.ConfigKeys}. */
+public final class MigrationKeys {
+
+    /** Directory of checkpoint files ({@code --checkpoint-dir}), default {@code ./checkpoints}. */
+    public static final String CHECKPOINT_DIR = "FRAMEWORK_CHECKPOINT_DIR";
+    /** How often checkpoints are written while copying, in milliseconds (default 1000). */
+    public static final String CHECKPOINT_INTERVAL_MS = "FRAMEWORK_CHECKPOINT_INTERVAL_MS";
+    /** Bytes per bulk write at most ({@code --max-batch-bytes}), default 8 MiB, at most 48 MB. */
+    public static final String MAX_BATCH_BYTES = "FRAMEWORK_MAX_BATCH_BYTES";
+    /** Migration strategy name ({@code --strategy}), default {@code copy}. */
+    public static final String STRATEGY = "FRAMEWORK_MIGRATION_STRATEGY";
+
+    private MigrationKeys() {
+    }
+}

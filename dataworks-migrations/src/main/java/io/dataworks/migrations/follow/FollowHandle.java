@@ -1,0 +1,22 @@
+package io.dataworks.migrations.follow;
+
+import reactor.core.publisher.Mono;
+
+/** A running follow: stop it (Ctrl-C), watch it, await its result. */
+public interface FollowHandle {
+
+    /** Stops gracefully: the events already received are applied and checkpointed first. Idempotent. */
+    void stop();
+
+    /** Completes when following stopped, after the final checkpoint; errors if applying failed. */
+    Mono<FollowResult> result();
+
+    /** Seconds behind the source: now minus the time of the oldest event received but not yet applied; 0 when none. */
+    double lagSeconds();
+
+    /** Events received but not yet applied. */
+    long pendingEvents();
+
+    /** Events applied in this run. */
+    long appliedEvents();
+}

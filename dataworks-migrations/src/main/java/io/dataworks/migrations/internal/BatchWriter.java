@@ -1,0 +1,237 @@
+package io.dataworks.migrations.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+
+import io.dataworks.core.error.ErrorClassification;
+import io.dataworks.core.error.ErrorClassifier;
+import io.dataworks.core.error.ErrorKind;
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.ConcurrencyLimiter;
+import io.dataworks.migrations.MigrationSettings;
+import io.dataworks.migrations.WriteMode;
+import io.dataworks.monitoring.MetricsCollector;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
+ * while it is in flight. Per-document errors are sorted out: duplicate keys in insert mode count as
+ * already copied, retryable ones (throttled, transient) are retried alone with the retry policy's
+ * backoff, the others go to the dead-letter file and the error budget. The returned Mono completes when
+ * every document of the batch is accounted for, which is when the batch may be acknowledged.
+ */
+final class BatchWriter {
+
+    private static final InsertManyOptions INSERT = new InsertManyOptions().ordered(false);
+    private static final BulkWriteOptions BULK = new BulkWriteOptions().ordered(false);
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+
+    private final MigrationSettings settings;
+    private final ConcurrencyLimiter limiter;
+    private final RetryPolicy retry;
+    private final DeadLetterWriter deadLetter;
+    private final ErrorBudget budget;
+    private final MetricsCollector metrics;
+
+    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, RetryPolicy retry, DeadLetterWriter deadLetter,
+                ErrorBudget budget) {
+        this.settings = settings;
+        this.limiter = limiter;
+        this.retry = retry;
+        this.deadLetter = deadLetter;
+        this.budget = budget;
+        this.metrics = settings.metrics();
+    }
+
+    /** Mutable per-batch state across retries: the documents still to be written. */
+    private static final class Pending {
+        List<RawBsonDocument> documents;
+        String firstFailure;
+
+        Pending(List<RawBsonDocument> documents) {
+            this.documents = documents;
+        }
+    }
+
+    Mono<Void> write(Batch batch) {
+        return Mono.defer(() -> {
+            Pending pending = new Pending(new ArrayList<>(batch.documents().size()));
+            for (RawBsonDocument doc : batch.documents()) {
+                long size = PartitionReader.size(doc);
+                if (size > settings.targetMaxDocumentBytes()) {
+                    fail(batch, pending, doc, 10334, "document of " + size + " bytes is larger than the target's limit of "
+                            + settings.targetMaxDocumentBytes() + " bytes");
+                } else {
+                    pending.documents.add(doc);
+                }
+            }
+            if (pending.documents.isEmpty()) {
+                return Mono.fromRunnable(() -> checkBudget(pending));
+            }
+            // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
+            // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
+            return limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry()))
+                    .then(Mono.fromRunnable(() -> checkBudget(pending)));
+        });
+    }
+
+    private void checkBudget(Pending pending) {
+        if (pending.firstFailure != null) {
+            budget.check(pending.firstFailure);
+        }
+    }
+
+    private Mono<Void> send(Batch batch, Pending pending) {
+        List<RawBsonDocument> documents = pending.documents;
+        long start = System.nanoTime();
+        Mono<?> request = settings.writeMode() == WriteMode.INSERT
+                ? Mono.from(batch.namespace().target.insertMany(documents, INSERT))
+                : Mono.from(batch.namespace().target.bulkWrite(replacements(documents), BULK));
+        return request
+                .then(Mono.fromRunnable(() -> {
+                    metrics.batchWritten(System.nanoTime() - start);
+                    written(batch, documents, documents.size());
+                    pending.documents = List.of();
+                }))
+                .onErrorResume(error -> {
+                    if (error instanceof MongoBulkWriteException bulk) {
+                        metrics.batchWritten(System.nanoTime() - start);
+                        return partialFailure(batch, pending, bulk);
+                    }
+                    if (ErrorClassifier.classify(error).kind() == ErrorKind.THROTTLED) {
+                        metrics.throttled();
+                    }
+                    return Mono.error(error);
+                })
+                .then();
+    }
+
+    /** Sorts out the per-document errors of one bulk write; errors with a retryable exception when some documents are to be retried. */
+    private Mono<Void> partialFailure(Batch batch, Pending pending, MongoBulkWriteException bulk) {
+        List<RawBsonDocument> documents = pending.documents;
+        List<RawBsonDocument> again = new ArrayList<>();
+        BulkWriteError firstRetryable = null;
+        long skipped = 0;
+        for (BulkWriteError error : bulk.getWriteErrors()) {
+            RawBsonDocument doc = documents.get(error.getIndex());
+            ErrorClassification classification = ErrorClassifier.classify(error);
+            switch (classification.kind()) {
+                case DUPLICATE_KEY -> {
+                    if (settings.writeMode() == WriteMode.INSERT && isIdDuplicate(error.getMessage())) {
+                        skipped++;
+                    } else {
+                        fail(batch, pending, doc, error.getCode(), error.getMessage());
+                    }
+                }
+                case THROTTLED, TRANSIENT -> {
+                    if (classification.kind() == ErrorKind.THROTTLED) {
+                        metrics.throttled();
+                    }
+                    again.add(doc);
+                    if (firstRetryable == null) {
+                        firstRetryable = error;
+                    }
+                }
+                default -> fail(batch, pending, doc, error.getCode(), error.getMessage());
+            }
+        }
+        int succeeded = documents.size() - bulk.getWriteErrors().size();
+        written(batch, documents, succeeded);
+        if (skipped > 0) {
+            batch.namespace().metrics.documentsSkipped(skipped);
+        }
+        if (bulk.getWriteErrors().isEmpty() && bulk.getWriteConcernError() != null) {
+            // Written but not acknowledged as asked: write the whole batch again, idempotently.
+            return Mono.error(new MongoException(bulk.getWriteConcernError().getCode(), bulk.getWriteConcernError().getMessage()));
+        }
+        pending.documents = again;
+        if (firstRetryable != null) {
+            return Mono.error(new MongoException(firstRetryable.getCode(), firstRetryable.getMessage()));
+        }
+        return Mono.empty();
+    }
+
+    /**
+     * Whether a duplicate-key error is about {@code _id} (the document is already there: a rerun) rather
+     * than another unique index (a different document holds the value: a real conflict). Servers that do
+     * not name the index (Cosmos DB) are taken to mean {@code _id}.
+     */
+    static boolean isIdDuplicate(String message) {
+        if (message == null) {
+            return true;
+        }
+        int index = message.indexOf("index: ");
+        return index < 0 || message.startsWith("_id_", index + "index: ".length());
+    }
+
+    private void written(Batch batch, List<RawBsonDocument> documents, long count) {
+        if (count <= 0) {
+            return;
+        }
+        long bytes = count == documents.size() ? sum(documents) : count * (sum(documents) / Math.max(1, documents.size()));
+        batch.namespace().metrics.documentsWritten(count, bytes);
+    }
+
+    private static long sum(List<RawBsonDocument> documents) {
+        long bytes = 0;
+        for (RawBsonDocument doc : documents) {
+            bytes += PartitionReader.size(doc);
+        }
+        return bytes;
+    }
+
+    private void fail(Batch batch, Pending pending, RawBsonDocument doc, int code, String reason) {
+        deadLetter.write(batch.namespace().mapping, doc, code, reason);
+        batch.namespace().metrics.documentsFailed(1);
+        budget.record(1);
+        if (pending.firstFailure == null) {
+            BsonValue id = doc.get("_id");
+            pending.firstFailure = batch.namespace().mapping.source() + " _id " + (id == null ? "?" : Json.of(id)) + ": " + reason;
+        }
+    }
+
+    private List<WriteModel<RawBsonDocument>> replacements(List<RawBsonDocument> documents) {
+        List<WriteModel<RawBsonDocument>> models = new ArrayList<>(documents.size());
+        for (RawBsonDocument doc : documents) {
+            models.add(new ReplaceOneModel<>(filterFor(doc), doc, UPSERT));
+        }
+        return models;
+    }
+
+    private BsonDocument filterFor(RawBsonDocument doc) {
+        if (settings.matchFields().isEmpty()) {
+            return new BsonDocument("_id", doc.get("_id"));
+        }
+        BsonDocument filter = new BsonDocument();
+        for (String field : settings.matchFields()) {
+            filter.put(field, valueAt(doc, field));
+        }
+        return filter;
+    }
+
+    /** The value at a dotted path, or null (which matches a missing field too). */
+    private static BsonValue valueAt(BsonDocument doc, String path) {
+        BsonValue current = doc;
+        for (String part : path.split("\\.")) {
+            if (!(current instanceof BsonDocument d) || !d.containsKey(part)) {
+                return BsonNull.VALUE;
+            }
+            current = d.get(part);
+        }
+        return current;
+    }
+}

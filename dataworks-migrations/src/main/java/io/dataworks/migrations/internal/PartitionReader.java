@@ -1,0 +1,117 @@
+package io.dataworks.migrations.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+
+import com.mongodb.reactivestreams.client.FindPublisher;
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.MigrationSettings;
+import io.dataworks.migrations.MigrationStrategy;
+import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.checkpoint.PartitionProgress;
+import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.Partition;
+import reactor.core.publisher.Flux;
+
+/**
+ * Reads one partition in {@code _id} order, from just after its checkpointed {@code _id}, and cuts it
+ * into batches. A retryable read failure (dropped connection, throttling) reopens the cursor after the
+ * last {@code _id} already read, so nothing is read twice or skipped. Documents stay raw BSON unless the
+ * strategy transforms them.
+ */
+public final class PartitionReader {
+
+    private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
+    private static final BsonDocumentCodec DOCUMENT_CODEC = new BsonDocumentCodec();
+
+    private final MigrationSettings settings;
+    private final RetryPolicy retry;
+
+    PartitionReader(MigrationSettings settings, RetryPolicy retry) {
+        this.settings = settings;
+        this.retry = retry;
+    }
+
+    /** The documents of {@code partition} after {@code after} (exclusive; {@code null} = from its start), in {@code _id} order. */
+    public static FindPublisher<RawBsonDocument> find(MongoCollection<RawBsonDocument> collection, NamespacePlan plan, Partition partition,
+                                                      BsonValue after, BsonDocument projection, int batchSize) {
+        FindPublisher<RawBsonDocument> find = collection.find(plan.readFilter(partition, after)).sort(BY_ID).batchSize(batchSize);
+        return projection == null ? find : find.projection(projection);
+    }
+
+    Flux<Batch> read(NamespaceRun run, PartitionProgress progress) {
+        Partition partition = progress.partition();
+        Namespace sourceNs = run.mapping.source();
+        MigrationStrategy strategy = settings.strategy();
+        AtomicReference<BsonValue> position = new AtomicReference<>(progress.lastId());
+        NamespacePlan plan = run.checkpoint.plan();
+        BsonDocument projection = strategy.sourceProjection(sourceNs);
+        Flux<RawBsonDocument> documents = Flux.defer(() -> Flux.from(
+                        find(run.source, plan, partition, position.get(), projection, settings.sourceBatchSize())))
+                .doOnNext(doc -> position.set(doc.get("_id")))
+                .retryWhen(retry.toRetry());
+        int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
+        AtomicLong sequence = new AtomicLong();
+        Flux<Batch> batches;
+        if (!strategy.transformsDocuments()) {
+            batches = Batcher.batch(documents, settings.batchSize(), settings.maxBatchBytes(), settings.batchTimeout(),
+                            PartitionReader::size, prefetch)
+                    .map(docs -> {
+                        long bytes = 0;
+                        for (RawBsonDocument doc : docs) {
+                            bytes += size(doc);
+                        }
+                        run.metrics.documentsRead(docs.size(), bytes);
+                        return new Batch(run, progress, sequence.getAndIncrement(), docs.get(docs.size() - 1).get("_id"),
+                                docs.size(), docs, bytes);
+                    });
+        } else {
+            batches = Batcher.batch(documents.map(doc -> transform(strategy, doc, sourceNs)), settings.batchSize(),
+                            settings.maxBatchBytes(), settings.batchTimeout(), Transformed::bytes, prefetch)
+                    .map(items -> {
+                        List<RawBsonDocument> out = new ArrayList<>(items.size());
+                        long bytes = 0;
+                        long sourceBytes = 0;
+                        for (Transformed item : items) {
+                            out.addAll(item.documents());
+                            bytes += item.bytes();
+                            sourceBytes += item.sourceBytes();
+                        }
+                        run.metrics.documentsRead(items.size(), sourceBytes);
+                        return new Batch(run, progress, sequence.getAndIncrement(), items.get(items.size() - 1).sourceId(),
+                                items.size(), out, bytes);
+                    });
+        }
+        return batches.doOnComplete(() -> progress.readComplete(sequence.get()));
+    }
+
+    private record Transformed(BsonValue sourceId, List<RawBsonDocument> documents, long bytes, long sourceBytes) {
+    }
+
+    private static Transformed transform(MigrationStrategy strategy, RawBsonDocument raw, Namespace source) {
+        BsonValue id = raw.get("_id");
+        List<BsonDocument> results = strategy.transform(raw.decode(DOCUMENT_CODEC), source);
+        List<RawBsonDocument> encoded = new ArrayList<>(results.size());
+        long bytes = 0;
+        for (BsonDocument result : results) {
+            RawBsonDocument doc = result instanceof RawBsonDocument r ? r : new RawBsonDocument(result, DOCUMENT_CODEC);
+            encoded.add(doc);
+            bytes += size(doc);
+        }
+        return new Transformed(id, encoded, bytes, size(raw));
+    }
+
+    static long size(RawBsonDocument doc) {
+        return doc.getByteBuffer().remaining();
+    }
+}

@@ -1,0 +1,314 @@
+package io.dataworks.migrations.verify;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import io.dataworks.migrations.MigrationStrategy;
+import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.Partition;
+import io.dataworks.migrations.verify.SortedIdJoin.Entry;
+import io.dataworks.migrations.verify.VerifyCheckpoint.Outcome;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Verifies that a target namespace holds what the source holds.
+ *
+ * <ol>
+ *   <li>Counts of both namespaces ({@code countDocuments}).</li>
+ *   <li>Per partition of the copy's plan, with the same bounds on both sides: an order-independent digest
+ *       of every document's raw BSON ({@link ContentDigest}), computed while streaming.</li>
+ *   <li>For a partition whose digests differ: a merge-join of both sides' {@code _id}-sorted cursors names
+ *       the documents missing on the target, extra on the target and different; documents found on one
+ *       side only are confirmed by an {@code $in} lookup on the other side before they are reported.</li>
+ * </ol>
+ *
+ * When the copy's strategy transforms documents, step 2 and 3 are replaced by the strategy's own check
+ * ({@link MigrationStrategy#verify}) of each source document against the target document with the same
+ * {@code _id}, looked up in batches; the result says {@code method: "strategy"}.
+ *
+ * <p>Partitions run {@code parallelism} at a time; each finished partition is checkpointed, so an
+ * interrupted verification resumes. Memory is bounded by cursor batches, never by collection size.
+ */
+public final class Verifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+    private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
+
+    private Verifier() {
+    }
+
+    public static Verifier create() {
+        return new Verifier();
+    }
+
+    public Mono<VerificationResult> verify(NamespacePlan plan, MongoCollection<RawBsonDocument> source,
+                                           MongoCollection<RawBsonDocument> target, VerifyOptions options) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        return Mono.defer(() -> new Run(plan, source, target, options).execute());
+    }
+
+    /** The state of one namespace's verification. */
+    private static final class Run {
+        private final NamespacePlan plan;
+        private final MongoCollection<RawBsonDocument> source;
+        private final MongoCollection<RawBsonDocument> target;
+        private final VerifyOptions options;
+        private final String method;
+        private final BsonDocument strategyFilter;
+        private final VerifyCheckpoint checkpoint;
+        private final DiffWriter diffs;
+
+        Run(NamespacePlan plan, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
+            VerifyOptions options) {
+            this.plan = plan;
+            this.source = source;
+            this.target = target;
+            this.options = options;
+            this.method = options.strategyMode() ? "strategy" : "hash";
+            this.strategyFilter = options.strategy() == null ? new BsonDocument() : options.strategy().sourceFilter(plan.source());
+            String ns = plan.source().toString();
+            this.checkpoint = VerifyCheckpoint.open(VerifyCheckpoint.fileFor(options.checkpointDir(), ns), ns,
+                    plan.target().toString(), method, plan.partitions().size(), options.resume());
+            Path diffFile = options.diffFile() != null ? options.diffFile()
+                    : options.checkpointDir().resolve("verify-diff-" + VerifyOptions.fileSafe(ns) + ".jsonl");
+            this.diffs = new DiffWriter(diffFile, ns, options.logFirst(), options.resume() && !checkpoint.done().isEmpty());
+        }
+
+        Mono<VerificationResult> execute() {
+            Map<Integer, Outcome> resumed = Map.copyOf(checkpoint.done());
+            Mono<long[]> counts = Mono.zip(
+                    Mono.from(source.countDocuments(strategyFilter)),
+                    Mono.from(target.countDocuments()),
+                    (s, t) -> new long[] {s, t});
+            Mono<List<Outcome>> partitions = Flux.fromIterable(plan.partitions())
+                    .filter(p -> !resumed.containsKey(p.index()))
+                    .flatMap(p -> verifyPartition(p)
+                            .publishOn(Schedulers.boundedElastic())
+                            .doOnNext(checkpoint::record), options.parallelism())
+                    .collectList();
+            return Mono.zip(counts, partitions)
+                    .map(t -> result(t.getT1(), resumed))
+                    .doFinally(signal -> diffs.close());
+        }
+
+        private VerificationResult result(long[] counts, Map<Integer, Outcome> resumed) {
+            diffs.flush();
+            int mismatched = 0;
+            long missing = 0, extra = 0, different = 0;
+            for (Outcome o : checkpoint.done().values()) {
+                if (!o.match()) {
+                    mismatched++;
+                }
+                missing += o.missing();
+                extra += o.extra();
+                different += o.different();
+            }
+            boolean match = counts[0] == counts[1] && mismatched == 0 && missing + extra + different == 0;
+            long diffCount = missing + extra + different;
+            VerificationResult result = new VerificationResult(plan.source(), plan.target(),
+                    match ? VerificationResult.Status.MATCH : VerificationResult.Status.MISMATCH, method,
+                    counts[0], counts[1], plan.partitions().size(), mismatched, resumed.size(),
+                    missing, extra, different, diffCount > 0 ? diffs.file() : null);
+            if (match) {
+                LOG.info("{}: verified ({}), {} documents on both sides, {} partitions", plan.source(), method, counts[0],
+                        plan.partitions().size());
+            } else {
+                LOG.warn("{}: MISMATCH ({}): source {} target {} documents, {} of {} partitions differ: {} missing, {} extra, {} different{}",
+                        plan.source(), method, counts[0], counts[1], mismatched, plan.partitions().size(), missing, extra,
+                        different, diffCount > 0 ? "; diff in " + diffs.file() : "");
+            }
+            return result;
+        }
+
+        private Mono<Outcome> verifyPartition(Partition partition) {
+            return options.strategyMode() ? verifyWithStrategy(partition) : verifyByHash(partition);
+        }
+
+        // ---- hash mode
+
+        private Mono<Outcome> verifyByHash(Partition partition) {
+            BsonDocument filter = partition.filter();
+            return Mono.zip(digest(source, sourceFilter(partition)), digest(target, filter))
+                    .flatMap(d -> {
+                        if (d.getT1().sameAs(d.getT2())) {
+                            return Mono.just(new Outcome(partition.index(), true, d.getT1().count(), d.getT2().count(), 0, 0, 0));
+                        }
+                        LOG.info("{}: partition {} differs ({} vs {} documents); narrowing down", plan.source(),
+                                partition.index(), d.getT1().count(), d.getT2().count());
+                        return narrow(partition).map(k -> new Outcome(partition.index(), false, d.getT1().count(),
+                                d.getT2().count(), k[0], k[1], k[2]));
+                    });
+        }
+
+        private Mono<ContentDigest> digest(MongoCollection<RawBsonDocument> coll, BsonDocument filter) {
+            // Order does not matter to the digest, so no sort: the server streams in its cheapest order.
+            return Flux.from(coll.find(filter).batchSize(options.batchSize()))
+                    .reduce(new ContentDigest(), ContentDigest::add);
+        }
+
+        /** Streams both sides in {@code _id} order and writes the differences; returns {missing, extra, different}. */
+        private Mono<long[]> narrow(Partition partition) {
+            BsonDocument filter = partition.filter();
+            Flux<Entry> s = Flux.from(source.find(sourceFilter(partition)).sort(BY_ID).batchSize(options.batchSize()))
+                    .map(d -> Entry.of(true, d, true));
+            Flux<Entry> t = Flux.from(target.find(filter).sort(BY_ID).batchSize(options.batchSize()))
+                    .map(d -> Entry.of(false, d, true));
+            long[] kinds = new long[3];
+            return SortedIdJoin.join(s, t, Math.min(options.batchSize(), 256))
+                    .concatMapIterable(Run::classify)
+                    .buffer(options.batchSize())
+                    .concatMap(this::confirm)
+                    .doOnNext(diff -> {
+                        kinds[diff.kind().ordinal()]++;
+                        diffs.write(diff.kind(), diff.id(), diff.reason());
+                    })
+                    .then(Mono.fromCallable(() -> kinds));
+        }
+
+        /** A difference, or a candidate one when only one side was seen (to be confirmed by a lookup). */
+        private record Diff(DiffKind kind, BsonValue id, long hash, String reason) {
+        }
+
+        private static List<Diff> classify(List<Entry> group) {
+            if (group.size() == 2 && group.get(0).source() != group.get(1).source()
+                    && group.get(0).id().equals(group.get(1).id())) {
+                return group.get(0).hash() == group.get(1).hash() ? List.of()
+                        : List.of(new Diff(DiffKind.DIFFERENT, group.get(0).id(), 0, null));
+            }
+            // One side only, or ids that sort equal without being equal (1 and 1.0): pair exact equals, the rest are candidates.
+            List<Diff> out = new ArrayList<>();
+            List<Entry> rest = new ArrayList<>(group);
+            while (!rest.isEmpty()) {
+                Entry e = rest.remove(0);
+                Entry twin = rest.stream().filter(o -> o.source() != e.source() && o.id().equals(e.id())).findFirst().orElse(null);
+                if (twin != null) {
+                    rest.remove(twin);
+                    if (twin.hash() != e.hash()) {
+                        out.add(new Diff(DiffKind.DIFFERENT, e.id(), 0, null));
+                    }
+                } else {
+                    out.add(new Diff(e.source() ? DiffKind.MISSING : DiffKind.EXTRA, e.id(), e.hash(), null));
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Confirms one-sided candidates by looking them up on the other side: a "missing" document found
+         * on the target after all was out of order there (different or equal content); an "extra" one
+         * found on the source is left to its source-side candidate.
+         */
+        private Flux<Diff> confirm(List<Diff> batch) {
+            List<BsonValue> missingIds = new ArrayList<>();
+            List<BsonValue> extraIds = new ArrayList<>();
+            for (Diff d : batch) {
+                if (d.kind() == DiffKind.MISSING) {
+                    missingIds.add(d.id());
+                } else if (d.kind() == DiffKind.EXTRA) {
+                    extraIds.add(d.id());
+                }
+            }
+            return Mono.zip(lookup(target, missingIds, null), lookup(source, extraIds, strategyFilter))
+                    .flatMapIterable(found -> {
+                        List<Diff> confirmed = new ArrayList<>(batch.size());
+                        for (Diff d : batch) {
+                            if (d.kind() == DiffKind.MISSING && found.getT1().containsKey(d.id())) {
+                                if (found.getT1().get(d.id()) != d.hash()) {
+                                    confirmed.add(new Diff(DiffKind.DIFFERENT, d.id(), 0, null));
+                                }
+                            } else if (d.kind() == DiffKind.EXTRA && found.getT2().containsKey(d.id())) {
+                                continue;
+                            } else {
+                                confirmed.add(d);
+                            }
+                        }
+                        return confirmed;
+                    });
+        }
+
+        /** {@code _id} → content hash of the documents found. */
+        private Mono<Map<BsonValue, Long>> lookup(MongoCollection<RawBsonDocument> coll, List<BsonValue> ids, BsonDocument extra) {
+            if (ids.isEmpty()) {
+                return Mono.just(Map.of());
+            }
+            return Flux.from(coll.find(and(idIn(ids), extra)).batchSize(options.batchSize()))
+                    .collectMap(d -> d.get("_id"), ContentDigest::hashOf);
+        }
+
+        // ---- strategy mode
+
+        private Mono<Outcome> verifyWithStrategy(Partition partition) {
+            MigrationStrategy strategy = options.strategy();
+            BsonDocument filter = sourceFilter(partition);
+            long[] counts = new long[2];
+            long[] kinds = new long[3];
+            return Flux.from(source.find(filter).sort(BY_ID).batchSize(options.batchSize()))
+                    .buffer(options.batchSize())
+                    .concatMap(batch -> {
+                        List<BsonValue> ids = new ArrayList<>(batch.size());
+                        batch.forEach(d -> ids.add(d.get("_id")));
+                        return Flux.from(target.find(idIn(ids)).batchSize(options.batchSize()))
+                                .collectMap(d -> d.get("_id"))
+                                .flatMapIterable(found -> {
+                                    List<Diff> out = new ArrayList<>();
+                                    for (RawBsonDocument s : batch) {
+                                        BsonValue id = s.get("_id");
+                                        RawBsonDocument t = found.get(id);
+                                        counts[0]++;
+                                        if (t != null) {
+                                            counts[1]++;
+                                        }
+                                        // The strategy is the authority, also on absence: verify(s, null) == null
+                                        // means it drops or re-keys such documents.
+                                        String reason = strategy.verify(s, t);
+                                        if (reason != null) {
+                                            out.add(new Diff(t == null ? DiffKind.MISSING : DiffKind.DIFFERENT, id, 0, reason));
+                                        }
+                                    }
+                                    return out;
+                                });
+                    })
+                    .doOnNext(diff -> {
+                        kinds[diff.kind().ordinal()]++;
+                        diffs.write(diff.kind(), diff.id(), diff.reason());
+                    })
+                    .then(Mono.fromCallable(() -> new Outcome(partition.index(), kinds[0] + kinds[2] == 0, counts[0], counts[1],
+                            kinds[0], kinds[1], kinds[2])));
+        }
+
+        /** The partition on the source side: only what the strategy's source filter let the copy read. */
+        private BsonDocument sourceFilter(Partition partition) {
+            return and(partition.filter(), strategyFilter);
+        }
+
+        private static BsonDocument and(BsonDocument a, BsonDocument b) {
+            if (b == null || b.isEmpty()) {
+                return a;
+            }
+            return a.isEmpty() ? b : new BsonDocument("$and", new BsonArray(List.of(a, b)));
+        }
+
+        private static BsonDocument idIn(List<BsonValue> ids) {
+            return new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids)));
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package io.dataworks.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.bson.BsonArray;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonJavaScript;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
+import org.bson.BsonNull;
+import org.bson.BsonObjectId;
+import org.bson.BsonRegularExpression;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.UuidRepresentation;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
+import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.plan.Partition;
+import io.dataworks.migrations.testing.Servers;
+import io.dataworks.monitoring.MetricsCollector;
+
+class MigrationEngineIT {
+
+    @TempDir
+    Path dir;
+
+    Servers source;
+    Servers target;
+    MetricsCollector metrics;
+
+    @BeforeEach
+    void start() {
+        source = Servers.start();
+        target = Servers.start();
+        metrics = MetricsCollector.create();
+    }
+
+    @AfterEach
+    void stop() {
+        source.close();
+        target.close();
+    }
+
+    private MigrationSettings settings() {
+        return MigrationSettings.of(source.client(), source.uri(), target.client(), target.uri())
+                .withCheckpointDir(dir.resolve("checkpoints"))
+                .withBatchSize(100)
+                .withMetrics(metrics);
+    }
+
+    private static List<BsonDocument> orders(int from, int count) {
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("customer", new BsonString("c" + (i % 97)))
+                    .append("total", new BsonDecimal128(Decimal128.parse(i + ".25"))).append("lines", new BsonArray(List.of(
+                            new BsonDocument("sku", new BsonString("s" + i)).append("qty", new BsonInt32(i % 5 + 1))))));
+        }
+        return docs;
+    }
+
+    @Test
+    void copiesSeveralNamespacesWithRenamingAndRecordsThemDone() {
+        source.insert("shop", "orders", orders(0, 3000));
+        source.insert("shop", "customers", orders(0, 700));
+
+        MigrationResult result = MigrationEngine.create(settings().withParallelCursors(2).withInsertWorkers(3)
+                .withNamespaces(List.of(
+                        new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2")),
+                        new NamespaceMapping(new Namespace("shop", "customers"), new Namespace("shop2", "customers")))))
+                .migrate().block(Duration.ofSeconds(60));
+
+        assertThat(target.all("shop2", "orders_v2")).usingElementComparator(Servers.byBytes())
+                .containsExactlyElementsOf(source.all("shop", "orders"));
+        assertThat(target.count("shop2", "customers")).isEqualTo(700);
+        assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(3000L, 700L);
+        assertThat(result.documentsFailed()).isZero();
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(3700);
+        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
+        assertThat(store.load(new Namespace("shop", "orders")).orElseThrow().done()).isTrue();
+
+        // A second run finds everything done and writes nothing.
+        MetricsCollector again = MetricsCollector.create();
+        MigrationEngine.create(settings().withMetrics(again).withNamespaces(List.of(
+                new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2"))))).migrate().block();
+        assertThat(again.getCurrentPerformance().documentsWritten()).isZero();
+    }
+
+    @Test
+    void copiesEveryCollectionOfTheSourceDatabaseWhenNoneAreNamed() {
+        source.insert("app", "a", orders(0, 10));
+        source.insert("app", "b", orders(0, 20));
+        MigrationEngine.create(settings().withSourceDatabase("app").withTargetDatabase("copy")).migrate().block();
+        assertThat(target.count("copy", "a")).isEqualTo(10);
+        assertThat(target.count("copy", "b")).isEqualTo(20);
+    }
+
+    /** Every type the embedded server stores (it refuses MD5 binaries, symbols, DBPointers and code with scope). */
+    @Test
+    void carriesEveryBsonTypeByteForByte() {
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            BsonDocument doc = new BsonDocument("_id", new BsonInt32(i))
+                    .append("zLast", new BsonString("field order is kept"))
+                    .append("decimal", new BsonDecimal128(Decimal128.parse("0.1000000000000000000000000000000001")))
+                    .append("double", new BsonDouble(-0.0))
+                    .append("long", new BsonInt64(Long.MIN_VALUE + i))
+                    .append("date", new BsonDateTime(-62_135_596_800_000L + i))
+                    .append("uuid", new BsonBinary(UUID.nameUUIDFromBytes(new byte[]{(byte) i}), UuidRepresentation.STANDARD))
+                    .append("legacyUuid", new BsonBinary(BsonBinarySubType.UUID_LEGACY, new byte[16]))
+                    .append("userBinary", new BsonBinary((byte) 0x80, new byte[]{9, 8, 7}))
+                    .append("regex", new BsonRegularExpression("^ab.*c$", "imsx"))
+                    .append("ts", new BsonTimestamp(1_700_000_000, i))
+                    .append("min", new BsonMinKey()).append("max", new BsonMaxKey())
+                    .append("null", BsonNull.VALUE).append("bool", BsonBoolean.TRUE)
+                    .append("oid", new BsonObjectId(new ObjectId()))
+                    .append("js", new BsonJavaScript("function() { return 1; }"))
+                    .append("a.dotted.name", new BsonInt32(1))
+                    .append("nested", new BsonDocument("$dollar", new BsonString("kept")).append("b", new BsonArray(List.of(
+                            new BsonInt32(1), new BsonString("two"), new BsonDocument()))))
+                    .append("aFirst", new BsonString("after zLast"));
+            docs.add(doc);
+        }
+        source.insert("types", "all", docs);
+
+        MigrationEngine.create(settings().withSourceDatabase("types")).migrate().block(Duration.ofSeconds(30));
+
+        List<RawBsonDocument> copied = target.all("types", "all");
+        assertThat(copied).hasSize(50);
+        assertThat(copied).usingElementComparator(Servers.byBytes()).containsExactlyElementsOf(source.all("types", "all"));
+        assertThat(copied.get(0).keySet()).startsWith("_id", "zLast");
+    }
+
+    @Test
+    void resumesEachPartitionAfterItsCheckpointedId() {
+        source.insert("shop", "orders", orders(0, 2000));
+        Namespace ns = new Namespace("shop", "orders");
+        NamespacePlan plan = new NamespacePlan(ns, ns, 2000, 0, "manual", List.of(
+                new Partition(0, "number", null, new BsonInt32(1000)), new Partition(1, "number", new BsonInt32(1000), null)));
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.start(source.uri(), target.uri(), "copy", plan);
+        checkpoint.partitions().get(0).acknowledge(0, new BsonInt32(499), 500);      // half of partition 0 copied
+        checkpoint.partitions().get(1).acknowledge(0, new BsonInt32(1999), 1000);   // partition 1 copied …
+        checkpoint.partitions().get(1).readComplete(1);                              // … and done
+        new CheckpointStore(dir.resolve("checkpoints")).save(checkpoint);
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(500);
+        assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(
+                Servers.ids(source.all("shop", "orders")).subList(500, 1000));
+        assertThat(result.namespaces().get(0).documentsCopied()).isEqualTo(2000);
+    }
+
+    @Test
+    void insertModeCountsDocumentsAlreadyThereAsSkipped() {
+        source.insert("shop", "orders", orders(0, 1000));
+        target.insert("shop", "orders", orders(0, 400));
+        MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+        assertThat(target.count("shop", "orders")).isEqualTo(1000);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isEqualTo(400);
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(600);
+    }
+
+    @Test
+    void upsertModeReplacesByMatchFields() {
+        source.insert("shop", "orders", orders(0, 300));
+        List<BsonDocument> stale = orders(0, 300);
+        stale.forEach(d -> d.put("customer", new BsonString("stale")));
+        target.insert("shop", "orders", stale);
+        MigrationEngine.create(settings().withSourceDatabase("shop").withWriteMode(WriteMode.UPSERT)
+                .withMatchFields(List.of("_id"))).migrate().block();
+        assertThat(target.all("shop", "orders")).usingElementComparator(Servers.byBytes())
+                .containsExactlyElementsOf(source.all("shop", "orders"));
+    }
+
+    @Test
+    void deadLettersAnOversizedDocumentAndContinues() throws Exception {
+        source.insert("shop", "orders", orders(0, 500));
+        source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
+                .append("blob", new BsonBinary(new byte[5000]))));
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
+                .withErrorStrategy(ErrorStrategy.CONTINUE)).migrate().block();
+
+        assertThat(target.count("shop", "orders")).isEqualTo(500);
+        assertThat(result.documentsFailed()).isEqualTo(1);
+        assertThat(result.deadLetter()).isEqualTo(dir.resolve("checkpoints/dead-letter.jsonl"));
+        List<String> lines = Files.readAllLines(result.deadLetter());
+        assertThat(lines).hasSize(1);
+        BsonDocument line = BsonDocument.parse(lines.get(0));
+        assertThat(line.getString("namespace").getValue()).isEqualTo("shop.orders");
+        assertThat(line.get("_id")).isEqualTo(new BsonInt32(10_000));
+        assertThat(line.getString("reason").getValue()).contains("larger than the target's limit");
+        assertThat(line.getDocument("document").getBinary("blob").getData()).hasSize(5000);
+    }
+
+    @Test
+    void stopsAtTheFirstFailedDocumentWithErrorStrategyStop() {
+        source.insert("shop", "orders", orders(0, 500));
+        source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
+                .append("blob", new BsonBinary(new byte[5000]))));
+
+        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
+                .withErrorStrategy(ErrorStrategy.STOP)).migrate().block())
+                .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
+                .hasMessageContaining("1 document(s) could not be written")
+                .hasMessageContaining("_id 10000")
+                .hasMessageContaining("dead-letter.jsonl")
+                .hasMessageContaining("--error-strategy continue");
+        NamespaceCheckpoint checkpoint = new CheckpointStore(dir.resolve("checkpoints")).load(new Namespace("shop", "orders")).orElseThrow();
+        assertThat(checkpoint.done()).isFalse();
+    }
+
+    @Test
+    void giveUpAfterMaxErrors() {
+        source.insert("shop", "orders", orders(0, 50));
+        List<BsonDocument> big = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            big.add(new BsonDocument("_id", new BsonInt32(10_000 + i)).append("blob", new BsonBinary(new byte[5000])));
+        }
+        source.insert("shop", "orders", big);
+        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
+                .withErrorStrategy(ErrorStrategy.CONTINUE).withMaxErrors(3)).migrate().block())
+                .isInstanceOf(DataWorksException.class)
+                .hasMessageContaining("more than --max-errors 3");
+    }
+
+    @Test
+    void refusesACheckpointWrittenForAnotherTargetUntilFresh() {
+        source.insert("shop", "orders", orders(0, 100));
+        MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+
+        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop")
+                .withTargetIdentity("mongodb://elsewhere:27017")).migrate().block())
+                .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessageContaining("a different target deployment")
+                .hasMessageContaining("--fresh");
+
+        MetricsCollector fresh = MetricsCollector.create();
+        MigrationEngine.create(settings().withSourceDatabase("shop").withMetrics(fresh).withFresh(true)
+                .withTargetIdentity("mongodb://elsewhere:27017")).migrate().block();
+        assertThat(fresh.getCurrentPerformance().documentsSkipped()).isEqualTo(100);
+    }
+
+    @Test
+    void aTransformingStrategyWritesWhatItReturns() {
+        source.insert("shop", "orders", orders(0, 300));
+        MigrationStrategy splitter = new MigrationStrategy() {
+            @Override
+            public String name() {
+                return "split";
+            }
+
+            @Override
+            public List<BsonDocument> transform(BsonDocument document, Namespace src) {
+                int id = document.getInt32("_id").getValue();
+                if (id % 3 == 0) {
+                    return List.of();
+                }
+                document.put("migrated", BsonBoolean.TRUE);
+                return List.of(document, new BsonDocument("_id", new BsonString("copy-" + id)));
+            }
+        };
+        MigrationEngine.create(settings().withSourceDatabase("shop").withStrategy(splitter)).migrate().block();
+        assertThat(target.count("shop", "orders")).isEqualTo(400);
+        assertThat(Servers.ids(target.all("shop", "orders"))).doesNotContain(new BsonInt32(0), new BsonInt32(3));
+        assertThat(target.all("shop", "orders").get(0).getBoolean("migrated").getValue()).isTrue();
+    }
+
+    @Test
+    void aDuplicateOnAnotherUniqueIndexIsAConflictNotACopy() throws Exception {
+        source.insert("shop", "orders", orders(0, 200));
+        reactor.core.publisher.Mono.from(target.bson("shop", "orders").createIndex(new BsonDocument("customer", new BsonInt32(1)),
+                new com.mongodb.client.model.IndexOptions().unique(true))).block();
+        target.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonString("other")).append("customer", new BsonString("c5"))));
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop").withErrorStrategy(ErrorStrategy.CONTINUE))
+                .migrate().block();
+
+        // customers c0..c96 repeat, so only the first order of each customer fits the unique index; c5 is taken.
+        assertThat(result.documentsFailed()).isEqualTo(200 - 96);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isZero();
+        assertThat(Files.readAllLines(result.deadLetter())).allMatch(line -> line.contains("customer_1"));
+    }
+
+    @Test
+    void copiesMixedIdTypesExactlyOnceAndResumesInsideEachTypeBracket() {
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            BsonValue id = switch (i % 5) {
+                case 0 -> new BsonInt32(i);
+                case 1 -> new BsonString("order-" + i);
+                case 2 -> new BsonObjectId(new ObjectId(new java.util.Date(1_700_000_000_000L + i * 1000L), i));
+                case 3 -> new BsonBinary(UUID.nameUUIDFromBytes(new byte[]{(byte) i, (byte) (i >> 8)}), UuidRepresentation.STANDARD);
+                default -> new BsonDocument("tenant", new BsonString("t" + (i % 7))).append("n", new BsonInt32(i));
+            };
+            docs.add(new BsonDocument("_id", id).append("i", new BsonInt32(i)));
+        }
+        source.insert("mixed", "c", docs);
+
+        // A small split threshold so the planner cuts the collection per type bracket and within brackets.
+        MigrationSettings mixed = settings().withSourceDatabase("mixed").withParallelCursors(3).withPlanner(NamespacePlanner.of(
+                io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
+                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000))));
+        List<NamespacePlan> plans = MigrationEngine.create(mixed).plan().block();
+        assertThat(plans.get(0).partitions()).extracting(Partition::typeBracket).doesNotContainNull()
+                .contains("number", "string", "objectId", "object", "binData");
+
+        // Resume: every partition already copied up to (and including) its first document.
+        NamespacePlan plan = plans.get(0);
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.start(source.uri(), target.uri(), "copy", plan);
+        long preCopied = 0;
+        for (var progress : checkpoint.partitions()) {
+            RawBsonDocument first = reactor.core.publisher.Mono.from(source.raw("mixed", "c")
+                    .find(plan.readFilter(progress.partition(), null)).sort(new BsonDocument("_id", new BsonInt32(1))).first()).block();
+            if (first != null) {
+                reactor.core.publisher.Mono.from(target.raw("mixed", "c").insertOne(first)).block();
+                progress.acknowledge(0, first.get("_id"), 1);
+                preCopied++;
+            }
+        }
+        new CheckpointStore(dir.resolve("checkpoints")).save(checkpoint);
+
+        MigrationEngine.create(mixed).migrate().block(Duration.ofSeconds(60));
+
+        assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(3000 - preCopied);
+        assertThat(metrics.getCurrentPerformance().documentsSkipped()).isZero();
+        List<RawBsonDocument> copied = target.all("mixed", "c");
+        assertThat(copied).hasSize(3000);
+        assertThat(copied).usingElementComparator(Servers.byBytes()).containsExactlyInAnyOrderElementsOf(source.all("mixed", "c"));
+    }
+
+    @Test
+    void copiesUniqueIndexesBeforeTheDataAndTheOthersAfter() {
+        source.insert("shop", "orders", orders(0, 300));
+        reactor.core.publisher.Mono.from(source.bson("shop", "orders").createIndex(new BsonDocument("total", new BsonInt32(1)),
+                new com.mongodb.client.model.IndexOptions().unique(true).name("total_unique"))).block();
+        reactor.core.publisher.Mono.from(source.bson("shop", "orders").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
+
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+
+        List<String> names = reactor.core.publisher.Flux.from(target.bson("shop", "orders").listIndexes(BsonDocument.class))
+                .map(spec -> spec.getString("name").getValue()).collectList().block();
+        assertThat(names).contains("_id_", "total_unique", "customer_1");
+        assertThat(result.namespaces().get(0).indexFailures()).isEmpty();
+        assertThat(target.count("shop", "orders")).isEqualTo(300);
+
+        source.insert("shop", "other", orders(0, 10));
+        reactor.core.publisher.Mono.from(source.bson("shop", "other").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
+        MigrationEngine.create(settings().withCopyIndexes(false).withNamespaces(List.of(
+                new NamespaceMapping(new Namespace("shop", "other"), new Namespace("shop", "other"))))).migrate().block();
+        assertThat(reactor.core.publisher.Flux.from(target.bson("shop", "other").listIndexes(BsonDocument.class)).count().block()).isEqualTo(1);
+    }
+
+    @Test
+    void sendsSortedBatchedFindsAndUnorderedInsertsNoLargerThanTheBatchLimits() {
+        source.insert("shop", "orders", orders(0, 1000));
+        List<BsonDocument> finds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<BsonDocument> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (com.mongodb.reactivestreams.client.MongoClient src = client(source.uri(), "find", finds);
+             com.mongodb.reactivestreams.client.MongoClient dst = client(target.uri(), "insert", inserts)) {
+            MigrationEngine.create(settings().withSource(src).withTarget(dst).withSourceDatabase("shop").withCopyIndexes(false)
+                    .withSourceBatchSize(250).withBatchSize(100).withMaxBatchBytes(20_000)).migrate().block();
+        }
+        // The planner's probes carry a limit; the partition reads do not.
+        List<BsonDocument> reads = finds.stream().filter(find -> !find.containsKey("limit")).toList();
+        assertThat(reads).isNotEmpty().allSatisfy(find -> {
+            assertThat(find.getDocument("sort")).isEqualTo(new BsonDocument("_id", new BsonInt32(1)));
+            assertThat(find.getInt32("batchSize").getValue()).isLessThanOrEqualTo(250);
+        });
+        assertThat(inserts).allSatisfy(insert -> {
+            assertThat(insert.getBoolean("ordered").getValue()).isFalse();
+            assertThat(insert.getArray("documents")).hasSizeLessThanOrEqualTo(100);
+            long bytes = insert.getArray("documents").stream()
+                    .mapToLong(d -> new RawBsonDocument(d.asDocument(), new org.bson.codecs.BsonDocumentCodec()).getByteBuffer().remaining()).sum();
+            assertThat(bytes).isLessThanOrEqualTo(20_000);
+        });
+        assertThat(inserts.stream().mapToInt(insert -> insert.getArray("documents").size()).sum()).isEqualTo(1000);
+    }
+
+    /** A client that records the commands named {@code command} it sends. */
+    private static com.mongodb.reactivestreams.client.MongoClient client(String uri, String command, List<BsonDocument> sent) {
+        return com.mongodb.reactivestreams.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(uri))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        if (event.getCommandName().equals(command)) {
+                            sent.add(event.getCommand().clone());
+                        }
+                    }
+                }).build());
+    }
+}

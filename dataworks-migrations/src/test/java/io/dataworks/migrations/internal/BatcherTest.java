@@ -1,0 +1,88 @@
+package io.dataworks.migrations.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class BatcherTest {
+
+    @Test
+    void closesOnCountAndKeepsOrder() {
+        List<List<Integer>> batches = Batcher.batch(Flux.range(0, 25), 10, Long.MAX_VALUE, Duration.ofSeconds(10), i -> 1, 10)
+                .collectList().block();
+        assertThat(batches).extracting(List::size).containsExactly(10, 10, 5);
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(
+                Flux.range(0, 25).collectList().block());
+    }
+
+    @Test
+    void closesOnBytesBeforeExceedingTheLimit() {
+        // sizes 40 each, limit 100: two fit (80), the third would exceed.
+        List<List<Integer>> batches = Batcher.batch(Flux.range(0, 7), 1000, 100, Duration.ofSeconds(10), i -> 40, 1000)
+                .collectList().block();
+        assertThat(batches).extracting(List::size).containsExactly(2, 2, 2, 1);
+    }
+
+    @Test
+    void anElementLargerThanTheLimitIsABatchOfItsOwn() {
+        List<List<Integer>> batches = Batcher.batch(Flux.just(1, 500, 2), 1000, 100, Duration.ofSeconds(10), i -> i, 1000)
+                .collectList().block();
+        assertThat(batches).containsExactly(List.of(1), List.of(500), List.of(2));
+    }
+
+    @Test
+    void closesOnTime() {
+        StepVerifier.withVirtualTime(() -> {
+                    Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();
+                    source.tryEmitNext(1);
+                    source.tryEmitNext(2);
+                    return Batcher.batch(source.asFlux(), 10, Long.MAX_VALUE, Duration.ofMillis(100), i -> 1, 10)
+                            .doOnNext(batch -> {
+                                if (batch.contains(2)) {
+                                    source.tryEmitNext(3);
+                                    source.tryEmitComplete();
+                                }
+                            });
+                })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(99))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(List.of(1, 2))
+                .expectNext(List.of(3))
+                .verifyComplete();
+    }
+
+    @Test
+    void readsUpstreamOnlyAsDownstreamAsks() {
+        AtomicLong requested = new AtomicLong();
+        Flux<Integer> source = Flux.range(0, 10_000).doOnRequest(requested::addAndGet);
+        StepVerifier.create(Batcher.batch(source, 100, Long.MAX_VALUE, Duration.ofSeconds(10), i -> 1, 100), 1)
+                .expectNextCount(1)
+                .thenAwait(Duration.ofMillis(50))
+                .then(() -> assertThat(requested.get()).isLessThanOrEqualTo(200))
+                .thenRequest(2)
+                .expectNextCount(2)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+        assertThat(requested.get()).isLessThanOrEqualTo(400);
+    }
+
+    @Test
+    void survivesConcurrentProducersAndTimerWithoutLosingElements() {
+        List<Integer> all = new ArrayList<>();
+        Batcher.batch(Flux.range(0, 50_000).delayElements(Duration.ZERO), 97, 5000, Duration.ofNanos(1000), i -> 10, 97)
+                .doOnNext(all::addAll)
+                .blockLast(Duration.ofSeconds(30));
+        assertThat(all).hasSize(50_000);
+        assertThat(all).isSorted();
+    }
+}
