@@ -45,11 +45,21 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     private final MigrationSettings settings;
     private final ConcurrencyLimiter writeConcurrency;
     private final CheckpointStore store;
+    /** The settings' policy, counting each retry in the metrics: for every request, planning reads included. */
+    private final RetryPolicy retry;
 
     public DefaultMigrationEngine(MigrationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
         this.store = new CheckpointStore(settings.checkpointDir());
+        this.retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
+    }
+
+    private RetryListener countingRetries(RetryListener delegate) {
+        return (kind, attempt, delay) -> {
+            settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
+            delegate.onRetry(kind, attempt, delay);
+        };
     }
 
     @Override
@@ -68,7 +78,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 .concatMap(mapping -> {
                     NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(mapping);
                     return stored != null ? Mono.just(stored.plan())
-                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping));
+                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), retry);
                 })
                 .collectList();
     }
@@ -102,7 +112,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
         }
         String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
-        return Planner.discover(settings.source().getDatabase(sourceDb), List.of())
+        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), retry)
                 .flatMapMany(Flux::fromIterable)
                 .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
                 .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
@@ -136,20 +146,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final RetryPolicy retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
         final PartitionReader reader = new PartitionReader(settings, retry);
         final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
-
-        private RetryListener countingRetries(RetryListener delegate) {
-            return (kind, attempt, delay) -> {
-                settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
-                delegate.onRetry(kind, attempt, delay);
-            };
-        }
 
         /** Checks every checkpoint before anything is copied, so a refused one stops the run at once. */
         List<NamespaceRun> prepare(List<NamespaceMapping> mappings) {
@@ -191,7 +193,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         private Mono<Void> planStep(NamespaceRun ns) {
             Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
                     ? Mono.just(ns.checkpoint)
-                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping))
+                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), retry)
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan))
                             .publishOn(Schedulers.boundedElastic())

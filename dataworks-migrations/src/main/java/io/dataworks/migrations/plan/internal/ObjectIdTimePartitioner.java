@@ -55,7 +55,7 @@ public final class ObjectIdTimePartitioner implements Partitioner {
 
     private static Mono<ObjectId> edge(PartitionContext context, int direction) {
         BsonDocument onlyObjectIds = new BsonDocument("_id", new BsonDocument("$type", new BsonString(OBJECT_ID)));
-        return Mono.from(context.collection().find(onlyObjectIds)
+        return context.reads().first(context.collection().find(onlyObjectIds)
                         .projection(new BsonDocument("_id", new BsonInt32(1)))
                         .sort(new BsonDocument("_id", new BsonInt32(direction)))
                         .limit(1)

@@ -18,7 +18,6 @@ import com.mongodb.MongoServerException;
 import io.dataworks.migrations.plan.PartitionContext;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.Partitioner;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -52,13 +51,11 @@ public final class SamplePartitioner implements Partitioner {
                 new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(k))),
                 new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))),
                 new BsonDocument("$sort", new BsonDocument("_id", new BsonInt32(1))));
-        return Flux.from(context.collection().aggregate(pipeline).batchSize(Math.min(k, 10_000)))
-                .map(d -> d.get("_id"))
-                .collectList()
+        return context.reads().all(context.collection().aggregate(pipeline).batchSize(Math.min(k, 10_000)))
                 // the embedded server's $sample sorts with a random comparator and now and then fails
                 // ("Comparison method violates its general contract"); a second try succeeds
                 .retryWhen(Retry.max(RETRIES).filter(e -> e instanceof MongoServerException mse && !NOT_AVAILABLE.contains(mse.getCode())))
-                .map(ids -> split(ids, context))
+                .map(docs -> split(docs.stream().map(d -> d.get("_id")).toList(), context))
                 .onErrorResume(MongoServerException.class, e -> {
                     LOG.info("{}: $sample is not available ({}), trying the next partitioner", context.namespace(), e.getMessage());
                     return Mono.just(Optional.empty());

@@ -24,6 +24,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.PartitionContext;
+import io.dataworks.migrations.plan.SourceReads;
 
 /** The pure parts of partitioning: brackets, ranges, quantiles and the partitioners' arithmetic. */
 class PartitionersTest {
@@ -33,7 +34,7 @@ class PartitionersTest {
         var client = MongoClients.create("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1");
         var db = client.getDatabase("db");
         return new PartitionContext(new Namespace("db", "c"), db, db.getCollection("c", BsonDocument.class),
-                brackets, 100_000, 10_000_000, partitions, 1000);
+                brackets, 100_000, 10_000_000, partitions, 1000, SourceReads.withDefaults());
     }
 
     @Test
