@@ -16,8 +16,11 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.ConfigException;
 import io.dataworks.core.config.ConfigKeys;
+import io.dataworks.core.config.MongoUri;
 import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.Namespace;
@@ -38,7 +41,9 @@ import reactor.core.publisher.Mono;
  * enough to split ({@link PlanOptions#shouldSplit}), ask the partitioner chain, first non-empty answer
  * wins; otherwise (or if all fail) one cursor per type bracket. The plan only reads from the source, and every
  * read goes through {@link SourceReads}, retried by the planner's {@link RetryPolicy} (give it the run's, see
- * {@link #withRetryPolicy}).
+ * {@link #withRetryPolicy}). A partitioner that fails is logged at WARN and the next one is tried; only a
+ * configuration error ({@link ConfigException}, or any {@link DataWorksException} with exit code
+ * {@link ExitCode#USAGE}) fails the plan.
  * Immutable and thread-safe: one instance may plan many requests.
  */
 public final class Planner {
@@ -176,16 +181,33 @@ public final class Planner {
                         p.source(), p.target(), p.estimatedDocuments(), p.estimatedBytes(), p.partitions().size(), p.partitioner()));
     }
 
-    private record Named(String name, List<Partition> partitions) {
+    /** The partitions of a collection and the partitioner that cut them. */
+    record Named(String name, List<Partition> partitions) {
     }
 
-    private Mono<Named> firstThatWorks(PartitionContext context) {
+    /** The first partitioner of the chain that answers, else {@code single}; package-private for tests. */
+    Mono<Named> firstThatWorks(PartitionContext context) {
         return Flux.fromIterable(chain)
-                .concatMap(p -> p.partition(context)
+                .concatMap(p -> Mono.defer(() -> p.partition(context))
+                        .onErrorResume(e -> !isConfigurationError(e), e -> {
+                            LOG.warn("{}: partitioner {} failed ({}), trying the next one", context.namespace(), p.name(),
+                                    describe(e));
+                            return Mono.just(Optional.empty());
+                        })
                         .filter(Optional::isPresent)
                         .map(parts -> new Named(p.name(), parts.get())))
                 .next()
                 .switchIfEmpty(Mono.defer(() -> single(context)));
+    }
+
+    /** A mistake of the user, which another partitioner would not fix: it fails the plan. */
+    private static boolean isConfigurationError(Throwable e) {
+        return e instanceof DataWorksException d && d.exitCode() == ExitCode.USAGE;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + MongoUri.maskSecrets(message));
     }
 
     private Mono<Named> single(PartitionContext context) {
