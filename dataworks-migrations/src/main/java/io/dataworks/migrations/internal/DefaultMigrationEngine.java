@@ -1,6 +1,7 @@
 package io.dataworks.migrations.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
@@ -155,6 +157,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         /** Checks every checkpoint before anything is copied, so a refused one stops the run at once. */
         List<NamespaceRun> prepare(List<NamespaceMapping> mappings) {
+            if (settings.fresh()) {
+                // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
+                DeadLetterWriter.archive(deadLetter.file(),
+                        mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()),
+                        Instant.now());
+            }
             List<NamespaceRun> runs = new ArrayList<>();
             for (NamespaceMapping mapping : mappings) {
                 if (settings.fresh()) {
