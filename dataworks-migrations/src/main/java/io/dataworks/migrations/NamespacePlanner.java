@@ -8,6 +8,7 @@ import org.bson.Document;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 
+import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.Planner;
@@ -20,13 +21,18 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface NamespacePlanner {
 
-    /** @param sourceFilter the strategy's source filter, recorded in the plan and applied to every partition */
-    Mono<NamespacePlan> plan(MongoClient source, NamespaceMapping mapping, BsonDocument sourceFilter);
+    /**
+     * @param sourceFilter the strategy's source filter, recorded in the plan and applied to every partition
+     * @param retry        the run's retry policy (its listener counts retries in the metrics): every read of the
+     *                     source while planning goes through it, as the copy's reads do
+     */
+    Mono<NamespacePlan> plan(MongoClient source, NamespaceMapping mapping, BsonDocument sourceFilter, RetryPolicy retry);
 
     /** The planner's partitioner chain (splitVector, sample, objectIdTime, single), per {@code _id} type bracket. */
     static NamespacePlanner of(Planner planner) {
         Objects.requireNonNull(planner, "planner");
-        return (source, mapping, filter) -> planner.planNamespace(source, mapping.source(), mapping.target(), filter);
+        return (source, mapping, filter, retry) -> planner.withRetryPolicy(retry)
+                .planNamespace(source, mapping.source(), mapping.target(), filter);
     }
 
     /**
@@ -34,9 +40,9 @@ public interface NamespacePlanner {
      * reads {@code _id}s of that one's type bracket, so use it only on collections with one {@code _id} type.
      */
     static NamespacePlanner singlePartition() {
-        return (source, mapping, filter) -> Mono.from(source.getDatabase(mapping.source().database())
+        return (source, mapping, filter, retry) -> retry.apply(Mono.from(source.getDatabase(mapping.source().database())
                         .getCollection(mapping.source().collection(), Document.class)
-                        .estimatedDocumentCount())
+                        .estimatedDocumentCount()))
                 .onErrorReturn(0L)
                 .map(count -> new NamespacePlan(mapping.source(), mapping.target(), count, 0L, "single",
                         List.of(Partition.fullRange(0)), filter));

@@ -222,6 +222,27 @@ class MigrationEngineIT {
     }
 
     @Test
+    void freshStartsANewDeadLetterFileAndKeepsTheOldOne() throws Exception {
+        source.insert("shop", "orders", orders(0, 500));
+        source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
+                .append("blob", new BsonBinary(new byte[5000]))));
+        MigrationSettings continuing = settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
+                .withErrorStrategy(ErrorStrategy.CONTINUE);
+        Path file = MigrationEngine.create(continuing).migrate().block().deadLetter();
+        String firstRun = Files.readString(file);
+
+        MigrationResult fresh = MigrationEngine.create(continuing.withFresh(true)).migrate().block();
+
+        assertThat(fresh.deadLetter()).isEqualTo(file);
+        assertThat(Files.readAllLines(file)).as("only this run's entry").hasSize(1);
+        try (var archived = Files.list(file.getParent())) {
+            List<Path> old = archived.filter(p -> p.getFileName().toString().startsWith("dead-letter.jsonl.")).toList();
+            assertThat(old).hasSize(1);
+            assertThat(Files.readString(old.get(0))).isEqualTo(firstRun);
+        }
+    }
+
+    @Test
     void stopsAtTheFirstFailedDocumentWithErrorStrategyStop() {
         source.insert("shop", "orders", orders(0, 500));
         source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))

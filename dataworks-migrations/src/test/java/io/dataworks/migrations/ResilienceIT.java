@@ -124,6 +124,8 @@ class ResilienceIT {
             assertThat(all(dst, "shop", "orders")).usingElementComparator(Servers.byBytes())
                     .containsExactlyElementsOf(all(src, "shop", "orders"));
             assertThat(source.throttledCount()).isPositive();
+            // every refused read, planning reads included, went through the run's policy and was counted
+            assertThat(metrics.getCurrentPerformance().retriesByKind()).containsEntry("throttled", source.throttledCount());
             assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(5_000);
         }
     }

@@ -22,6 +22,8 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
 
     static final int TOO_MANY_REQUESTS = 16500;
     static final String TOO_MANY_REQUESTS_NAME = "TooManyRequests";
+    /** Tries of an aggregation that hit the embedded {@code $sample}'s inconsistent sort; each fails rarely on its own. */
+    private static final int SAMPLE_SORT_ATTEMPTS = 20;
 
     private final long seed;
     private final AtomicLong writeCommands = new AtomicLong();
@@ -72,7 +74,26 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
                 return tooManyRequests(retryAfterMs);
             }
         }
-        return super.handleMessage(message);
+        return "aggregate".equals(name) ? aggregate(message) : super.handleMessage(message);
+    }
+
+    /**
+     * mongo-java-server's {@code $sample} shuffles by sorting with a comparator that draws a new random key at every
+     * comparison; TimSort now and then notices and throws "Comparison method violates its general contract" (a
+     * real server never does). The sort is a barrier that completes before any stage after it runs, so nothing
+     * has been returned or written when it throws: run the command again, as a real server would have answered.
+     */
+    private Document aggregate(MongoMessage message) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return super.handleMessage(message);
+            } catch (IllegalArgumentException e) {
+                if (attempt >= SAMPLE_SORT_ATTEMPTS || e.getMessage() == null
+                        || !e.getMessage().startsWith("Comparison method violates its general contract")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Documents (or update/delete statements) in a write command: the size of one list, no per-document work. */

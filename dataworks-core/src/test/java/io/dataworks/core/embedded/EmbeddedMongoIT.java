@@ -43,6 +43,20 @@ class EmbeddedMongoIT {
     }
 
     @Test
+    void sampleNeverFailsWithTheShuffleSortError() {
+        // mongo-java-server's $sample sorts by a random key drawn per comparison; TimSort throws now and then
+        try (EmbeddedMongo mongo = EmbeddedMongo.start(); MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> coll = client.getDatabase("db").getCollection("c");
+            Mono.from(coll.insertMany(docs(0, 20_000))).block(TIMEOUT);
+            List<Document> pipeline = List.of(new Document("$sample", new Document("size", 1000)),
+                    new Document("$project", new Document("_id", 1)), new Document("$sort", new Document("_id", 1)));
+            for (int i = 0; i < 30; i++) {
+                assertThat(Flux.from(coll.aggregate(pipeline)).collectList().block(TIMEOUT)).hasSize(1000);
+            }
+        }
+    }
+
+    @Test
     void throttledWriteIsRefusedLikeCosmosDbAndAppliesNothing() {
         try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(1.0).retryAfterMs(37).start();
                 MongoClient client = MongoClients.create(mongo.connectionString())) {

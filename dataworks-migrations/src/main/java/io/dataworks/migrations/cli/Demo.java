@@ -6,42 +6,39 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-import org.bson.BsonDocument;
-import org.bson.BsonInt32;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.reactivestreams.client.MongoCollection;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.EndpointConfig;
+import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.core.mongo.MongoEndpoint;
 import io.dataworks.core.plugin.PluginLoader;
+import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.generators.GenerationEngine;
+import io.dataworks.generators.GenerationSettings;
+import io.dataworks.generators.sink.MongoCollectionSink;
 import io.dataworks.generators.template.TemplateGenerator;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.strategy.CopyStrategy;
-import io.dataworks.monitoring.RunReport;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
+import io.dataworks.monitoring.MetricsCollector;
 
 /**
  * {@code --demo}: two embedded servers in this process, the source filled from the service-order
  * template, migrated with the {@code service-order} strategy when a plug-in provides it (else
- * {@code copy}), verified by count, report printed. Checkpoints go to a temporary directory.
+ * {@code copy}), verified as {@code --verify} does (raw BSON hashes per partition for {@code copy}, the
+ * strategy's own check for a transforming strategy; a mismatch exits 3), report printed. Checkpoints go to a
+ * temporary directory.
  */
 final class Demo {
 
@@ -50,7 +47,6 @@ final class Demo {
     static final Namespace SOURCE = new Namespace("dealer_service", "service_orders");
     static final Namespace TARGET = new Namespace("dealer_service_atlas", "service_orders");
     private static final long SEED = 42;
-    private static final int CHECKED = 200;
 
     private final FlexibleMigrate command;
 
@@ -64,6 +60,7 @@ final class Demo {
         }
         TemplateGenerator generator = TemplateGenerator.compile(templateText(), "service_order_template.json");
         Path checkpoints = tempDir();
+        int exitCode = ExitCode.FAILED.code();
         try (PluginLoader plugins = command.common.pluginLoader();
              EmbeddedMongo sourceServer = EmbeddedMongo.start();
              EmbeddedMongo targetServer = EmbeddedMongo.start();
@@ -72,7 +69,7 @@ final class Demo {
             MigrationStrategy strategy = plugins.load(MigrationStrategy.class).stream()
                     .filter(s -> s.name().equals("service-order")).findFirst().orElseGet(CopyStrategy::new);
             LOG.info("demo: filling {} with {} service orders from {}", SOURCE, command.total, TEMPLATE);
-            fill(source.database().getCollection(SOURCE.collection(), Document.class), generator, command.total);
+            fill(source, generator, command.total);
             LOG.info("demo: migrating {} -> {} with strategy '{}'{}", SOURCE, TARGET, strategy.name(),
                     strategy instanceof CopyStrategy ? " (add --plugins user-defined/target for 'service-order')" : "");
             MigrationSettings settings = MigrationSettings.of(source.client(), "demo-source", target.client(), "demo-target")
@@ -80,35 +77,16 @@ final class Demo {
                     .withStrategy(strategy)
                     .withCheckpointDir(checkpoints)
                     .withTargetMaxDocumentBytes(target.maxDocumentBytes());
-            return command.run(settings, command.out(), result -> verify(source, target, strategy));
+            exitCode = command.run(settings, command.out(), true);
+            return exitCode;
         } finally {
-            deleteQuietly(checkpoints);
+            if (exitCode == ExitCode.OK.code()) {
+                deleteQuietly(checkpoints);
+            } else {
+                // The verification diff and the dead letters live here: the user needs them to see what differed.
+                LOG.warn("demo: kept {} (checkpoints, verification diff, dead letters)", checkpoints);
+            }
         }
-    }
-
-    /**
-     * Counts on both sides; with a transforming strategy also the strategy's own check of the first
-     * {@value #CHECKED} documents (by {@code _id}) against what the target holds.
-     */
-    private static RunReport.Verification verify(MongoEndpoint source, MongoEndpoint target, MigrationStrategy strategy) {
-        MongoCollection<BsonDocument> from = source.database().getCollection(SOURCE.collection(), BsonDocument.class);
-        MongoCollection<BsonDocument> to = target.client().getDatabase(TARGET.database()).getCollection(TARGET.collection(), BsonDocument.class);
-        long sourceCount = Mono.from(from.countDocuments()).block();
-        long targetCount = Mono.from(to.countDocuments()).block();
-        String method = "count";
-        long disagreeing = 0;
-        if (strategy.transformsDocuments()) {
-            method = "count+" + strategy.name() + ".verify(first " + CHECKED + ")";
-            disagreeing = Flux.from(from.find().sort(new BsonDocument("_id", new BsonInt32(1))).limit(CHECKED))
-                    .concatMap(doc -> Mono.from(to.find(new BsonDocument("_id", doc.get("_id"))).first())
-                            .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            .map(copy -> Optional.ofNullable(strategy.verify(doc, copy.orElse(null)))))
-                    .filter(Optional::isPresent)
-                    .doOnNext(reason -> LOG.warn("demo: {}", reason.get()))
-                    .count().block();
-        }
-        boolean match = sourceCount == targetCount && disagreeing == 0;
-        return RunReport.Verification.of(match ? "match" : "mismatch", sourceCount, targetCount, 0).withMethod(method);
     }
 
     /** The template from the working directory (a repository checkout) or, failing that, from the jar. */
@@ -130,17 +108,13 @@ final class Demo {
         }
     }
 
-    private static void fill(MongoCollection<Document> collection, TemplateGenerator generator, long total) {
-        int batch = 1000;
-        Flux.range(0, (int) ((total + batch - 1) / batch))
-                .flatMap(chunk -> {
-                    List<Document> docs = new ArrayList<>(batch);
-                    for (long i = (long) chunk * batch; i < Math.min(total, (long) (chunk + 1) * batch); i++) {
-                        docs.add(generator.generate(i, new SplittableRandom(SEED * 1_000_003L + i)));
-                    }
-                    return Mono.from(collection.insertMany(docs, new InsertManyOptions().ordered(false)));
-                }, 4)
-                .blockLast();
+    /** Fills the source through the generation engine, so the demo's documents are the generator's, seed for seed. */
+    private static void fill(MongoEndpoint source, TemplateGenerator generator, long total) {
+        MongoCollectionSink sink = MongoCollectionSink.create(source, SOURCE.collection(), false,
+                RetryPolicy.of(RetryConfig.DEFAULTS));
+        GenerationEngine.create(GenerationSettings.of(generator, total, SEED, sink))
+                .run(MetricsCollector.create())
+                .block();
     }
 
     private static Path tempDir() {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -199,7 +198,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             Mono.when(source.warmUp(), target.warmUp()).block();
             MigrationSettings settings = settings(config, source, target, selected);
             sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
-            return run(settings, out(), null);
+            return run(settings, out(), false);
         }
     }
 
@@ -327,8 +326,12 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 common.metricsPort().orElse(null), !noProgress, null, alertRules));
     }
 
-    /** Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report. */
-    int run(MigrationSettings base, PrintWriter out, Function<MigrationResult, RunReport.Verification> verifier) {
+    /**
+     * Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report.
+     *
+     * @param alwaysVerify verify after the copy as {@code --verify} does even when it was not given ({@code --demo})
+     */
+    int run(MigrationSettings base, PrintWriter out, boolean alwaysVerify) {
         if (dryRun) {
             List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
             out.print(PlanPrinter.format(MigrationPlan.of(plans)));
@@ -341,7 +344,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
         MonitoringSession session = monitoring();
         MigrationEngine engine = MigrationEngine.create(base.withMetrics(session.collector()));
-        AfterCopy after = new AfterCopy(engine.settings(), new AfterCopy.Steps(verify || verifyOnly, reconcileDeletes, follow,
+        AfterCopy after = new AfterCopy(engine.settings(), new AfterCopy.Steps(verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
                 AfterCopy.cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos));
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
@@ -393,8 +396,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             if (reconcileDeletes) {
                 after.reconcileDeletes(plans, report);
             }
-            RunReport.Verification verification = verifier != null ? verifier.apply(result)
-                    : after.steps().verify() ? after.verify(plans, report) : null;
+            RunReport.Verification verification = after.steps().verify() ? after.verify(plans, report) : null;
             boolean mismatch = verification != null && !"match".equals(verification.status());
             if (!mismatch && follow) {
                 after.follow(plans, stop.asMono(), report);

@@ -6,8 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -17,6 +25,8 @@ import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dataworks.migrations.NamespaceMapping;
 
@@ -27,7 +37,9 @@ import io.dataworks.migrations.NamespaceMapping;
  */
 final class DeadLetterWriter implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
     private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path file;
     private BufferedWriter out;
@@ -61,6 +73,68 @@ final class DeadLetterWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write dead-letter file " + file, e);
         }
+    }
+
+    /**
+     * For {@code --fresh}: moves the entries of {@code namespaces} (source {@code db.collection}) out of {@code file}
+     * into {@code <file>.<UTC timestamp>}, so the new run's entries start a file of their own and the old ones are
+     * kept. Usually the whole file is renamed; when it also holds entries of other namespaces (not reset), only
+     * the reset ones are moved and the others stay, the file being replaced atomically once the archive is
+     * written (a crash in between leaves entries in both files, never in none). Nothing to do without the file.
+     *
+     * @return the archive, when entries were moved
+     */
+    static Optional<Path> archive(Path file, Set<String> namespaces, Instant now) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> kept = new ArrayList<>();
+            List<String> archived = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    (namespaces.contains(namespaceOf(line)) ? archived : kept).add(line);
+                }
+            }
+            int moved = archived.size();
+            if (moved == 0) {
+                return Optional.empty();
+            }
+            Path archive = freeName(file, now);
+            if (kept.isEmpty()) {
+                Files.move(file, archive, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.write(archive, archived, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+                Path rest = file.resolveSibling(file.getFileName() + ".rest");
+                Files.write(rest, kept, StandardCharsets.UTF_8);
+                Files.move(rest, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            LOG.info("--fresh: {} earlier dead-letter entr{} moved from {} to {}", moved, moved == 1 ? "y" : "ies", file, archive);
+            return Optional.of(archive);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set the earlier dead-letter file " + file + " aside for --fresh", e);
+        }
+    }
+
+    /** The source namespace of one line; a line that is not ours (or not JSON) belongs to nobody and stays. */
+    private static String namespaceOf(String line) {
+        try {
+            BsonValue ns = BsonDocument.parse(line).get("namespace");
+            return ns != null && ns.isString() ? ns.asString().getValue() : "";
+        } catch (RuntimeException notJson) {
+            return "";
+        }
+    }
+
+    private static Path freeName(Path file, Instant now) throws IOException {
+        String base = file.getFileName() + "." + STAMP.format(now);
+        for (int i = 0; i < 1000; i++) {
+            Path candidate = file.resolveSibling(i == 0 ? base : base + "-" + i);
+            if (!Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new FileAlreadyExistsException(file.resolveSibling(base).toString(), null, "and 999 more: clean up the old dead-letter files");
     }
 
     synchronized long written() {

@@ -1,6 +1,7 @@
 package io.dataworks.migrations.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
@@ -45,11 +47,21 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     private final MigrationSettings settings;
     private final ConcurrencyLimiter writeConcurrency;
     private final CheckpointStore store;
+    /** The settings' policy, counting each retry in the metrics: for every request, planning reads included. */
+    private final RetryPolicy retry;
 
     public DefaultMigrationEngine(MigrationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
         this.store = new CheckpointStore(settings.checkpointDir());
+        this.retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
+    }
+
+    private RetryListener countingRetries(RetryListener delegate) {
+        return (kind, attempt, delay) -> {
+            settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
+            delegate.onRetry(kind, attempt, delay);
+        };
     }
 
     @Override
@@ -68,7 +80,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 .concatMap(mapping -> {
                     NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(mapping);
                     return stored != null ? Mono.just(stored.plan())
-                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping));
+                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), retry);
                 })
                 .collectList();
     }
@@ -102,7 +114,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
         }
         String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
-        return Planner.discover(settings.source().getDatabase(sourceDb), List.of())
+        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), retry)
                 .flatMapMany(Flux::fromIterable)
                 .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
                 .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
@@ -136,7 +148,6 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final RetryPolicy retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
         final PartitionReader reader = new PartitionReader(settings, retry);
         final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
@@ -144,15 +155,14 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
 
-        private RetryListener countingRetries(RetryListener delegate) {
-            return (kind, attempt, delay) -> {
-                settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
-                delegate.onRetry(kind, attempt, delay);
-            };
-        }
-
         /** Checks every checkpoint before anything is copied, so a refused one stops the run at once. */
         List<NamespaceRun> prepare(List<NamespaceMapping> mappings) {
+            if (settings.fresh()) {
+                // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
+                DeadLetterWriter.archive(deadLetter.file(),
+                        mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()),
+                        Instant.now());
+            }
             List<NamespaceRun> runs = new ArrayList<>();
             for (NamespaceMapping mapping : mappings) {
                 if (settings.fresh()) {
@@ -191,7 +201,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         private Mono<Void> planStep(NamespaceRun ns) {
             Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
                     ? Mono.just(ns.checkpoint)
-                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping))
+                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), retry)
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan))
                             .publishOn(Schedulers.boundedElastic())

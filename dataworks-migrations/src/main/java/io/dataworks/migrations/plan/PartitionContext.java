@@ -17,6 +17,8 @@ import io.dataworks.migrations.Namespace;
  *                         (empty: the collection is empty or the server could not tell)
  * @param targetPartitions partitions wanted (>= 2: the planner only asks partitioners when splitting)
  * @param sampleSize       {@code _id}s a sampling partitioner may read
+ * @param reads            how to read the source: every query a partitioner sends goes through it, so that it
+ *                         is retried like the copy's reads
  */
 public record PartitionContext(
         Namespace namespace,
@@ -26,12 +28,14 @@ public record PartitionContext(
         long estimatedDocuments,
         long estimatedBytes,
         int targetPartitions,
-        int sampleSize) {
+        int sampleSize,
+        SourceReads reads) {
 
     public PartitionContext {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(collection, "collection");
         brackets = List.copyOf(brackets);
+        Objects.requireNonNull(reads, "reads");
     }
 }

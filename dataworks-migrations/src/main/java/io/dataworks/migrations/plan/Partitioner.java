@@ -13,7 +13,9 @@ import reactor.core.publisher.Mono;
  * the collection exactly once (per {@link PartitionContext#brackets() type bracket}: ranges in BSON
  * order, the first unbounded below and the last unbounded above), and are numbered 0..n-1.
  * {@link Optional#empty()} means "not applicable here, try the next one" (command missing, not
- * authorised, no usable data); other errors fail the plan.
+ * authorised, no usable data). An error is logged at WARN by the planner, which then tries the next one
+ * too; only a configuration error ({@code DataWorksException} with exit code {@code USAGE}) fails the plan.
+ * Read the source through {@link PartitionContext#reads()}, so that throttled reads are retried.
  */
 public interface Partitioner {
 

@@ -16,8 +16,13 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.ConfigException;
 import io.dataworks.core.config.ConfigKeys;
+import io.dataworks.core.config.MongoUri;
+import io.dataworks.core.config.RetryConfig;
+import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.internal.FullRangePartitioner;
 import io.dataworks.migrations.plan.internal.ObjectIdTimePartitioner;
@@ -34,8 +39,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>Per collection: estimate its size; find which {@code _id} type brackets it holds; if it is big
  * enough to split ({@link PlanOptions#shouldSplit}), ask the partitioner chain, first non-empty answer
- * wins; otherwise (or if all fail) one cursor per type bracket. The plan only reads from the source.
- * Thread-safe and stateless: one instance may plan many requests.
+ * wins; otherwise (or if all fail) one cursor per type bracket. The plan only reads from the source, and every
+ * read goes through {@link SourceReads}, retried by the planner's {@link RetryPolicy} (give it the run's, see
+ * {@link #withRetryPolicy}). A partitioner that fails is logged at WARN and the next one is tried; only a
+ * configuration error ({@link ConfigException}, or any {@link DataWorksException} with exit code
+ * {@link ExitCode#USAGE}) fails the plan.
+ * Immutable and thread-safe: one instance may plan many requests.
  */
 public final class Planner {
 
@@ -50,11 +59,13 @@ public final class Planner {
 
     private final PlanOptions options;
     private final List<Partitioner> chain;
+    private final SourceReads reads;
     private final Partitioner fallback = new FullRangePartitioner();
 
-    private Planner(PlanOptions options, List<Partitioner> chain) {
+    private Planner(PlanOptions options, List<Partitioner> chain, SourceReads reads) {
         this.options = Objects.requireNonNull(options, "options");
         this.chain = List.copyOf(chain);
+        this.reads = Objects.requireNonNull(reads, "reads");
     }
 
     /**
@@ -72,13 +83,26 @@ public final class Planner {
             }
             chain.add(p.get());
         }
-        return new Planner(options, chain);
+        return new Planner(options, chain, SourceReads.withDefaults());
     }
 
     /** A planner with a custom chain ({@link PlanOptions#partitioners()} is ignored). */
     public static Planner create(PlanOptions options, List<Partitioner> chain) {
         Objects.requireNonNull(chain, "chain");
-        return new Planner(options, chain);
+        return new Planner(options, chain, SourceReads.withDefaults());
+    }
+
+    /**
+     * A copy whose reads of the source are retried by {@code retry} (by default {@link RetryConfig#DEFAULTS},
+     * counted nowhere); the engine passes the run's policy, whose listener counts retries in the metrics.
+     */
+    public Planner withRetryPolicy(RetryPolicy retry) {
+        return new Planner(options, chain, SourceReads.retriedBy(retry));
+    }
+
+    /** The policy that retries this planner's reads. */
+    public RetryPolicy retryPolicy() {
+        return reads.retryPolicy();
     }
 
     public PlanOptions options() {
@@ -98,7 +122,7 @@ public final class Planner {
     public Mono<MigrationPlan> plan(PlanRequest request) {
         Objects.requireNonNull(request, "request");
         MongoDatabase db = request.source();
-        return discover(db, request.collections())
+        return discover(db, request.collections(), reads.retryPolicy())
                 .flatMapMany(names -> {
                     checkTargets(db.getName(), names, request.renaming());
                     return Flux.fromIterable(names);
@@ -117,9 +141,14 @@ public final class Planner {
      * collection of the database except {@code system.*}, views and time series, sorted by name.
      */
     public static Mono<List<String>> discover(MongoDatabase source, List<String> collections) {
+        return discover(source, collections, SourceReads.withDefaults().retryPolicy());
+    }
+
+    /** {@link #discover(MongoDatabase, List)} with {@code listCollections} retried by {@code retry}. */
+    public static Mono<List<String>> discover(MongoDatabase source, List<String> collections, RetryPolicy retry) {
         Objects.requireNonNull(source, "source");
         List<String> named = List.copyOf(collections);
-        return SourceInspector.collections(source).map(all -> selectCollections(source.getName(), all, named));
+        return SourceInspector.collections(source, SourceReads.retriedBy(retry)).map(all -> selectCollections(source.getName(), all, named));
     }
 
     /** Plans one collection (the engine's per-namespace hook: {@code (client, mapping) -> planner.planNamespace(client, ...)}). */
@@ -136,13 +165,13 @@ public final class Planner {
         Objects.requireNonNull(target, "target");
         Namespace source = new Namespace(database.getName(), collectionName);
         MongoCollection<BsonDocument> collection = database.getCollection(collectionName, BsonDocument.class);
-        return Mono.zip(SourceInspector.size(database, collectionName), SourceInspector.brackets(collection))
+        return Mono.zip(SourceInspector.size(database, collectionName, reads), SourceInspector.brackets(collection, reads))
                 .flatMap(sizeAndBrackets -> {
                     var size = sizeAndBrackets.getT1();
                     List<String> brackets = sizeAndBrackets.getT2();
                     int wanted = options.effectiveTargetPartitions();
                     PartitionContext context = new PartitionContext(source, database, collection, brackets,
-                            size.documents(), size.bytes(), wanted, options.effectiveSampleSize(wanted));
+                            size.documents(), size.bytes(), wanted, options.effectiveSampleSize(wanted), reads);
                     boolean split = !brackets.isEmpty() && options.shouldSplit(size.documents(), size.bytes());
                     return (split ? firstThatWorks(context) : single(context))
                             .map(named -> new NamespacePlan(source, target, size.documents(), size.bytes(),
@@ -152,16 +181,33 @@ public final class Planner {
                         p.source(), p.target(), p.estimatedDocuments(), p.estimatedBytes(), p.partitions().size(), p.partitioner()));
     }
 
-    private record Named(String name, List<Partition> partitions) {
+    /** The partitions of a collection and the partitioner that cut them. */
+    record Named(String name, List<Partition> partitions) {
     }
 
-    private Mono<Named> firstThatWorks(PartitionContext context) {
+    /** The first partitioner of the chain that answers, else {@code single}; package-private for tests. */
+    Mono<Named> firstThatWorks(PartitionContext context) {
         return Flux.fromIterable(chain)
-                .concatMap(p -> p.partition(context)
+                .concatMap(p -> Mono.defer(() -> p.partition(context))
+                        .onErrorResume(e -> !isConfigurationError(e), e -> {
+                            LOG.warn("{}: partitioner {} failed ({}), trying the next one", context.namespace(), p.name(),
+                                    describe(e));
+                            return Mono.just(Optional.empty());
+                        })
                         .filter(Optional::isPresent)
                         .map(parts -> new Named(p.name(), parts.get())))
                 .next()
                 .switchIfEmpty(Mono.defer(() -> single(context)));
+    }
+
+    /** A mistake of the user, which another partitioner would not fix: it fails the plan. */
+    private static boolean isConfigurationError(Throwable e) {
+        return e instanceof DataWorksException d && d.exitCode() == ExitCode.USAGE;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + MongoUri.maskSecrets(message));
     }
 
     private Mono<Named> single(PartitionContext context) {

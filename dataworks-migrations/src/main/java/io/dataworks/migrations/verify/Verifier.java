@@ -11,6 +11,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class Verifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
     private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
+    private static final BsonDocumentCodec DOCUMENT_CODEC = new BsonDocumentCodec();
 
     private Verifier() {
     }
@@ -278,8 +280,10 @@ public final class Verifier {
                                             counts[1]++;
                                         }
                                         // The strategy is the authority, also on absence: verify(s, null) == null
-                                        // means it drops or re-keys such documents.
-                                        String reason = strategy.verify(s, t);
+                                        // means it drops or re-keys such documents. It gets mutable documents,
+                                        // as transform() does: a RawBsonDocument (or its clone) refuses put().
+                                        String reason = strategy.verify(s.decode(DOCUMENT_CODEC),
+                                                t == null ? null : t.decode(DOCUMENT_CODEC));
                                         if (reason != null) {
                                             out.add(new Diff(t == null ? DiffKind.MISSING : DiffKind.DIFFERENT, id, 0, reason));
                                         }

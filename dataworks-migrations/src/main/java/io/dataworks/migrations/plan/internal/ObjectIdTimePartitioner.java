@@ -1,6 +1,6 @@
 package io.dataworks.migrations.plan.internal;
 
-import java.nio.ByteBuffer;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,10 @@ import io.dataworks.migrations.plan.Partitioner;
 import reactor.core.publisher.Mono;
 
 /**
- * Splits the {@code objectId} bracket by creation time: the smallest and largest ObjectId (two
- * indexed {@code find().sort().limit(1)} queries) bound a timestamp range that is cut evenly. Exact
+ * Splits the {@code objectId} bracket by interpolation: the smallest and largest ObjectId (two indexed
+ * {@code find().sort().limit(1)} queries) bound a range of 96-bit values that is cut evenly. The
+ * timestamp is the value's leading four bytes, so on ordinary data this is a cut by creation time; ids
+ * made within one second (bulk loads, generated data) are still split by their remaining bytes. Exact
  * and cheap, but balanced only when documents were created at an even rate. Other brackets stay one
  * partition each.
  */
@@ -55,7 +57,7 @@ public final class ObjectIdTimePartitioner implements Partitioner {
 
     private static Mono<ObjectId> edge(PartitionContext context, int direction) {
         BsonDocument onlyObjectIds = new BsonDocument("_id", new BsonDocument("$type", new BsonString(OBJECT_ID)));
-        return Mono.from(context.collection().find(onlyObjectIds)
+        return context.reads().first(context.collection().find(onlyObjectIds)
                         .projection(new BsonDocument("_id", new BsonInt32(1)))
                         .sort(new BsonDocument("_id", new BsonInt32(direction)))
                         .limit(1)
@@ -64,19 +66,16 @@ public final class ObjectIdTimePartitioner implements Partitioner {
     }
 
     static Optional<List<Partition>> split(ObjectId min, ObjectId max, PartitionContext context) {
-        long from = Integer.toUnsignedLong(min.getTimestamp());
-        long to = Integer.toUnsignedLong(max.getTimestamp());
-        if (to <= from) {
-            return Optional.empty();
-        }
+        BigInteger from = new BigInteger(1, min.toByteArray());
+        BigInteger span = new BigInteger(1, max.toByteArray()).subtract(from);
         int parts = context.targetPartitions();
         List<BsonValue> cuts = new ArrayList<>();
-        long previous = from;
+        BigInteger previous = from;
         for (int j = 1; j < parts; j++) {
-            long ts = from + (to - from) * j / parts;
-            if (ts > previous) {
-                cuts.add(new BsonObjectId(firstIdOfSecond(ts)));
-                previous = ts;
+            BigInteger cut = from.add(span.multiply(BigInteger.valueOf(j)).divide(BigInteger.valueOf(parts)));
+            if (cut.compareTo(previous) > 0) {
+                cuts.add(new BsonObjectId(toObjectId(cut)));
+                previous = cut;
             }
         }
         if (cuts.isEmpty()) {
@@ -85,8 +84,12 @@ public final class ObjectIdTimePartitioner implements Partitioner {
         return Optional.of(Ranges.build(context.brackets(), Map.of(OBJECT_ID, cuts)));
     }
 
-    /** The smallest ObjectId of a second: its timestamp and eight zero bytes. */
-    static ObjectId firstIdOfSecond(long epochSecond) {
-        return new ObjectId(ByteBuffer.allocate(12).putInt((int) epochSecond).array());
+    /** The ObjectId whose twelve big-endian bytes are {@code value} (0 <= value < 2^96). */
+    static ObjectId toObjectId(BigInteger value) {
+        byte[] magnitude = value.toByteArray();
+        byte[] bytes = new byte[12];
+        int copy = Math.min(magnitude.length, 12);
+        System.arraycopy(magnitude, magnitude.length - copy, bytes, 12 - copy, copy);
+        return new ObjectId(bytes);
     }
 }

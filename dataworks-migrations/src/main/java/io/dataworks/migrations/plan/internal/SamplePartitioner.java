@@ -18,9 +18,7 @@ import com.mongodb.MongoServerException;
 import io.dataworks.migrations.plan.PartitionContext;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.Partitioner;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * {@code $sample} of K {@code _id}s, sorted by the server, cut at quantiles. Works wherever
@@ -36,7 +34,6 @@ public final class SamplePartitioner implements Partitioner {
 
     public static final String NAME = "sample";
     private static final Logger LOG = LoggerFactory.getLogger(SamplePartitioner.class);
-    private static final int RETRIES = 2;
     /** Unauthorized, CommandNotFound, CommandNotSupported, unknown stage/operator: retrying cannot help. */
     private static final Set<Integer> NOT_AVAILABLE = Set.of(13, 59, 115, 168, 40324);
 
@@ -52,14 +49,10 @@ public final class SamplePartitioner implements Partitioner {
                 new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(k))),
                 new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))),
                 new BsonDocument("$sort", new BsonDocument("_id", new BsonInt32(1))));
-        return Flux.from(context.collection().aggregate(pipeline).batchSize(Math.min(k, 10_000)))
-                .map(d -> d.get("_id"))
-                .collectList()
-                // the embedded server's $sample sorts with a random comparator and now and then fails
-                // ("Comparison method violates its general contract"); a second try succeeds
-                .retryWhen(Retry.max(RETRIES).filter(e -> e instanceof MongoServerException mse && !NOT_AVAILABLE.contains(mse.getCode())))
-                .map(ids -> split(ids, context))
-                .onErrorResume(MongoServerException.class, e -> {
+        // any other failure goes to the planner, which logs it and tries the next partitioner
+        return context.reads().all(context.collection().aggregate(pipeline).batchSize(Math.min(k, 10_000)))
+                .map(docs -> split(docs.stream().map(d -> d.get("_id")).toList(), context))
+                .onErrorResume(e -> e instanceof MongoServerException mse && NOT_AVAILABLE.contains(mse.getCode()), e -> {
                     LOG.info("{}: $sample is not available ({}), trying the next partitioner", context.namespace(), e.getMessage());
                     return Mono.just(Optional.empty());
                 });

@@ -18,10 +18,16 @@ import com.mongodb.MongoServerException;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import io.dataworks.migrations.plan.SourceReads;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Read-only questions the planner asks the source: which collections, which {@code _id} types, how big. */
+/**
+ * Read-only questions the planner asks the source: which collections, which {@code _id} types, how big. Every
+ * query goes through {@link SourceReads} (retried); a failure is swallowed only when it cannot be retried and
+ * means "the server cannot answer that" (a {@link MongoServerException}), never a throttle.
+ */
 public final class SourceInspector {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceInspector.class);
@@ -46,11 +52,12 @@ public final class SourceInspector {
     }
 
     /** Every entry of {@code listCollections}, sorted by name. */
-    public static Mono<List<CollectionInfo>> collections(MongoDatabase database) {
-        return Flux.from(database.listCollections(BsonDocument.class))
-                .map(CollectionInfo::of)
-                .sort((a, b) -> a.name().compareTo(b.name()))
-                .collectList();
+    public static Mono<List<CollectionInfo>> collections(MongoDatabase database, SourceReads reads) {
+        return reads.all(database.listCollections(BsonDocument.class))
+                .map(entries -> entries.stream()
+                        .map(CollectionInfo::of)
+                        .sorted(Comparator.comparing(CollectionInfo::name))
+                        .toList());
     }
 
     /**
@@ -62,8 +69,8 @@ public final class SourceInspector {
      * server does not know (the embedded server lacks the rare ones) cannot be stored there either and
      * counts as absent.
      */
-    public static Mono<List<String>> brackets(MongoCollection<BsonDocument> collection) {
-        return Mono.zip(edge(collection, 1), edge(collection, -1))
+    public static Mono<List<String>> brackets(MongoCollection<BsonDocument> collection, SourceReads reads) {
+        return Mono.zip(edge(collection, reads, 1), edge(collection, reads, -1))
                 .flatMap(minMax -> {
                     String lo = TypeBrackets.of(minMax.getT1());
                     String hi = TypeBrackets.of(minMax.getT2());
@@ -71,7 +78,7 @@ public final class SourceInspector {
                             .filter(a -> !a.equals(lo) && !a.equals(hi))
                             .filter(a -> TypeBrackets.rank(a) >= TypeBrackets.rank(lo) && TypeBrackets.rank(a) <= TypeBrackets.rank(hi))
                             .toList();
-                    return probe(collection, between)
+                    return probe(collection, reads, between)
                             .concatWithValues(lo, hi)
                             .distinct()
                             .collectSortedList(Comparator.comparingInt(TypeBrackets::order));
@@ -79,16 +86,16 @@ public final class SourceInspector {
                 .defaultIfEmpty(List.of());
     }
 
-    private static Mono<BsonValue> edge(MongoCollection<BsonDocument> collection, int direction) {
+    private static Mono<BsonValue> edge(MongoCollection<BsonDocument> collection, SourceReads reads, int direction) {
         BsonDocument byId = new BsonDocument("_id", new BsonInt32(direction));
-        return Mono.from(collection.find().projection(new BsonDocument("_id", new BsonInt32(1))).sort(byId).limit(1).first())
+        return reads.first(collection.find().projection(new BsonDocument("_id", new BsonInt32(1))).sort(byId).limit(1).first())
                 .map(d -> d.get("_id"));
     }
 
-    private static Flux<String> probe(MongoCollection<BsonDocument> collection, List<String> candidates) {
+    private static Flux<String> probe(MongoCollection<BsonDocument> collection, SourceReads reads, List<String> candidates) {
         Flux<String> common = Flux.fromIterable(candidates)
                 .filter(alias -> !TypeBrackets.RARE.contains(alias))
-                .flatMapSequential(alias -> present(collection, new BsonString(alias))
+                .flatMapSequential(alias -> present(collection, reads, new BsonString(alias))
                         .filter(Boolean::booleanValue)
                         .map(yes -> alias), PROBE_CONCURRENCY);
         List<String> rareCandidates = candidates.stream().filter(TypeBrackets.RARE::contains).toList();
@@ -97,18 +104,17 @@ public final class SourceInspector {
         }
         // rare types (deprecated ones, code) are almost never there: one query for all of them, one each only if found
         BsonArray rareAliases = new BsonArray(rareCandidates.stream().map(BsonString::new).toList());
-        Flux<String> rare = present(collection, rareAliases)
+        Flux<String> rare = present(collection, reads, rareAliases)
                 .flatMapMany(any -> any
                         ? Flux.fromIterable(rareCandidates)
-                                .concatMap(alias -> present(collection, new BsonString(alias)).filter(Boolean::booleanValue).map(yes -> alias))
+                                .concatMap(alias -> present(collection, reads, new BsonString(alias)).filter(Boolean::booleanValue).map(yes -> alias))
                         : Flux.empty());
         return Flux.concat(common, rare);
     }
 
-    private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, BsonValue alias) {
+    private static Mono<Boolean> present(MongoCollection<BsonDocument> collection, SourceReads reads, BsonValue alias) {
         BsonDocument filter = new BsonDocument("_id", new BsonDocument("$type", alias));
-        return Flux.from(collection.find(filter).projection(new BsonDocument("_id", new BsonInt32(1))).limit(1).batchSize(1))
-                .hasElements()
+        return reads.any(collection.find(filter).projection(new BsonDocument("_id", new BsonInt32(1))).limit(1).batchSize(1))
                 .onErrorResume(MongoServerException.class, e -> {
                     LOG.debug("{}: $type '{}' not supported by the server: {}", collection.getNamespace(), alias, e.getMessage());
                     return Mono.just(false);
@@ -124,17 +130,17 @@ public final class SourceInspector {
      * ({@code size}, or {@code avgObjSize × count}) where the server has it, else the average size of
      * the first {@value #SIZE_SAMPLE} documents × count.
      */
-    public static Mono<Size> size(MongoDatabase database, String collectionName) {
+    public static Mono<Size> size(MongoDatabase database, String collectionName, SourceReads reads) {
         MongoCollection<RawBsonDocument> raw = database.getCollection(collectionName, RawBsonDocument.class);
-        Mono<Long> count = Mono.from(raw.estimatedDocumentCount())
+        Mono<Long> count = reads.first(raw.estimatedDocumentCount())
                 .onErrorResume(MongoServerException.class, e -> Mono.just(0L));
-        return count.flatMap(docs -> collStatsBytes(database, collectionName, docs)
-                .switchIfEmpty(Mono.defer(() -> sampledBytes(raw, docs)))
+        return count.flatMap(docs -> collStatsBytes(database, reads, collectionName, docs)
+                .switchIfEmpty(Mono.defer(() -> sampledBytes(raw, reads, docs)))
                 .map(bytes -> new Size(docs, bytes)));
     }
 
-    private static Mono<Long> collStatsBytes(MongoDatabase database, String collectionName, long docs) {
-        return Mono.from(database.runCommand(new BsonDocument("collStats", new BsonString(collectionName)), BsonDocument.class))
+    private static Mono<Long> collStatsBytes(MongoDatabase database, SourceReads reads, String collectionName, long docs) {
+        return reads.first(database.runCommand(new BsonDocument("collStats", new BsonString(collectionName)), BsonDocument.class))
                 .flatMap(stats -> {
                     long size = stats.isNumber("size") ? stats.getNumber("size").longValue() : 0;
                     if (size <= 0 && stats.isNumber("avgObjSize")) {
@@ -145,15 +151,13 @@ public final class SourceInspector {
                 .onErrorResume(MongoServerException.class, e -> Mono.empty());
     }
 
-    private static Mono<Long> sampledBytes(MongoCollection<RawBsonDocument> raw, long docs) {
+    private static Mono<Long> sampledBytes(MongoCollection<RawBsonDocument> raw, SourceReads reads, long docs) {
         if (docs == 0) {
             return Mono.just(0L);
         }
-        return Flux.from(raw.find().limit(SIZE_SAMPLE).batchSize(SIZE_SAMPLE))
-                .map(d -> (long) d.getByteBuffer().remaining())
-                .collectList()
-                .map(sizes -> sizes.isEmpty() ? 0L
-                        : (long) (sizes.stream().mapToLong(Long::longValue).average().orElse(0) * docs));
+        return reads.all(raw.find().limit(SIZE_SAMPLE).batchSize(SIZE_SAMPLE))
+                .map(sample -> sample.isEmpty() ? 0L
+                        : (long) (sample.stream().mapToLong(d -> d.getByteBuffer().remaining()).average().orElse(0) * docs));
     }
 
     /** Names of the entries to copy when the user named none. */

@@ -46,7 +46,7 @@ public final class SplitVectorPartitioner implements Partitioner {
         BsonDocument command = new BsonDocument("splitVector", new BsonString(context.namespace().toString()))
                 .append("keyPattern", new BsonDocument("_id", new BsonInt32(1)))
                 .append("maxChunkSizeBytes", new BsonInt64(maxChunkBytes));
-        return Mono.from(context.database().runCommand(command, BsonDocument.class))
+        return context.reads().first(context.database().runCommand(command, BsonDocument.class))
                 .map(reply -> split(reply, context))
                 .onErrorResume(MongoServerException.class, e -> {
                     LOG.info("{}: splitVector is not available ({}), trying the next partitioner", context.namespace(), e.getMessage());

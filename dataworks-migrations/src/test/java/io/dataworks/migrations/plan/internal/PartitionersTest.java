@@ -24,6 +24,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.plan.PartitionContext;
+import io.dataworks.migrations.plan.SourceReads;
 
 /** The pure parts of partitioning: brackets, ranges, quantiles and the partitioners' arithmetic. */
 class PartitionersTest {
@@ -33,7 +34,7 @@ class PartitionersTest {
         var client = MongoClients.create("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1");
         var db = client.getDatabase("db");
         return new PartitionContext(new Namespace("db", "c"), db, db.getCollection("c", BsonDocument.class),
-                brackets, 100_000, 10_000_000, partitions, 1000);
+                brackets, 100_000, 10_000_000, partitions, 1000, SourceReads.withDefaults());
     }
 
     @Test
@@ -129,8 +130,8 @@ class PartitionersTest {
 
     @Test
     void objectIdTimeCutsTheTimestampRangeEvenly() {
-        ObjectId min = new ObjectId("600000000000000000000001");
-        ObjectId max = new ObjectId("60000400ffffffffffffffff"); // 1024 seconds later
+        ObjectId min = new ObjectId("600000000000000000000000");
+        ObjectId max = new ObjectId("600004000000000000000000"); // 1024 seconds later
         List<Partition> parts = ObjectIdTimePartitioner.split(min, max, context(List.of("objectId", "string"), 4)).orElseThrow();
         // strings sort before ObjectIds in BSON order
         assertThat(parts).containsExactly(
@@ -142,6 +143,22 @@ class PartitionersTest {
                         new BsonObjectId(new ObjectId("600003000000000000000000"))),
                 new Partition(4, "objectId", new BsonObjectId(new ObjectId("600003000000000000000000")), null));
         assertThat(ObjectIdTimePartitioner.split(min, min, context(List.of("objectId"), 4))).isEmpty();
+    }
+
+    @Test
+    void objectIdsMadeWithinOneSecondAreSplitByTheirOtherBytes() {
+        // a bulk load: every id has the same timestamp, only the counter bytes differ
+        ObjectId min = new ObjectId("6000000000000000000f4240");
+        ObjectId max = new ObjectId("6000000000000000001e8480");
+        List<Partition> parts = ObjectIdTimePartitioner.split(min, max, context(List.of("objectId"), 4)).orElseThrow();
+        assertThat(parts).hasSize(4);
+        assertThat(parts).extracting(Partition::max).containsExactly(
+                new BsonObjectId(new ObjectId("6000000000000000001312d0")),
+                new BsonObjectId(new ObjectId("60000000000000000016e360")),
+                new BsonObjectId(new ObjectId("6000000000000000001ab3f0")),
+                null);
+        assertThat(ObjectIdTimePartitioner.split(min, new ObjectId("6000000000000000000f4241"),
+                context(List.of("objectId"), 4))).as("adjacent ids leave nothing to cut").isEmpty();
     }
 
     @Test
