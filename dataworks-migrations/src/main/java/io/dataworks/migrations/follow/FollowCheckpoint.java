@@ -19,6 +19,7 @@ import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
 import io.dataworks.migrations.Namespace;
+import io.dataworks.core.io.AtomicFile;
 
 /**
  * Where following a namespace stands: the start point captured before the copy

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataworks.core.io.AtomicFile;
 
 /**
  * Which partitions of a namespace were verified and with what outcome ({@code verify-<ns>.json}),

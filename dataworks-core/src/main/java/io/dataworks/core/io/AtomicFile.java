@@ -1,4 +1,4 @@
-package io.dataworks.migrations.follow;
+package io.dataworks.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Write to a temporary file next to the target, fsync, rename over it: a reader sees the old or the new content. */
-final class AtomicFile {
+/**
+ * Writes a whole file so that a reader (or a crash) sees the old content or the new, never a mix: write to a
+ * temporary file next to the target, fsync it, rename it over the target. Checkpoints are written this way.
+ */
+public final class AtomicFile {
 
     private AtomicFile() {
     }
 
-    static void write(Path file, byte[] content) throws IOException {
+    public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
