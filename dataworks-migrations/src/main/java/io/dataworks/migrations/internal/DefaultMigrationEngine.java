@@ -3,6 +3,7 @@ package io.dataworks.migrations.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +107,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     /** The namespaces to copy: the explicit list, or every collection of the source database but {@code system.*}. */
     private Flux<NamespaceMapping> namespaces() {
         if (!settings.namespaces().isEmpty()) {
-            return Flux.fromIterable(settings.namespaces());
+            // Named collections must exist: a misspelt --source-collection would otherwise be "copied" as empty.
+            Map<String, List<String>> namedByDatabase = settings.namespaces().stream().collect(Collectors.groupingBy(
+                    m -> m.source().database(), LinkedHashMap::new, Collectors.mapping(m -> m.source().collection(), Collectors.toList())));
+            return Flux.fromIterable(namedByDatabase.entrySet())
+                    .concatMap(named -> Planner.discover(settings.source().getDatabase(named.getKey()), named.getValue(), retry))
+                    .thenMany(Flux.fromIterable(settings.namespaces()));
         }
         String sourceDb = settings.sourceDatabase();
         if (sourceDb == null || sourceDb.isBlank()) {

@@ -100,6 +100,18 @@ class FlexibleMigrateIT {
     }
 
     @Test
+    void aMisspeltCollectionIsAUsageErrorAndNothingIsWritten() {
+        Fill.orders(source.connectionString(), "shop", "orders", 0, 100);
+        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
+                "--source-collection", "orders,ordres", "--checkpoint-dir", dir.resolve("cp-misspelt").toString());
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("ordres");
+        try (MongoClient client = MongoClients.create(target.connectionString())) {
+            assertThat(Flux.from(client.listDatabaseNames()).collectList().block()).doesNotContain("shop");
+        }
+    }
+
+    @Test
     void dryRunPrintsThePlanAndWritesNothing() {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 100);
         Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
