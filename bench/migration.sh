@@ -14,7 +14,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TOTAL="${TOTAL:-1000000}"
 CONCURRENCIES="${CONCURRENCIES:-2,4,8}"
-SERVER_HEAP="${SERVER_HEAP:-6g}"
+# The in-memory servers keep every document in their heaps: 1,000,000 service orders need more than 6 GB each.
+SERVER_HEAP="${SERVER_HEAP:-9g}"
 SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
 MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
 MIGRATE_OPTS="${MIGRATE_OPTS:-}"
