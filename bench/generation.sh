@@ -21,6 +21,8 @@ PORT=${PORT:-27777}
 WORKERS=${WORKERS:-$(nproc)}
 BATCH_SIZE=${BATCH_SIZE:-1000}
 CONCURRENCY=${CONCURRENCY:-1,2,4,8}
+# documents generated into the fresh server before the measured run (its JIT and heap warm up, as the raw probes do)
+WARMUP=${WARMUP:-200000}
 # The in-memory server keeps every document in its heap: 1,000,000 service orders need more than 6 GB.
 SERVER_HEAP=${SERVER_HEAP:-12g}
 CLIENT_HEAP=${CLIENT_HEAP:-3g}
@@ -98,6 +100,10 @@ raw_server_cpu=$(echo "$raw_out" | sed -n 's/.*raw_server_cpu_us_per_doc=\([0-9.
 # 2b. generation into another fresh server, at the raw ingest's best concurrency
 stop_server
 start_server generation
+# Warm the server up as the raw ingest's probes warmed theirs (JIT, heap): a throwaway run, dropped by the measured run.
+java $JAVA_OPTS -Xmx1g -jar "$JAR" --template "$TEMPLATE" --total "$WARMUP" --seed "$SEED" --workers "$WORKERS" \
+  --batch-size "$BATCH_SIZE" --write-workers "$raw_concurrency" --target-uri "$uri" --target-db bench \
+  --target-collection service_orders --drop > /dev/null 2> "$OUT/warmup.err" || { cat "$OUT/warmup.err"; exit 1; }
 server_cpu_before=$(cpu_of "$server_pid")
 timed java $JAVA_OPTS -Xmx1g -jar "$JAR" --template "$TEMPLATE" --total "$TOTAL" --seed "$SEED" --workers "$WORKERS" \
   --batch-size "$BATCH_SIZE" --write-workers "$raw_concurrency" --target-uri "$uri" --target-db bench \
