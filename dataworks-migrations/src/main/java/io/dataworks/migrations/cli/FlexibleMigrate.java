@@ -249,7 +249,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
                     + MigrationSettings.MAX_MESSAGE_BYTES + " (the server's message limit), was " + batchBytes);
         }
         if (!matchFields.isEmpty() && writeMode == WriteMode.INSERT) {
-            throw new ConfigException("FRAMEWORK_MATCH_FIELDS", "--match-fields needs --write-mode upsert or replace");
+            throw new ConfigException("--match-fields", "--match-fields needs --write-mode upsert or replace");
         }
         return MigrationSettings.of(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
                 .withSourceDatabase(src.database())
@@ -340,7 +340,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         if (cutoverMaxLag != null && !follow) {
-            throw new ConfigException("FRAMEWORK_CUTOVER_MAX_LAG", "--cutover-max-lag needs --follow");
+            throw new ConfigException("--cutover-max-lag", "--cutover-max-lag needs --follow");
         }
         MonitoringSession session = monitoring();
         MigrationEngine engine = MigrationEngine.create(base.withMetrics(session.collector()));
