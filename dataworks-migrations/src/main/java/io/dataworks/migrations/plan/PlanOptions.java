@@ -20,6 +20,10 @@ import io.dataworks.core.config.WorkerConfig;
  *                                      (max(1000, 50 × partitions))
  * @param partitioners                  the chain, by name, first that works wins; a missing or failing
  *                                      partitioner falls through to the next, {@code single} always works
+ * @param requireIndexedRanges          split only when the source's {@code explain} shows that it reads an
+ *                                      {@code _id} range through an index: where it would scan the whole
+ *                                      collection for each range (or cannot explain), N partitions would cost
+ *                                      N collection scans, so one cursor per {@code _id} type reads it instead
  */
 public record PlanOptions(
         int parallelCursors,
@@ -27,7 +31,8 @@ public record PlanOptions(
         long minBytesToSplit,
         int targetPartitionsPerCollection,
         int sampleSize,
-        List<String> partitioners) {
+        List<String> partitioners,
+        boolean requireIndexedRanges) {
 
     /** Partitions per split collection (0 = 2 × parallel cursors). */
     public static final String KEY_PARTITIONS = "FRAMEWORK_PLAN_PARTITIONS";
@@ -36,6 +41,8 @@ public record PlanOptions(
     public static final String KEY_SAMPLE_SIZE = "FRAMEWORK_PLAN_SAMPLE_SIZE";
     /** Comma-separated partitioner chain. */
     public static final String KEY_PARTITIONERS = "FRAMEWORK_PLAN_PARTITIONERS";
+    /** Whether a collection is split only when the source reads {@code _id} ranges through an index. */
+    public static final String KEY_REQUIRE_INDEXED_RANGES = "FRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES";
 
     /** The default chain: {@code splitVector → sample → objectIdTime → single}. */
     public static final List<String> DEFAULT_CHAIN = List.of("splitVector", "sample", "objectIdTime", "single");
@@ -60,9 +67,9 @@ public record PlanOptions(
         }
     }
 
-    /** 4 cursors, split from 10,000 documents or 64 MiB, 8 partitions, the default chain. */
+    /** 4 cursors, split from 10,000 documents or 64 MiB, 8 partitions, the default chain, only where ranges are indexed. */
     public static PlanOptions defaults() {
-        return new PlanOptions(4, 10_000, 64L * 1024 * 1024, 0, 0, DEFAULT_CHAIN);
+        return new PlanOptions(4, 10_000, 64L * 1024 * 1024, 0, 0, DEFAULT_CHAIN, true);
     }
 
     /**
@@ -86,34 +93,40 @@ public record PlanOptions(
                     config.get(KEY_MIN_BYTES_TO_SPLIT, Long.class, d.minBytesToSplit()),
                     config.get(KEY_PARTITIONS, Integer.class, d.targetPartitionsPerCollection()),
                     config.get(KEY_SAMPLE_SIZE, Integer.class, d.sampleSize()),
-                    names.isEmpty() ? DEFAULT_CHAIN : names);
+                    names.isEmpty() ? DEFAULT_CHAIN : names,
+                    config.get(KEY_REQUIRE_INDEXED_RANGES, Boolean.class, d.requireIndexedRanges()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(KEY_PARTITIONS, "invalid FRAMEWORK_PLAN_* setting: " + e.getMessage(), e);
         }
     }
 
     public PlanOptions withParallelCursors(int n) {
-        return new PlanOptions(n, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, sampleSize, partitioners);
+        return new PlanOptions(n, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, sampleSize, partitioners, requireIndexedRanges);
     }
 
     public PlanOptions withMinDocumentsToSplit(long n) {
-        return new PlanOptions(parallelCursors, n, minBytesToSplit, targetPartitionsPerCollection, sampleSize, partitioners);
+        return new PlanOptions(parallelCursors, n, minBytesToSplit, targetPartitionsPerCollection, sampleSize, partitioners, requireIndexedRanges);
     }
 
     public PlanOptions withMinBytesToSplit(long n) {
-        return new PlanOptions(parallelCursors, minDocumentsToSplit, n, targetPartitionsPerCollection, sampleSize, partitioners);
+        return new PlanOptions(parallelCursors, minDocumentsToSplit, n, targetPartitionsPerCollection, sampleSize, partitioners, requireIndexedRanges);
     }
 
     public PlanOptions withTargetPartitionsPerCollection(int n) {
-        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, n, sampleSize, partitioners);
+        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, n, sampleSize, partitioners, requireIndexedRanges);
     }
 
     public PlanOptions withSampleSize(int n) {
-        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, n, partitioners);
+        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, n, partitioners, requireIndexedRanges);
     }
 
     public PlanOptions withPartitioners(List<String> chain) {
-        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, sampleSize, chain);
+        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, sampleSize, chain, requireIndexedRanges);
+    }
+
+    public PlanOptions withRequireIndexedRanges(boolean required) {
+        return new PlanOptions(parallelCursors, minDocumentsToSplit, minBytesToSplit, targetPartitionsPerCollection, sampleSize, partitioners,
+                required);
     }
 
     /** The partitions wanted for a collection that is split. */

@@ -29,6 +29,7 @@ import io.dataworks.migrations.plan.internal.ObjectIdTimePartitioner;
 import io.dataworks.migrations.plan.internal.SamplePartitioner;
 import io.dataworks.migrations.plan.internal.SourceInspector;
 import io.dataworks.migrations.plan.internal.SourceInspector.CollectionInfo;
+import io.dataworks.migrations.plan.internal.SourceInspector.RangeReads;
 import io.dataworks.migrations.plan.internal.SplitVectorPartitioner;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -173,7 +174,7 @@ public final class Planner {
                     PartitionContext context = new PartitionContext(source, database, collection, brackets,
                             size.documents(), size.bytes(), wanted, options.effectiveSampleSize(wanted), reads);
                     boolean split = !brackets.isEmpty() && options.shouldSplit(size.documents(), size.bytes());
-                    return (split ? firstThatWorks(context) : single(context))
+                    return (split ? splitWhereRangesAreCheap(context) : single(context))
                             .map(named -> new NamespacePlan(source, target, size.documents(), size.bytes(),
                                     named.name(), named.partitions(), sourceFilter));
                 })
@@ -198,6 +199,30 @@ public final class Planner {
                         .map(parts -> new Named(p.name(), parts.get())))
                 .next()
                 .switchIfEmpty(Mono.defer(() -> single(context)));
+    }
+
+    /**
+     * The partitioner chain, when the source reads {@code _id} ranges through an index (or the check is off);
+     * otherwise one cursor per {@code _id} type: a range read that scans the whole collection makes N
+     * partitions cost N scans, which is slower than reading it once in order.
+     */
+    private Mono<Named> splitWhereRangesAreCheap(PartitionContext context) {
+        if (!options.requireIndexedRanges()) {
+            return firstThatWorks(context);
+        }
+        Namespace ns = context.namespace();
+        return SourceInspector.rangeReads(context.database(), ns.collection(), reads)
+                .flatMap(rangeReads -> {
+                    if (rangeReads == RangeReads.INDEX) {
+                        return firstThatWorks(context);
+                    }
+                    LOG.info("{}: not split: the source {}, so each of {} range cursors would read the whole collection; "
+                            + "one cursor per _id type reads it once (set {}=false to split anyway)", ns,
+                            rangeReads == RangeReads.COLLECTION_SCAN ? "reads an _id range by a collection scan (explain: COLLSCAN)"
+                                    : "cannot explain how it reads an _id range", context.targetPartitions(),
+                            PlanOptions.KEY_REQUIRE_INDEXED_RANGES);
+                    return single(context);
+                });
     }
 
     /** A mistake of the user, which another partitioner would not fix: it fails the plan. */

@@ -62,7 +62,7 @@ class PartitionCoverageIT {
     }
 
     private NamespacePlan plan(String collection, List<String> chain) {
-        PlanOptions options = PlanOptions.defaults().withTargetPartitionsPerCollection(8).withPartitioners(chain)
+        PlanOptions options = PlanOptions.defaults().withTargetPartitionsPerCollection(8).withPartitioners(chain).withRequireIndexedRanges(false)
                 .withMinDocumentsToSplit(1_000);
         return Planner.create(options).planNamespace(db, collection, new Namespace("target", collection), new BsonDocument()).block(TIMEOUT);
     }

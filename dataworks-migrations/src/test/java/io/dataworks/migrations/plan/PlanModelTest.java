@@ -145,7 +145,7 @@ class PlanModelTest {
                 PlanOptions.KEY_PARTITIONS, "12",
                 PlanOptions.KEY_MIN_DOCUMENTS_TO_SPLIT, "500",
                 PlanOptions.KEY_PARTITIONERS, "sample, single"), dir, java.util.Map.of()));
-        assertThat(o).isEqualTo(new PlanOptions(3, 500, 64L * 1024 * 1024, 12, 0, List.of("sample", "single")));
+        assertThat(o).isEqualTo(new PlanOptions(3, 500, 64L * 1024 * 1024, 12, 0, List.of("sample", "single"), true));
         assertThat(PlanOptions.fromConfig(io.dataworks.core.config.ConfigLoader.load(java.util.Map.of(), dir, java.util.Map.of())).partitioners())
                 .isEqualTo(PlanOptions.DEFAULT_CHAIN);
         assertThatThrownBy(() -> PlanOptions.fromConfig(io.dataworks.core.config.ConfigLoader.load(java.util.Map.of(

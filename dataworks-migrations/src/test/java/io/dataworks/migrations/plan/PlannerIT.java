@@ -42,7 +42,27 @@ class PlannerIT {
     }
 
     private Planner planner() {
-        return Planner.create(PlanOptions.defaults().withParallelCursors(2));
+        return Planner.create(PlanOptions.defaults().withParallelCursors(2).withRequireIndexedRanges(false));
+    }
+
+    @Test
+    void aBigCollectionIsSplitOnlyWhereTheSourceReadsRangesThroughAnIndex() {
+        Namespace orders = new Namespace(db.getName(), "orders");
+        NamespacePlan checked = Planner.create(PlanOptions.defaults().withParallelCursors(2))
+                .planNamespace(mongo.client(), orders, orders, new BsonDocument()).block(TIMEOUT);
+        NamespacePlan unchecked = planner().planNamespace(mongo.client(), orders, orders, new BsonDocument()).block(TIMEOUT);
+
+        assertThat(unchecked.partitions().size()).isGreaterThan(9);
+        if (mongo.isEmbedded()) {
+            // the embedded server has no explain and scans the whole collection for each range: one cursor per _id type
+            assertThat(checked.partitioner()).isEqualTo("single");
+            assertThat(checked.partitions()).hasSize(9);
+            assertThat(checked.partitions()).extracting(Partition::typeBracket).doesNotHaveDuplicates();
+        } else {
+            // mongod explains an _id range as an IXSCAN: split as without the check
+            assertThat(checked.partitioner()).isNotEqualTo("single");
+            assertThat(checked.partitions().size()).isGreaterThan(9);
+        }
     }
 
     @Test

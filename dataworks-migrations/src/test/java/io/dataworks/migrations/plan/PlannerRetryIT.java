@@ -26,7 +26,7 @@ import io.dataworks.migrations.Namespace;
  */
 class PlannerRetryIT {
 
-    private static final PlanOptions OPTIONS = PlanOptions.defaults().withTargetPartitionsPerCollection(4)
+    private static final PlanOptions OPTIONS = PlanOptions.defaults().withTargetPartitionsPerCollection(4).withRequireIndexedRanges(false)
             .withMinDocumentsToSplit(1_000);
 
     @Test

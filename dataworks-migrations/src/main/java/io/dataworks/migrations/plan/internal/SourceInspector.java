@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
@@ -119,6 +121,72 @@ public final class SourceInspector {
                     LOG.debug("{}: $type '{}' not supported by the server: {}", collection.getNamespace(), alias, e.getMessage());
                     return Mono.just(false);
                 });
+    }
+
+    /** How the source reads one {@code _id} range sorted by {@code _id}, as its {@code explain} tells. */
+    public enum RangeReads {
+        /** Through an index (IXSCAN, clustered or express scans), or a plan this code does not recognise. */
+        INDEX,
+        /** By scanning the whole collection: N range cursors would cost N scans. */
+        COLLECTION_SCAN,
+        /** The server refused to explain (the embedded server has no {@code explain}): nothing shows ranges are cheap. */
+        UNEXPLAINED
+    }
+
+    private static final BsonDocument WHOLE_ID_RANGE = new BsonDocument("_id",
+            new BsonDocument("$gt", new BsonMinKey()).append("$lt", new BsonMaxKey()));
+
+    /**
+     * Asks the source to explain ({@code queryPlanner}, nothing is run) the query a partition's cursor sends:
+     * an {@code _id} range sorted by {@code _id}. A winning plan with an index scan stage, or one in a format
+     * not recognised, is {@link RangeReads#INDEX} (a server that explains its reads gets the benefit of the
+     * doubt); a plan whose only scan is {@code COLLSCAN} is {@link RangeReads#COLLECTION_SCAN}; a server that
+     * refuses the command is {@link RangeReads#UNEXPLAINED}. Throttles and transient errors are retried.
+     */
+    public static Mono<RangeReads> rangeReads(MongoDatabase database, String collectionName, SourceReads reads) {
+        BsonDocument find = new BsonDocument("find", new BsonString(collectionName))
+                .append("filter", WHOLE_ID_RANGE)
+                .append("sort", new BsonDocument("_id", new BsonInt32(1)));
+        BsonDocument explain = new BsonDocument("explain", find).append("verbosity", new BsonString("queryPlanner"));
+        return reads.first(database.runCommand(explain, BsonDocument.class))
+                .map(SourceInspector::rangeReadsOf)
+                .defaultIfEmpty(RangeReads.INDEX)
+                .onErrorResume(MongoServerException.class, e -> {
+                    LOG.debug("{}.{}: explain refused: {}", database.getName(), collectionName, e.getMessage());
+                    return Mono.just(RangeReads.UNEXPLAINED);
+                });
+    }
+
+    /** What an {@code explain} answer says of the range read; package-private for tests. */
+    static RangeReads rangeReadsOf(BsonDocument explained) {
+        BsonValue planner = explained.get("queryPlanner");
+        BsonValue winning = planner != null && planner.isDocument() ? planner.asDocument().get("winningPlan") : null;
+        if (winning == null) {
+            return RangeReads.INDEX;
+        }
+        List<String> stages = new ArrayList<>();
+        collectStages(winning, stages);
+        boolean indexed = stages.stream().anyMatch(stage -> stage.contains("IXSCAN") || stage.equals("IDHACK")
+                || stage.startsWith("EXPRESS"));
+        boolean scans = stages.stream().anyMatch(stage -> stage.equals("COLLSCAN"));
+        return scans && !indexed ? RangeReads.COLLECTION_SCAN : RangeReads.INDEX;
+    }
+
+    /** Every {@code stage} string of a plan tree (classic {@code inputStage(s)}, slot-based {@code queryPlan} alike). */
+    private static void collectStages(BsonValue node, List<String> stages) {
+        if (node.isDocument()) {
+            for (var entry : node.asDocument().entrySet()) {
+                if (entry.getKey().equals("stage") && entry.getValue().isString()) {
+                    stages.add(entry.getValue().asString().getValue());
+                } else {
+                    collectStages(entry.getValue(), stages);
+                }
+            }
+        } else if (node.isArray()) {
+            for (BsonValue item : node.asArray()) {
+                collectStages(item, stages);
+            }
+        }
     }
 
     /** Estimated documents and bytes of a collection. */
