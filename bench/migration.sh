@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Migration benchmark: two embedded MongoDB servers, each in its own JVM; the source filled with TOTAL
 # service-order documents; the target's raw ingest ceiling measured (pre-built documents, unordered
-# insertMany, best of several concurrencies); then flexible-migrate copies the source to the target
-# with -Xmx256m. Prints documents/s, MB/s, peak heap and the share of the ceiling reached.
+# insertMany, best of several concurrencies); the servers' raw copy rate measured (a bare find() ->
+# insertMany loop between them); then flexible-migrate copies the source to the target with -Xmx256m.
+# Prints documents/s, MB/s, peak heap, the shares of the ceiling and of the raw copy reached, and the
+# CPU each process spent per document (from /proc).
 #
 #   bench/migration.sh                      # 1,000,000 documents
 #   TOTAL=50000 bench/migration.sh          # smoke run
@@ -19,10 +21,11 @@ SERVER_HEAP="${SERVER_HEAP:-9g}"
 SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
 MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
 MIGRATE_OPTS="${MIGRATE_OPTS:-}"
-# The embedded server answers $sample slowly (about 14 s for 200,000 documents), so the benchmark plans
-# with the ObjectId time-range partitioner (the template's _ids are ObjectIds); PLAN_PARTITIONERS=
-# "splitVector,sample,objectIdTime,single" measures the default chain instead.
-PLAN_PARTITIONERS="${PLAN_PARTITIONERS:-objectIdTime,single}"
+# The migrator plans as it would anywhere (the embedded server cannot explain a range read, so the collection
+# is read by one cursor); PLAN_PARTITIONERS and REQUIRE_INDEXED_RANGES=false force other plans, e.g.
+# PLAN_PARTITIONERS=objectIdTime,single REQUIRE_INDEXED_RANGES=false for 8 ObjectId ranges.
+PLAN_PARTITIONERS="${PLAN_PARTITIONERS:-splitVector,sample,objectIdTime,single}"
+REQUIRE_INDEXED_RANGES="${REQUIRE_INDEXED_RANGES:-true}"
 JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"
 TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/migration-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -44,6 +47,7 @@ start_server() {
   local name="$1" log="$OUT/$1.log"
   java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
   PIDS+=("$!")
+  printf -v "${1^^}_PID" '%s' "$!"
   for _ in $(seq 1 300); do
     if grep -q "listening on" "$log"; then
       printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
@@ -63,19 +67,37 @@ java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool fill "$SOURCE_URI
   | tee "$OUT/fill.txt"
 
 echo "measuring the target's raw ingest ceiling (concurrency $CONCURRENCIES)..."
-java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
+BENCH_SERVER_PIDS="$TARGET_PID" java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
   | tail -1 | tee "$OUT/ceiling.json"
 
+# The servers' raw copy rate: the simplest hand-written copy (one unsorted cursor, insertMany at the ceiling's
+# best concurrency) with both servers in the loop, as in the migration. It also warms the source's read path,
+# as the ceiling's probes warmed the target's write path, so the migration meets two equally warm servers.
+echo "measuring the servers' raw copy rate (one cursor, concurrency $(jq .bestConcurrency "$OUT/ceiling.json"))..."
+BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool pipe "$SOURCE_URI" \
+  dealer_service service_orders "$TARGET_URI" "$(jq .bestConcurrency "$OUT/ceiling.json")" | tail -1 | tee "$OUT/pipe.json"
+
+# user+system CPU seconds a process has used so far (from /proc; clock ticks of 1/100 s)
+cpu_seconds() {
+  awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"
+}
+
 echo "migrating with -Xmx$MIGRATE_HEAP..."
+source_cpu0=$(cpu_seconds "$SOURCE_PID"); target_cpu0=$(cpu_seconds "$TARGET_PID")
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
-java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" -jar "$JAR" --source-uri "$SOURCE_URI" --source-db dealer_service \
+/usr/bin/time -f "%U %S" -o "$OUT/migrate.cpu" java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
+  -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" -jar "$JAR" --source-uri "$SOURCE_URI" --source-db dealer_service \
   --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints" --fresh \
   --report "$OUT/report.json" --metrics-out "$OUT/metrics.csv" --no-progress $MIGRATE_OPTS >"$OUT/migrate.log" 2>&1
 end=$(date +%s.%N)
+source_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") - $source_cpu0" | bc)
+target_cpu=$(echo "$(cpu_seconds "$TARGET_PID") - $target_cpu0" | bc)
+migrator_cpu=$(awk '{ print $1 + $2 }' "$OUT/migrate.cpu")
 
-jq -n --slurpfile r "$OUT/report.json" --slurpfile c "$OUT/ceiling.json" --arg wall "$(echo "$end - $start" | bc)" '
-  ($r[0]) as $r | ($c[0]) as $c |
+jq -n --slurpfile r "$OUT/report.json" --slurpfile c "$OUT/ceiling.json" --slurpfile p "$OUT/pipe.json" --arg wall "$(echo "$end - $start" | bc)" \
+  --arg scpu "$source_cpu" --arg tcpu "$target_cpu" --arg mcpu "$migrator_cpu" '
+  ($r[0]) as $r | ($c[0]) as $c | ($p[0]) as $p |
   ([$r.details.stepSeconds[]?.copy // 0] | max) as $copy |
   (if $copy > 0 then $r.documentsWritten / $copy else null end) as $copyRate |
   {documents: $r.documentsWritten, seconds: $r.durationSeconds, wallSecondsWithJvmStart: ($wall|tonumber),
@@ -84,5 +106,10 @@ jq -n --slurpfile r "$OUT/report.json" --slurpfile c "$OUT/ceiling.json" --arg w
    mbPerSecond: $r.mbPerSecond, peakHeapMb: $r.peakHeapMb,
    ceilingDocumentsPerSecond: $c.docsPerSecond, ceilingConcurrency: $c.bestConcurrency,
    shareOfCeiling: (if $c.docsPerSecond > 0 then (($r.documentsPerSecond / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+   rawCopyDocumentsPerSecond: $p.docsPerSecond,
+   shareOfRawCopy: (if $p.docsPerSecond > 0 then (($r.documentsPerSecond / $p.docsPerSecond) * 1000 | round) / 10 else null end),
    copyShareOfCeiling: (if $c.docsPerSecond > 0 and $copyRate then (($copyRate / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+   cpuMicrosPerDocument: {sourceServer: (($scpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
+     targetServer: (($tcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
+     migrator: (($mcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10)},
    status: $r.status}' | tee "$OUT/summary.json"

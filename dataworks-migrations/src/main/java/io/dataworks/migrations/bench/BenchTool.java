@@ -1,7 +1,11 @@
 package io.dataworks.migrations.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +30,11 @@ import reactor.core.publisher.Mono;
  * Helpers for {@code bench/migration.sh}, run from the shaded jar:
  * <pre>
  * fill    URI DB COLLECTION TOTAL TEMPLATE          fills a collection with template documents (seed 42)
+ * drop    URI DB                                    drops a database
+ * pipe    SOURCE_URI DB COLLECTION TARGET_URI CONCURRENCY
+ *                                                   the servers' raw copy rate: the simplest hand-written copy (one
+ *                                                   find() cursor, no sort, unordered insertMany of 1000 at that
+ *                                                   concurrency) into a scratch database, dropped after; prints JSON
  * ceiling URI TOTAL TEMPLATE CONCURRENCY[,C2...]    the target's raw ingest rate: pre-built raw documents,
  *                                                   unordered insertMany of 1000, at each concurrency; prints JSON
  * </pre>
@@ -42,10 +51,16 @@ public final class BenchTool {
     public static void main(String[] args) {
         if (args.length >= 5 && args[0].equals("fill")) {
             fill(args[1], args[2], args[3], Long.parseLong(args[4]), Path.of(args[5]));
+        } else if (args.length == 3 && args[0].equals("drop")) {
+            try (MongoClient client = MongoClients.create(args[1])) {
+                Mono.from(client.getDatabase(args[2]).drop()).block();
+            }
+        } else if (args.length == 6 && args[0].equals("pipe")) {
+            pipe(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]));
         } else if (args.length >= 5 && args[0].equals("ceiling")) {
             ceiling(args[1], Long.parseLong(args[2]), Path.of(args[3]), args[4]);
         } else {
-            System.err.println("usage: BenchTool fill URI DB COLLECTION TOTAL TEMPLATE | ceiling URI TOTAL TEMPLATE C1[,C2...]");
+            System.err.println("usage: BenchTool fill URI DB COLLECTION TOTAL TEMPLATE | drop URI DB | pipe SOURCE_URI DB COLLECTION TARGET_URI C | ceiling URI TOTAL TEMPLATE C1[,C2...]");
             System.exit(2);
         }
     }
@@ -61,6 +76,81 @@ public final class BenchTool {
         }
         System.out.printf(Locale.ROOT, "filled %s.%s with %d documents in %.1f s%n", db, collection, total,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    static void pipe(String sourceUri, String db, String collection, String targetUri, int concurrency) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (MongoClient source = MongoClients.create(sourceUri); MongoClient target = MongoClients.create(targetUri)) {
+            MongoCollection<RawBsonDocument> from = source.getDatabase(db).getCollection(collection, RawBsonDocument.class);
+            MongoCollection<RawBsonDocument> to = target.getDatabase("bench_ceiling").getCollection("pipe", RawBsonDocument.class);
+            Mono.from(to.drop()).block();
+            long[] cpuBefore = cpuTicks(serverPids());
+            long ownCpuBefore = ownCpuNanos();
+            long start = System.nanoTime();
+            long[] copied = new long[2];
+            Flux.from(from.find().batchSize(BATCH))
+                    .buffer(BATCH)
+                    .flatMap(batch -> Mono.from(to.insertMany(batch, new InsertManyOptions().ordered(false)))
+                            .doOnSuccess(done -> {
+                                synchronized (copied) {
+                                    copied[0] += batch.size();
+                                    copied[1] += batch.stream().mapToLong(d -> d.getByteBuffer().remaining()).sum();
+                                }
+                            }), concurrency, 1)
+                    .blockLast();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long[] cpuAfter = cpuTicks(serverPids());
+            result.put("documents", copied[0]);
+            result.put("bytes", copied[1]);
+            result.put("concurrency", concurrency);
+            result.put("seconds", Math.round(seconds * 10) / 10.0);
+            result.put("docsPerSecond", Math.round(copied[0] / seconds));
+            result.put("mbPerSecond", Math.round(copied[1] / seconds / 1e6 * 10) / 10.0);
+            if (cpuAfter.length > 0) {
+                result.put("serversCpuMicrosPerDoc", Math.round((cpuAfter[0] - cpuBefore[0]) * 1e6 / TICKS_PER_SECOND / copied[0] * 10) / 10.0);
+            }
+            result.put("clientCpuMicrosPerDoc", Math.round((ownCpuNanos() - ownCpuBefore) / 1e3 / copied[0] * 10) / 10.0);
+            Mono.from(to.drop()).block();
+        }
+        printJson(result);
+    }
+
+    private static void printJson(Map<String, Object> result) {
+        StringBuilder json = new StringBuilder("{");
+        result.forEach((k, v) -> json.append(json.length() > 1 ? ", " : "").append('"').append(k).append("\": ").append(v));
+        System.out.println(json.append('}'));
+    }
+
+    /** Linux clock ticks per second, as {@code /proc/PID/stat} counts them (USER_HZ, 100 on every common kernel). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** The pids named by BENCH_SERVER_PIDS (comma-separated), whose CPU the ceiling reports per document. */
+    private static long[] serverPids() {
+        String pids = System.getenv("BENCH_SERVER_PIDS");
+        if (pids == null || pids.isBlank()) {
+            return new long[0];
+        }
+        return Arrays.stream(pids.split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** The summed user+system CPU ticks of the given processes (empty when there are none or /proc is absent). */
+    private static long[] cpuTicks(long[] pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException e) {
+                return new long[0];
+            }
+        }
+        return pids.length == 0 ? new long[0] : new long[] {sum};
+    }
+
+    private static long ownCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static List<Document> documents(TemplateGenerator generator, int chunk, long total) {
@@ -93,6 +183,8 @@ public final class BenchTool {
                 int concurrency = Integer.parseInt(c.trim());
                 MongoCollection<RawBsonDocument> coll = client.getDatabase("bench_ceiling").getCollection("c" + concurrency, RawBsonDocument.class);
                 Mono.from(coll.drop()).block();
+                long[] cpuBefore = cpuTicks(serverPids());
+                long ownCpuBefore = ownCpuNanos();
                 long start = System.nanoTime();
                 Flux.fromIterable(batches)
                         .flatMap(batch -> Mono.from(coll.insertMany(batch, new InsertManyOptions().ordered(false))), concurrency, 1)
@@ -100,6 +192,13 @@ public final class BenchTool {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = total / seconds;
                 result.put("docsPerSecondAtConcurrency" + concurrency, Math.round(rate));
+                long[] cpuAfter = cpuTicks(serverPids());
+                if (cpuAfter.length > 0) {
+                    result.put("serverCpuMicrosPerDocAtConcurrency" + concurrency,
+                            Math.round((cpuAfter[0] - cpuBefore[0]) * 1e6 / TICKS_PER_SECOND / total * 10) / 10.0);
+                }
+                result.put("clientCpuMicrosPerDocAtConcurrency" + concurrency,
+                        Math.round((ownCpuNanos() - ownCpuBefore) / 1e3 / total * 10) / 10.0);
                 if (rate > best) {
                     best = rate;
                     bestConcurrency = concurrency;
@@ -112,8 +211,6 @@ public final class BenchTool {
         result.put("bestConcurrency", bestConcurrency);
         result.put("docsPerSecond", Math.round(best));
         result.put("mbPerSecond", Math.round(best * bytes / total / 1e6 * 10) / 10.0);
-        StringBuilder json = new StringBuilder("{");
-        result.forEach((k, v) -> json.append(json.length() > 1 ? ", " : "").append('"').append(k).append("\": ").append(v));
-        System.out.println(json.append('}'));
+        printJson(result);
     }
 }
