@@ -53,12 +53,17 @@ public final class PartitionReader {
         Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
-        AtomicReference<BsonValue> position = new AtomicReference<>(progress.lastId());
+        // The last document read, not its _id: parsing the _id out of every document would cost more than the
+        // copy's own handling of it; it is parsed only when a retry reopens the cursor after it.
+        AtomicReference<RawBsonDocument> lastRead = new AtomicReference<>();
         NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
-        Flux<RawBsonDocument> documents = Flux.defer(() -> Flux.from(
-                        find(run.source, plan, partition, position.get(), projection, settings.sourceBatchSize())))
-                .doOnNext(doc -> position.set(doc.get("_id")))
+        Flux<RawBsonDocument> documents = Flux.defer(() -> {
+                    RawBsonDocument last = lastRead.get();
+                    BsonValue after = last == null ? progress.lastId() : last.get("_id");
+                    return Flux.from(find(run.source, plan, partition, after, projection, settings.sourceBatchSize()));
+                })
+                .doOnNext(lastRead::lazySet)
                 .retryWhen(retry.toRetry());
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
