@@ -9,6 +9,10 @@
 #   bench/migration.sh                      # 1,000,000 documents
 #   TOTAL=50000 bench/migration.sh          # smoke run
 #   MIGRATE_OPTS="--insert-workers 8" bench/migration.sh
+#   PIN_TARGET_CPUS=0 PIN_OTHER_CPUS=1 bench/migration.sh
+#       pins the target server to CPU 0 and everything else (source server, clients, migrator) to CPU 1,
+#       as if the target ran on its own host: the ceiling and the migration then both measure how well
+#       the client keeps one target CPU busy, instead of how the processes share the machine.
 #
 # Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root)
 set -euo pipefail
@@ -21,6 +25,8 @@ SERVER_HEAP="${SERVER_HEAP:-9g}"
 SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
 MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
 MIGRATE_OPTS="${MIGRATE_OPTS:-}"
+PIN_TARGET_CPUS="${PIN_TARGET_CPUS:-}"
+PIN_OTHER_CPUS="${PIN_OTHER_CPUS:-}"
 # The migrator plans as it would anywhere (the embedded server cannot explain a range read, so the collection
 # is read by one cursor); PLAN_PARTITIONERS and REQUIRE_INDEXED_RANGES=false force other plans, e.g.
 # PLAN_PARTITIONERS=objectIdTime,single REQUIRE_INDEXED_RANGES=false for 8 ObjectId ranges.
@@ -34,6 +40,12 @@ OUT="${OUT:-$ROOT/bench/out/migration-$(date -u +%Y%m%dT%H%M%SZ)}"
 [[ -f "$TEMPLATE" ]] || { echo "missing $TEMPLATE" >&2; exit 2; }
 mkdir -p "$OUT"
 
+# on_cpus CPUS COMMAND...: runs COMMAND pinned to CPUS (taskset), or as is when CPUS is empty
+on_cpus() {
+  local cpus="$1"; shift
+  if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+}
+
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -44,8 +56,12 @@ trap cleanup EXIT
 # Starts an embedded server in its own JVM (in this shell, so the EXIT trap can stop it) and sets
 # the variable named by $2 to its connection string.
 start_server() {
-  local name="$1" log="$OUT/$1.log"
-  java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
+  local name="$1" log="$OUT/$1.log" cpus="$PIN_OTHER_CPUS"
+  [[ "$name" == target ]] && cpus="$PIN_TARGET_CPUS"
+  # taskset execs java, so $! is the server's own pid (its /proc CPU times are what the summary reports)
+  local pin=()
+  [[ -n "$cpus" ]] && pin=(taskset -c "$cpus")
+  "${pin[@]}" java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
   PIDS+=("$!")
   printf -v "${1^^}_PID" '%s' "$!"
   for _ in $(seq 1 300); do
@@ -61,20 +77,20 @@ start_server() {
 
 start_server source SOURCE_URI
 start_server target TARGET_URI
-echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, results in $OUT"
+echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, results in $OUT${PIN_TARGET_CPUS:+, target pinned to CPU $PIN_TARGET_CPUS, the rest to CPU $PIN_OTHER_CPUS}"
 
 java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
   | tee "$OUT/fill.txt"
 
 echo "measuring the target's raw ingest ceiling (concurrency $CONCURRENCIES)..."
-BENCH_SERVER_PIDS="$TARGET_PID" java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
+BENCH_SERVER_PIDS="$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
   | tail -1 | tee "$OUT/ceiling.json"
 
 # The servers' raw copy rate: the simplest hand-written copy (one unsorted cursor, insertMany at the ceiling's
 # best concurrency) with both servers in the loop, as in the migration. It also warms the source's read path,
 # as the ceiling's probes warmed the target's write path, so the migration meets two equally warm servers.
 echo "measuring the servers' raw copy rate (one cursor, concurrency $(jq .bestConcurrency "$OUT/ceiling.json"))..."
-BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool pipe "$SOURCE_URI" \
+BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool pipe "$SOURCE_URI" \
   dealer_service service_orders "$TARGET_URI" "$(jq .bestConcurrency "$OUT/ceiling.json")" | tail -1 | tee "$OUT/pipe.json"
 
 # user+system CPU seconds a process has used so far (from /proc; clock ticks of 1/100 s)
@@ -86,7 +102,7 @@ echo "migrating with -Xmx$MIGRATE_HEAP..."
 source_cpu0=$(cpu_seconds "$SOURCE_PID"); target_cpu0=$(cpu_seconds "$TARGET_PID")
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
-/usr/bin/time -f "%U %S" -o "$OUT/migrate.cpu" java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
+on_cpus "$PIN_OTHER_CPUS" /usr/bin/time -f "%U %S" -o "$OUT/migrate.cpu" java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
   -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" -jar "$JAR" --source-uri "$SOURCE_URI" --source-db dealer_service \
   --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints" --fresh \
   --report "$OUT/report.json" --metrics-out "$OUT/metrics.csv" --no-progress $MIGRATE_OPTS >"$OUT/migrate.log" 2>&1
