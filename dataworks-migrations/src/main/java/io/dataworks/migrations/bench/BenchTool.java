@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,8 +83,7 @@ public final class BenchTool {
             MongoCollection<RawBsonDocument> from = source.getDatabase(db).getCollection(collection, RawBsonDocument.class);
             MongoCollection<RawBsonDocument> to = target.getDatabase("bench_ceiling").getCollection("pipe", RawBsonDocument.class);
             Mono.from(to.drop()).block();
-            long[] cpuBefore = cpuTicks(serverPids());
-            long ownCpuBefore = ownCpuNanos();
+            CpuSample cpuBefore = CpuSample.now();
             long start = System.nanoTime();
             long[] copied = new long[2];
             Flux.from(from.find().batchSize(BATCH))
@@ -99,17 +97,14 @@ public final class BenchTool {
                             }), concurrency, 1)
                     .blockLast();
             double seconds = (System.nanoTime() - start) / 1e9;
-            long[] cpuAfter = cpuTicks(serverPids());
+            CpuSample cpuAfter = CpuSample.now();
             result.put("documents", copied[0]);
             result.put("bytes", copied[1]);
             result.put("concurrency", concurrency);
             result.put("seconds", Math.round(seconds * 10) / 10.0);
             result.put("docsPerSecond", Math.round(copied[0] / seconds));
             result.put("mbPerSecond", Math.round(copied[1] / seconds / 1e6 * 10) / 10.0);
-            if (cpuAfter.length > 0) {
-                result.put("serversCpuMicrosPerDoc", Math.round((cpuAfter[0] - cpuBefore[0]) * 1e6 / TICKS_PER_SECOND / copied[0] * 10) / 10.0);
-            }
-            result.put("clientCpuMicrosPerDoc", Math.round((ownCpuNanos() - ownCpuBefore) / 1e3 / copied[0] * 10) / 10.0);
+            cpuAfter.putPerDocument(cpuBefore, copied[0], result, "serversCpuMicrosPerDoc", "clientCpuMicrosPerDoc");
             Mono.from(to.drop()).block();
         }
         printJson(result);
@@ -121,36 +116,50 @@ public final class BenchTool {
         System.out.println(json.append('}'));
     }
 
-    /** Linux clock ticks per second, as {@code /proc/PID/stat} counts them (USER_HZ, 100 on every common kernel). */
-    private static final double TICKS_PER_SECOND = 100;
+    /**
+     * CPU used so far by the servers named in BENCH_SERVER_PIDS (comma-separated pids; user+system clock
+     * ticks from {@code /proc/PID/stat}, -1 when unnamed or unreadable) and by this JVM (nanoseconds).
+     */
+    private record CpuSample(long serverTicks, long ownNanos) {
 
-    /** The pids named by BENCH_SERVER_PIDS (comma-separated), whose CPU the ceiling reports per document. */
-    private static long[] serverPids() {
-        String pids = System.getenv("BENCH_SERVER_PIDS");
-        if (pids == null || pids.isBlank()) {
-            return new long[0];
+        /** Linux clock ticks per second, as {@code /proc/PID/stat} counts them (USER_HZ, 100 on every common kernel). */
+        private static final double TICKS_PER_SECOND = 100;
+
+        static CpuSample now() {
+            long own = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : 0;
+            return new CpuSample(readServerTicks(), own);
         }
-        return Arrays.stream(pids.split(",")).mapToLong(Long::parseLong).toArray();
-    }
 
-    /** The summed user+system CPU ticks of the given processes (empty when there are none or /proc is absent). */
-    private static long[] cpuTicks(long[] pids) {
-        long sum = 0;
-        for (long pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            } catch (IOException | RuntimeException e) {
-                return new long[0];
+        private static long readServerTicks() {
+            String pids = System.getenv("BENCH_SERVER_PIDS");
+            if (pids == null || pids.isBlank()) {
+                return -1;
             }
+            long sum = 0;
+            for (String pid : pids.split(",")) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", pid.trim(), "stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException e) {
+                    return -1;
+                }
+            }
+            return sum;
         }
-        return pids.length == 0 ? new long[0] : new long[] {sum};
-    }
 
-    private static long ownCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : 0;
+        /** Puts the servers' and this JVM's CPU µs per document since {@code before} (the servers' only when known). */
+        void putPerDocument(CpuSample before, long documents, Map<String, Object> result, String serverKey, String clientKey) {
+            if (serverTicks >= 0 && before.serverTicks >= 0) {
+                result.put(serverKey, tenths((serverTicks - before.serverTicks) * 1e6 / TICKS_PER_SECOND / documents));
+            }
+            result.put(clientKey, tenths((ownNanos - before.ownNanos) / 1e3 / documents));
+        }
+
+        private static double tenths(double value) {
+            return Math.round(value * 10) / 10.0;
+        }
     }
 
     private static List<Document> documents(TemplateGenerator generator, int chunk, long total) {
@@ -183,8 +192,7 @@ public final class BenchTool {
                 int concurrency = Integer.parseInt(c.trim());
                 MongoCollection<RawBsonDocument> coll = client.getDatabase("bench_ceiling").getCollection("c" + concurrency, RawBsonDocument.class);
                 Mono.from(coll.drop()).block();
-                long[] cpuBefore = cpuTicks(serverPids());
-                long ownCpuBefore = ownCpuNanos();
+                CpuSample cpuBefore = CpuSample.now();
                 long start = System.nanoTime();
                 Flux.fromIterable(batches)
                         .flatMap(batch -> Mono.from(coll.insertMany(batch, new InsertManyOptions().ordered(false))), concurrency, 1)
@@ -192,13 +200,8 @@ public final class BenchTool {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = total / seconds;
                 result.put("docsPerSecondAtConcurrency" + concurrency, Math.round(rate));
-                long[] cpuAfter = cpuTicks(serverPids());
-                if (cpuAfter.length > 0) {
-                    result.put("serverCpuMicrosPerDocAtConcurrency" + concurrency,
-                            Math.round((cpuAfter[0] - cpuBefore[0]) * 1e6 / TICKS_PER_SECOND / total * 10) / 10.0);
-                }
-                result.put("clientCpuMicrosPerDocAtConcurrency" + concurrency,
-                        Math.round((ownCpuNanos() - ownCpuBefore) / 1e3 / total * 10) / 10.0);
+                CpuSample.now().putPerDocument(cpuBefore, total, result, "serverCpuMicrosPerDocAtConcurrency" + concurrency,
+                        "clientCpuMicrosPerDocAtConcurrency" + concurrency);
                 if (rate > best) {
                     best = rate;
                     bestConcurrency = concurrency;
