@@ -349,10 +349,11 @@ class MigrationEngineIT {
         // A small split threshold so the planner cuts the collection per type bracket and within brackets.
         MigrationSettings mixed = settings().withSourceDatabase("mixed").withParallelCursors(3).withPlanner(NamespacePlanner.of(
                 io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
-                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000))));
+                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000).withRequireIndexedRanges(false))));
         List<NamespacePlan> plans = MigrationEngine.create(mixed).plan().block();
         assertThat(plans.get(0).partitions()).extracting(Partition::typeBracket).doesNotContainNull()
                 .contains("number", "string", "objectId", "object", "binData");
+        assertThat(plans.get(0).partitions()).as("cut within brackets too").anyMatch(p -> p.min() != null || p.max() != null);
 
         // Resume: every partition already copied up to (and including) its first document.
         NamespacePlan plan = plans.get(0);

@@ -215,7 +215,7 @@ class VerifierIT {
         Mono.from(t.deleteOne(Filters.eq("_id", 17))).block();
         Mono.from(t.insertOne(RawBsonDocument.parse("{_id: {k: 5000}}"))).block();
         NamespacePlan planned = io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
-                        .withMinDocumentsToSplit(100).withTargetPartitionsPerCollection(8))
+                        .withMinDocumentsToSplit(100).withTargetPartitionsPerCollection(8).withRequireIndexedRanges(false))
                 .planNamespace(db, "s", new Namespace(db.getName(), "t"), new BsonDocument()).block();
         assertThat(planned.partitions()).hasSizeGreaterThan(4);
 
