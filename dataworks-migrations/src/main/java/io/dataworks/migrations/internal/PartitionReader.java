@@ -53,8 +53,8 @@ public final class PartitionReader {
         Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
-        // The last document read, not its _id: parsing the _id out of every document would cost more than the
-        // copy's own handling of it; it is parsed only when a retry reopens the cursor after it.
+        // The last document read, not its _id: parsing every document's _id for a retry that rarely comes would put
+        // work on the copy's hot path; the _id is parsed only when a retry reopens the cursor after that document.
         AtomicReference<RawBsonDocument> lastRead = new AtomicReference<>();
         NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
