@@ -402,6 +402,59 @@ class MigrationEngineIT {
     }
 
     @Test
+    void copiesSeveralNamespacesAtOnceWithinTheSharedCursorBudget() {
+        for (String name : List.of("a", "b", "c")) {
+            source.insert("shop", name, orders(0, 3000));
+        }
+        // Partition cursors open on the source (a find left open until a getMore returns cursor id 0), per namespace.
+        java.util.Map<Integer, String> partitionFinds = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<Integer, Long> getMores = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<Long, String> open = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> seenTogether = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                if (event.getCommandName().equals("find") && !event.getCommand().containsKey("limit")) {
+                    partitionFinds.put(event.getRequestId(), event.getCommand().getString("find").getValue());
+                } else if (event.getCommandName().equals("getMore")) {
+                    getMores.put(event.getRequestId(), event.getCommand().getInt64("getMore").getValue());
+                }
+            }
+
+            @Override
+            public void commandSucceeded(com.mongodb.event.CommandSucceededEvent event) {
+                if (!event.getResponse().isDocument("cursor")) {
+                    return;
+                }
+                long id = event.getResponse().getDocument("cursor").getInt64("id").getValue();
+                String collection = partitionFinds.remove(event.getRequestId());
+                Long continued = getMores.remove(event.getRequestId());
+                synchronized (open) {
+                    if (collection != null && id != 0) {
+                        open.put(id, collection);
+                    } else if (continued != null && id == 0) {
+                        open.remove(continued);
+                    }
+                    mostOpen.accumulateAndGet(open.size(), Math::max);
+                    if (open.size() > 1) {
+                        seenTogether.addAll(open.values());
+                    }
+                }
+            }
+        };
+        try (com.mongodb.reactivestreams.client.MongoClient src = com.mongodb.reactivestreams.client.MongoClients.create(
+                com.mongodb.MongoClientSettings.builder().applyConnectionString(new com.mongodb.ConnectionString(source.uri()))
+                        .addCommandListener(listener).build())) {
+            MigrationResult result = MigrationEngine.create(settings().withSource(src).withSourceDatabase("shop")
+                    .withParallelCursors(2).withSourceBatchSize(50).withCopyIndexes(false)).migrate().block(Duration.ofSeconds(60));
+            assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(3000L, 3000L, 3000L);
+        }
+        assertThat(mostOpen.get()).as("partition cursors open at once").isEqualTo(2);
+        assertThat(seenTogether).as("namespaces read at the same time").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void sendsSortedBatchedFindsAndUnorderedInsertsNoLargerThanTheBatchLimits() {
         source.insert("shop", "orders", orders(0, 1000));
         List<BsonDocument> finds = new java.util.concurrent.CopyOnWriteArrayList<>();
