@@ -127,6 +127,7 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
             case "aggregate":
             case "count":
             case "distinct":
+            case "explain": // Cosmos DB charges request units for it, and refuses it with 16500 like any read
                 return true;
             default:
                 return false;

@@ -67,6 +67,42 @@ class PlannerRetryIT {
         }
     }
 
+    @Test
+    void aThrottledExplainIsRetriedNotTakenForAServerThatCannotExplain() {
+        List<Integer> explainFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandFailed(com.mongodb.event.CommandFailedEvent event) {
+                if (event.getCommandName().equals("explain") && event.getThrowable() instanceof com.mongodb.MongoServerException e) {
+                    explainFailures.add(e.getCode());
+                }
+            }
+        };
+        try (EmbeddedMongo source = EmbeddedMongo.builder().throttleReads(true).retryAfterMs(1).throttleSeed(3).start();
+             MongoClient client = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                     .applyConnectionString(new com.mongodb.ConnectionString(source.connectionString() + "/?retryReads=false"))
+                     .addCommandListener(listener).build())) {
+            var db = client.getDatabase("shop");
+            PlanFixtures.fill(db.getCollection("oids", BsonDocument.class), PlanFixtures.objectIds(5_000, 1)).block(TIMEOUT);
+            RetryPolicy retry = RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(1)).withMaxAttempts(40));
+
+            source.throttleRate(0.8);
+            Planner planner = Planner.create(OPTIONS.withRequireIndexedRanges(true)).withRetryPolicy(retry);
+            List<NamespacePlan> plans = reactor.core.publisher.Flux.range(0, 5)
+                    .concatMap(i -> planner.planNamespace(db, "oids", new Namespace("target", "oids"), new BsonDocument()))
+                    .collectList().block(TIMEOUT);
+            source.throttleRate(0);
+
+            // explains refused for throughput (16500) were sent again until the server answered that it has none (59)
+            assertThat(explainFailures).contains(16500).filteredOn(code -> code == 59).hasSize(5);
+            assertThat(explainFailures).containsOnly(16500, 59);
+            assertThat(plans).allSatisfy(plan -> {
+                assertThat(plan.partitioner()).isEqualTo("single");
+                assertThat(plan.partitions()).hasSize(1);
+            });
+        }
+    }
+
     private static NamespacePlan plan(com.mongodb.reactivestreams.client.MongoDatabase db, String collection, RetryPolicy retry) {
         return Planner.create(OPTIONS).withRetryPolicy(retry)
                 .planNamespace(db, collection, new Namespace("target", collection), new BsonDocument())
