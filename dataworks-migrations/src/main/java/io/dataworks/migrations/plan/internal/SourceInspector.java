@@ -125,7 +125,7 @@ public final class SourceInspector {
 
     /** How the source reads one {@code _id} range sorted by {@code _id}, as its {@code explain} tells. */
     public enum RangeReads {
-        /** Through an index (IXSCAN, clustered or express scans), or a plan this code does not recognise. */
+        /** Through an index (IXSCAN, clustered, bounded or express scans), or a plan this code does not recognise. */
         INDEX,
         /** By scanning the whole collection: N range cursors would cost N scans. */
         COLLECTION_SCAN,
@@ -167,17 +167,24 @@ public final class SourceInspector {
         List<String> stages = new ArrayList<>();
         collectStages(winning, stages);
         boolean indexed = stages.stream().anyMatch(stage -> stage.contains("IXSCAN") || stage.equals("IDHACK")
-                || stage.startsWith("EXPRESS"));
+                || stage.startsWith("EXPRESS") || stage.equals("BOUNDED_COLLSCAN"));
         boolean scans = stages.stream().anyMatch(stage -> stage.equals("COLLSCAN"));
         return scans && !indexed ? RangeReads.COLLECTION_SCAN : RangeReads.INDEX;
     }
 
-    /** Every {@code stage} string of a plan tree (classic {@code inputStage(s)}, slot-based {@code queryPlan} alike). */
+    /**
+     * Every {@code stage} string of a plan tree (classic {@code inputStage(s)}, slot-based {@code queryPlan} alike).
+     * A {@code COLLSCAN} bounded by {@code minRecord}/{@code maxRecord} (a clustered collection's range read) is
+     * recorded as {@code BOUNDED_COLLSCAN}: it reads only the range, as an index scan would.
+     */
     private static void collectStages(BsonValue node, List<String> stages) {
         if (node.isDocument()) {
-            for (var entry : node.asDocument().entrySet()) {
+            BsonDocument document = node.asDocument();
+            for (var entry : document.entrySet()) {
                 if (entry.getKey().equals("stage") && entry.getValue().isString()) {
-                    stages.add(entry.getValue().asString().getValue());
+                    String stage = entry.getValue().asString().getValue();
+                    boolean bounded = stage.equals("COLLSCAN") && (document.containsKey("minRecord") || document.containsKey("maxRecord"));
+                    stages.add(bounded ? "BOUNDED_COLLSCAN" : stage);
                 } else {
                     collectStages(entry.getValue(), stages);
                 }

@@ -43,6 +43,9 @@ class RangeReadsTest {
         assertThat(of("{queryPlanner: {winningPlan: {stage: 'CLUSTERED_IXSCAN'}}}")).isEqualTo(RangeReads.INDEX);
         assertThat(of("{queryPlanner: {winningPlan: {stage: 'EXPRESS_IXSCAN'}}}")).isEqualTo(RangeReads.INDEX);
         assertThat(of("{queryPlanner: {winningPlan: {stage: 'IDHACK'}}}")).isEqualTo(RangeReads.INDEX);
+        // a clustered collection's range read: a collection scan bounded by the range
+        assertThat(of("{queryPlanner: {winningPlan: {stage: 'COLLSCAN', minRecord: 5, maxRecord: 9, direction: 'forward'}}}"))
+                .isEqualTo(RangeReads.INDEX);
     }
 
     @Test
