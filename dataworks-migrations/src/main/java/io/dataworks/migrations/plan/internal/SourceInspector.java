@@ -133,9 +133,6 @@ public final class SourceInspector {
         UNEXPLAINED
     }
 
-    private static final BsonDocument WHOLE_ID_RANGE = new BsonDocument("_id",
-            new BsonDocument("$gt", new BsonMinKey()).append("$lt", new BsonMaxKey()));
-
     /**
      * Asks the source to explain ({@code queryPlanner}, nothing is run) the query a partition's cursor sends:
      * an {@code _id} range sorted by {@code _id}. A winning plan with an index scan stage, or one in a format
@@ -145,7 +142,7 @@ public final class SourceInspector {
      */
     public static Mono<RangeReads> rangeReads(MongoDatabase database, String collectionName, SourceReads reads) {
         BsonDocument find = new BsonDocument("find", new BsonString(collectionName))
-                .append("filter", WHOLE_ID_RANGE)
+                .append("filter", new BsonDocument("_id", new BsonDocument("$gt", new BsonMinKey()).append("$lt", new BsonMaxKey())))
                 .append("sort", new BsonDocument("_id", new BsonInt32(1)));
         BsonDocument explain = new BsonDocument("explain", find).append("verbosity", new BsonString("queryPlanner"));
         return reads.first(database.runCommand(explain, BsonDocument.class))
