@@ -10,6 +10,8 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
@@ -47,6 +49,7 @@ public final class DocumentStage {
     public static final int TOO_LARGE = 10334;
 
     private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
+    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     /**
      * A document the stage will not write, for the dead-letter path.
@@ -172,17 +175,17 @@ public final class DocumentStage {
             transformed = strategy.transform(document.decode(CODEC), source);
         } catch (RuntimeException e) {
             throw new DataWorksException(ExitCode.FAILED, "strategy '" + strategy.name() + "' failed on " + source + " _id "
-                    + id + ": " + e, e);
+                    + describeId(id) + ": " + e, e);
         }
         if (transformed == null) {
             throw new DataWorksException(ExitCode.FAILED, "strategy '" + strategy.name() + "' returned null for " + source
-                    + " _id " + id + "; return an empty list to drop a document");
+                    + " _id " + describeId(id) + "; return an empty list to drop a document");
         }
         List<RawBsonDocument> encoded = new ArrayList<>(transformed.size());
         for (BsonDocument out : transformed) {
             if (out == null || !out.containsKey("_id")) {
                 throw new DataWorksException(ExitCode.FAILED, "strategy '" + strategy.name() + "' returned a document without _id for "
-                        + source + " _id " + id + "; every document it returns must carry an _id");
+                        + source + " _id " + describeId(id) + "; every document it returns must carry an _id");
             }
             encoded.add(out instanceof RawBsonDocument raw ? raw : new RawBsonDocument(out, CODEC));
         }
@@ -207,6 +210,15 @@ public final class DocumentStage {
             }
         }
         return new Result(id, ok, refused, bytes, sourceBytes);
+    }
+
+    /** An {@code _id} as users write it (relaxed Extended JSON: {@code 7}, {@code "a"}, {@code {"$oid": ...}}), for messages. */
+    public static String describeId(BsonValue id) {
+        if (id == null) {
+            return "null";
+        }
+        String json = new BsonDocument("_id", id).toJson(RELAXED);
+        return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
     }
 
     /** Bytes of a raw document. */

@@ -362,10 +362,10 @@ public final class ChangeFollower {
             ChangeStreamPublisher<RawBsonDocument> publisher = (options.cosmos()
                     ? from.watch(COSMOS_PIPELINE, RawBsonDocument.class)
                     : from.watch(RawBsonDocument.class))
+                    // updateLookup even when documents are re-read: some servers (the embedded one) put the _id of an
+                    // update only in the looked-up document
+                    .fullDocument(FullDocument.UPDATE_LOOKUP)
                     .batchSize(options.batchSize());
-            if (options.cosmos() || !reRead) {
-                publisher = publisher.fullDocument(FullDocument.UPDATE_LOOKUP);
-            }
             BsonDocument token = lastReceived != null ? lastReceived : checkpoint.resumeToken();
             publisher = token != null ? publisher.resumeAfter(token) : publisher.startAtOperationTime(checkpoint.startAtOperationTime());
             return Flux.from(publisher).doOnNext(e -> lastReceived = e.getResumeToken());
@@ -487,7 +487,7 @@ public final class ChangeFollower {
                 for (DocumentStage.Refused r : result.refused()) {
                     long n = refused.incrementAndGet();
                     if (n <= REFUSALS_LOGGED) {
-                        LOG.warn("{}: _id {} not written to the target ({}: {}){}", source, r.sourceId(), r.code(), r.reason(),
+                        LOG.warn("{}: _id {} not written to the target ({}: {}){}", source, DocumentStage.describeId(r.sourceId()), r.code(), r.reason(),
                                 n == REFUSALS_LOGGED ? "; further refusals are only counted" : "");
                     }
                 }
@@ -512,7 +512,7 @@ public final class ChangeFollower {
         private WriteModel<RawBsonDocument> removal(BsonValue sourceId, String why) {
             IdMapping ids = stage.idMapping();
             if (!ids.isKnown()) {
-                throw new DataWorksException(ExitCode.FAILED, source + ": source _id " + sourceId + " " + why + ", so its"
+                throw new DataWorksException(ExitCode.FAILED, source + ": source _id " + DocumentStage.describeId(sourceId) + " " + why + ", so its"
                         + " documents must go from the target, but strategy '" + stage.strategy().name() + "' declares no _id"
                         + " mapping (" + ids.unknownBecause().orElse("") + ") and they cannot be found. Following stops here"
                         + " (its checkpoint is before this change); the target still holds documents the source no longer has."
