@@ -441,8 +441,10 @@ public final class ChangeFollower {
             if (!reRead) {
                 Map<BsonValue, RawBsonDocument> docs = new HashMap<>();
                 net.latest.forEach((id, e) -> {
-                    if (e.getFullDocument() != null) {
-                        docs.put(id, e.getFullDocument());
+                    RawBsonDocument full = e.getFullDocument();
+                    // No full document (or, on the embedded server, only the update's fields): it was deleted since
+                    if (full != null && full.containsKey("_id")) {
+                        docs.put(id, full);
                     }
                 });
                 return Mono.just(docs);
