@@ -67,13 +67,15 @@ class FollowStrategyIT {
 
     @Test
     void insertsUpdatesAndReplacesAreTransformedAndDeletesFollowTheIdMapping() {
-        MigrationStrategy strategy = TestStrategies.orders();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        MigrationStrategy strategy = TestStrategies.orders(threads);
         for (int i = 0; i < 20; i++) {
             insert(i, "new", 100 * i);
         }
         copy(strategy);
         FollowOptions options = options(strategy);
         capture(options);
+        threads.clear(); // the copy above ran on the test thread
 
         for (int i = 20; i < 30; i++) {
             insert(i, "new", 100 * i);
@@ -88,6 +90,8 @@ class FollowStrategyIT {
 
         FollowResult result = followUntil(options, events);
 
+        assertThat(threads).as("the strategy runs on the blocking scheduler, never on a driver thread").isNotEmpty()
+                .allMatch(name -> name.startsWith("boundedElastic-"));
         assertThat(result.eventsThisRun()).isEqualTo(events);
         assertThat(result.excluded()).isZero();
         assertThat(ids(target)).doesNotContain("\"order-5\"", "\"order-25\"").contains("\"order-3\"", "\"order-29\"");

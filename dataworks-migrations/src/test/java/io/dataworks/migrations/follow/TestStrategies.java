@@ -24,6 +24,11 @@ final class TestStrategies {
      * {@code migrated} flag, and gives each order a string {@code _id} {@code "order-N"} (a one-to-one mapping).
      */
     static MigrationStrategy orders() {
+        return orders(java.util.concurrent.ConcurrentHashMap.newKeySet());
+    }
+
+    /** {@link #orders()}, recording the name of every thread its transform runs on. */
+    static MigrationStrategy orders(java.util.Set<String> threads) {
         return new MigrationStrategy() {
             @Override
             public String name() {
@@ -32,6 +37,7 @@ final class TestStrategies {
 
             @Override
             public List<BsonDocument> transform(BsonDocument document, Namespace source) {
+                threads.add(Thread.currentThread().getName());
                 BsonDocument out = new BsonDocument("_id", toTarget(document.get("_id")));
                 document.forEach((k, v) -> {
                     if (!k.equals("_id")) {
