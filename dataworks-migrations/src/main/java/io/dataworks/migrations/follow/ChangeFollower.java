@@ -124,6 +124,8 @@ public final class ChangeFollower {
     /** Refused documents logged one by one per namespace; the rest are counted. */
     private static final int REFUSALS_LOGGED = 10;
     private static final Set<Integer> HISTORY_LOST_CODES = Set.of(286, 280);
+    /** What ended a stream that the server closed without an ending event. */
+    static final String CLOSED = "closed by the server";
     private static final Requests DIRECT = new Requests() {
         @Override
         public <T> Mono<T> mono(Mono<T> request) {
@@ -312,6 +314,7 @@ public final class ChangeFollower {
         final AtomicLong excluded = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
         final AtomicLong batches = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
         volatile FollowCheckpoint checkpoint;
         /** The last event received (not necessarily applied): a retried stream reopens after it. */
         volatile BsonDocument lastReceived;
@@ -349,12 +352,28 @@ public final class ChangeFollower {
                             progress(); // waiting starts now, not when the previous change was applied
                         }
                         pendingMillis.addLast(eventMillis(e));
+                        received.incrementAndGet();
                     })
                     // fair: a batch is emitted only when apply asked for one, so a slow target holds the stream back
                     // instead of overflowing (the plain bufferTimeout fails with OverflowException)
                     .bufferTimeout(options.batchSize(), options.batchTimeout(), true)
                     .concatMap(this::apply, 1)
-                    .then();
+                    .then(Mono.fromRunnable(this::completed));
+        }
+
+        /** A stream that completed although nobody stopped it, without an ending event and before maxEvents: the server closed it. */
+        private void completed() {
+            if (owner.reason.get() != null || endedBy != null || (options.maxEvents() > 0 && received.get() >= options.maxEvents())) {
+                return;
+            }
+            ended(CLOSED);
+        }
+
+        private void ended(String why) {
+            endedBy = why;
+            LOG.error("{}: the change stream ended ({}): later changes of {} cannot be followed and the target is incomplete for"
+                    + " it. Following stops; recopy {} with --fresh, then --follow again.", source, why, source, source);
+            owner.stop(FollowResult.StopReason.SOURCE_ENDED);
         }
 
         /** Opens the stream after the last event received, else from the checkpoint. */
@@ -548,11 +567,7 @@ public final class ChangeFollower {
             batches.incrementAndGet();
             progress();
             if (net.ending != null) {
-                endedBy = net.ending;
-                LOG.error("{}: the change stream ended with a '{}' event: later changes of {} cannot be followed and the target is"
-                        + " incomplete for it. Following stops; recopy {} with --fresh, then --follow again.", source, net.ending,
-                        source, source);
-                owner.stop(FollowResult.StopReason.SOURCE_ENDED);
+                ended(net.ending);
             }
         }
 

@@ -22,7 +22,8 @@ import io.dataworks.core.ExitCode;
  * @param skipped         events of this run with no {@code _id} to apply them to (the document was gone when looked up)
  * @param finalLagSeconds lag when it stopped (0 when nothing was pending)
  * @param ended           namespaces whose change stream ended, with the event that ended it ({@code drop},
- *                        {@code rename}, {@code dropDatabase}, {@code invalidate})
+ *                        {@code rename}, {@code dropDatabase}, {@code invalidate}, or {@code closed by the server} for a
+ *                        stream that completed without one)
  * @param excluded        changed documents of this run the strategy does not write (its filter excludes them or its
  *                        transform drops them); their target documents were deleted
  * @param refused         documents of this run not written because the target cannot hold them (too large)
@@ -103,7 +104,7 @@ public record FollowResult(
             s.append(" ").append(excluded).append(" changed documents are outside the strategy's filter and not on the target.");
         }
         new TreeMap<>(ended).forEach((ns, event) -> s.append(" THE TARGET IS INCOMPLETE for ").append(ns)
-                .append(": its change stream ended with a '").append(event).append("' event, so later changes of ").append(ns)
+                .append(": its change stream ended ('").append(event).append("'), so later changes of ").append(ns)
                 .append(" are not on the target. Recopy it with --fresh (the collection as it is now on the source), then --follow again."));
         if (refused > 0) {
             s.append(" ").append(refused).append(" documents were refused (larger than the target's limit) and are not on the target.");

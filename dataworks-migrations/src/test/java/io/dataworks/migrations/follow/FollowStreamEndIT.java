@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.bson.Document;
@@ -80,6 +81,46 @@ class FollowStreamEndIT {
         FollowResult again = ChangeFollower.create(options).start(client, client, namespaces).result().block(WAIT);
         assertThat(again.reason()).isEqualTo(FollowResult.StopReason.SOURCE_ENDED);
         assertThat(again.ended()).containsEntry("shop.orders", "drop");
+    }
+
+    /** Answers every getMore with a closed, empty cursor once {@link #close} was called, as a server that ends a stream does. */
+    static final class ClosingBackend extends de.bwaldvogel.mongo.backend.memory.MemoryBackend {
+        volatile boolean closing;
+
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String databaseName, String command,
+                                                             de.bwaldvogel.mongo.bson.Document query) {
+            if (closing && "getMore".equalsIgnoreCase(command)) {
+                de.bwaldvogel.mongo.bson.Document cursor = new de.bwaldvogel.mongo.bson.Document("id", 0L)
+                        .append("ns", databaseName + "." + query.get("collection")).append("nextBatch", List.of());
+                return new de.bwaldvogel.mongo.bson.Document("cursor", cursor).append("ok", 1.0);
+            }
+            return super.handleCommand(channel, databaseName, command, query);
+        }
+    }
+
+    @Test
+    void aStreamTheServerClosesWithoutAnEndingEventIsAFailureToo() {
+        ClosingBackend backend = new ClosingBackend();
+        de.bwaldvogel.mongo.MongoServer closing = new de.bwaldvogel.mongo.MongoServer(backend);
+        closing.enableOplog();
+        closing.bind("127.0.0.1", 0);
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + closing.getLocalAddress().getPort())) {
+            Map<Namespace, Namespace> namespaces = Map.of(ORDERS, new Namespace("copy", "orders"));
+            FollowOptions options = FollowOptions.defaults(checkpointDir).withBatchTimeout(Duration.ofMillis(50));
+            ChangeFollower.create(options).capture(c, namespaces).block(WAIT);
+            Mono.from(c.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 1))).block(WAIT);
+            backend.closing = true;
+
+            FollowResult result = ChangeFollower.create(options).start(c, c, namespaces).result().block(WAIT);
+
+            assertThat(result.reason()).isEqualTo(FollowResult.StopReason.SOURCE_ENDED);
+            assertThat(result.ended()).isEqualTo(Map.of("shop.orders", ChangeFollower.CLOSED));
+            assertThat(result.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(result.summary()).contains("THE TARGET IS INCOMPLETE for shop.orders").doesNotContain("Safe to switch");
+        } finally {
+            closing.shutdownNow();
+        }
     }
 
     private MongoCollection<Document> collection(Namespace ns) {
