@@ -16,6 +16,11 @@ public record MigrationResult(List<NamespaceResult> namespaces, long documentsFa
         namespaces = List.copyOf(namespaces);
     }
 
+    /** The plans the copy followed, one per namespace, in order: what verification, reconcile and follow work along. */
+    public List<io.dataworks.migrations.plan.NamespacePlan> plans() {
+        return namespaces.stream().map(NamespaceResult::plan).toList();
+    }
+
     /**
      * @param documentsCopied   source documents acknowledged by the target, over all runs (checkpointed)
      * @param partitions        partitions in the plan
@@ -23,10 +28,11 @@ public record MigrationResult(List<NamespaceResult> namespaces, long documentsFa
      * @param partitionsSkipped partitions already done by an earlier run
      * @param indexFailures     indexes the target refused (reported, not fatal), one line each
      * @param stepMillis        how long each step ({@code plan}, {@code unique-indexes}, {@code copy}, {@code indexes}) took
+     * @param plan              the plan the copy followed
      */
     public record NamespaceResult(Namespace source, Namespace target, long documentsCopied, int partitions,
                                   String partitioner, int partitionsResumed, int partitionsSkipped, List<String> indexFailures,
-                                  java.util.Map<String, Long> stepMillis) {
+                                  java.util.Map<String, Long> stepMillis, io.dataworks.migrations.plan.NamespacePlan plan) {
         public NamespaceResult {
             indexFailures = List.copyOf(indexFailures);
             stepMillis = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepMillis));

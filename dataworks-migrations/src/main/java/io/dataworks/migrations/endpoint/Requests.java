@@ -7,25 +7,50 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * How the requests of one side (source or target) are sent: every read, lookup and write of a stage is wrapped by
- * it, so that all stages retry alike (throttled: after {@code RetryAfterMs}; transient: back-off; anything else:
- * at once, unchanged). The seed of the endpoint wrapper, which will add pacing and a scheduler for blocking work.
+ * How a stage sends requests to one server: every read, lookup and write of every stage (plan, copy, indexes, verify,
+ * reconcile, follow) goes through the {@code Requests} of its endpoint, so all of them retry alike (throttled: after
+ * the server's {@code RetryAfterMs}; transient: back-off) and are paced together.
  *
- * <p>Contract of {@link #flux}: a retry resubscribes the given publisher from its beginning. A caller that streams a
- * cursor must therefore pass a {@link Flux#defer deferred} publisher that reopens the cursor after the last element
- * it already received (as {@code _id > last} does), or accept that elements are emitted again.
- *
- * <p>Implementations are immutable and thread-safe.
+ * <p>{@link #flux} restarts a failed publisher from its beginning: give it only publishers that may be repeated
+ * whole (a count, a lookup, a reduce), and resume cursors after their last {@code _id} instead
+ * ({@link #sortedById} does).
  */
 public interface Requests {
 
-    /** {@code request}, resubscribed on retryable failures. */
+    /** No retry: for tests of failure paths and for requests that must not be repeated. */
+    Requests NONE = new Requests() {
+        @Override
+        public <T> Mono<T> mono(Mono<T> request) {
+            return request;
+        }
+
+        @Override
+        public <T> Flux<T> flux(Flux<T> request) {
+            return request;
+        }
+    };
+
     <T> Mono<T> mono(Mono<T> request);
 
-    /** {@code request}, resubscribed from its beginning on retryable failures (see the class comment). */
     <T> Flux<T> flux(Flux<T> request);
 
-    /** Requests retried by {@code policy}; "in a row" for a flux restarts after every element (see {@link RetryPolicy}). */
+    /**
+     * An {@code _id}-sorted cursor that survives retryable failures without reading anything twice or skipping
+     * anything: each retry reopens it after the last {@code _id} it delivered. {@code open} gets that {@code _id}
+     * ({@code null} for the first attempt) and returns the cursor sorted by {@code _id} ascending.
+     */
+    default <T extends org.bson.BsonDocument> Flux<T> sortedById(java.util.function.Function<org.bson.BsonValue, org.reactivestreams.Publisher<T>> open) {
+        Objects.requireNonNull(open, "open");
+        return Flux.defer(() -> {
+            java.util.concurrent.atomic.AtomicReference<T> last = new java.util.concurrent.atomic.AtomicReference<>();
+            return flux(Flux.defer(() -> {
+                T seen = last.get();
+                return Flux.from(open.apply(seen == null ? null : seen.get("_id")));
+            }).doOnNext(last::lazySet));
+        });
+    }
+
+    /** Retries by {@code policy} (see {@link RetryPolicy} for the waits and limits). */
     static Requests retrying(RetryPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         return new Requests() {

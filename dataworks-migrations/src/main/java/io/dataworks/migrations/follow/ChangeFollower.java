@@ -126,17 +126,6 @@ public final class ChangeFollower {
     private static final Set<Integer> HISTORY_LOST_CODES = Set.of(286, 280);
     /** What ended a stream that the server closed without an ending event. */
     static final String CLOSED = "closed by the server";
-    private static final Requests DIRECT = new Requests() {
-        @Override
-        public <T> Mono<T> mono(Mono<T> request) {
-            return request;
-        }
-
-        @Override
-        public <T> Flux<T> flux(Flux<T> request) {
-            return request;
-        }
-    };
 
     private final FollowOptions options;
     private final Requests sourceRequests;
@@ -158,7 +147,7 @@ public final class ChangeFollower {
 
     /** A follower whose requests are not retried (tests, or a caller that wraps the clients itself). */
     public static ChangeFollower create(FollowOptions options) {
-        return create(options, DIRECT, DIRECT, Clock.SYSTEM, (name, value) -> { });
+        return create(options, Requests.NONE, Requests.NONE, Clock.SYSTEM, (name, value) -> { });
     }
 
     /**
@@ -180,7 +169,7 @@ public final class ChangeFollower {
     @Deprecated
     public static ChangeFollower create(FollowOptions options, Clock clock, ObjDoubleConsumer<String> gauges,
                                         UnaryOperator<Mono<BulkWriteResult>> writeRetry) {
-        return new ChangeFollower(options, DIRECT, DIRECT, clock, gauges, writeRetry);
+        return new ChangeFollower(options, Requests.NONE, Requests.NONE, clock, gauges, writeRetry);
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -62,17 +61,6 @@ public final class DeleteReconciler {
     /** Brackets every server accepts in {@code $type}, in sort order: where a resumed mixed-type scan goes on. */
     private static final List<String> RESUMABLE_BRACKETS = List.of("minKey", "null", "number", "string", "object", "binData",
             "objectId", "bool", "date", "timestamp", "regex", "maxKey");
-    private static final Requests DIRECT = new Requests() {
-        @Override
-        public <T> Mono<T> mono(Mono<T> request) {
-            return request;
-        }
-
-        @Override
-        public <T> Flux<T> flux(Flux<T> request) {
-            return request;
-        }
-    };
 
     /** How many target documents were deleted, and how many {@code _id}s were compared. */
     public record Result(Namespace target, long deleted, long targetIdsScanned) {
@@ -197,11 +185,9 @@ public final class DeleteReconciler {
      * {@code _id} order; a retry reopens the cursor after the last {@code _id} delivered.
      */
     private Flux<BsonValue> ids(MongoCollection<RawBsonDocument> collection, Requests requests, Partition partition, BsonDocument filter) {
-        AtomicReference<BsonValue> last = new AtomicReference<>();
-        return requests.flux(Flux.defer(() -> Flux.from(collection.find(and(after(partition, last.get()), filter))
-                                .projection(ID_ONLY).sort(ID_ONLY).batchSize(batchSize)))
-                .map(d -> d.get("_id"))
-                .doOnNext(last::set));
+        return requests.sortedById(last -> collection.find(and(after(partition, last), filter))
+                        .projection(ID_ONLY).sort(ID_ONLY).batchSize(batchSize))
+                .map(d -> d.get("_id"));
     }
 
     /** The part of {@code partition} after {@code last} (exclusive); across every type bracket when the partition has none. */
@@ -266,8 +252,8 @@ public final class DeleteReconciler {
         private int batchSize = 1000;
         private int parallelism = 1;
         private MigrationStrategy strategy = new CopyStrategy();
-        private Requests sourceRequests = DIRECT;
-        private Requests targetRequests = DIRECT;
+        private Requests sourceRequests = Requests.NONE;
+        private Requests targetRequests = Requests.NONE;
 
         private Builder() {
         }
