@@ -7,10 +7,12 @@ import java.util.List;
  * What a migration did.
  *
  * @param namespaces       one entry per namespace, in the order they were resolved
- * @param documentsFailed  documents written to the dead-letter file in this run
- * @param deadLetter       the dead-letter file, or {@code null} when nothing was dead-lettered
+ * @param documentsFailed  documents the target refused in this run (they are in the dead-letter file)
+ * @param deadLetter       the dead-letter file, or {@code null} when it holds nothing of these namespaces
+ * @param deadLettered     entries the dead-letter file holds for these namespaces, earlier runs' included: documents
+ *                         that are not on the target until someone fixes and loads them
  */
-public record MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter) {
+public record MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter, long deadLettered) {
 
     public MigrationResult {
         namespaces = List.copyOf(namespaces);

@@ -163,9 +163,11 @@ public final class MigrationRun {
             LOG.debug("stage {}", stage.name());
             return Mono.defer(() -> stage.action().get())
                     .onErrorResume(e -> {
-                        failure = e;
-                        String message = e instanceof DataWorksException ? e.getMessage() : stage.name() + " failed: " + e;
-                        return Mono.just(new Result(Kind.FAILED, message));
+                        String message = io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage()));
+                        failure = e instanceof DataWorksException dwe
+                                ? new DataWorksException(dwe.exitCode(), stage.name() + ": " + message, e)
+                                : new DataWorksException(ExitCode.FAILED, stage.name() + " failed: " + message, e);
+                        return Mono.just(new Result(Kind.FAILED, failure.getMessage()));
                     })
                     .map(r -> new StageOutcome(stage.name(), r.kind(), r.detail(), Duration.ofNanos(System.nanoTime() - start)));
         }
@@ -187,10 +189,12 @@ public final class MigrationRun {
                     .map(result -> {
                         copy = result;
                         plans = result.plans();
-                        if (result.documentsFailed() > 0) {
-                            String detail = result.documentsFailed() + " document(s) refused by the target were not copied; "
-                                    + "they are in the dead-letter file " + result.deadLetter() + " (fix them and load them with "
-                                    + "mongoimport, or rerun after fixing the cause)";
+                        if (result.deadLettered() > 0) {
+                            String detail = (result.documentsFailed() > 0 ? result.documentsFailed()
+                                    + " document(s) refused by the target in this run; " : "") + "the dead-letter file "
+                                    + result.deadLetter() + " holds " + result.deadLettered() + " document(s) of these collections "
+                                    + "that are not on the target: fix and load them (mongoimport), then move the file aside; "
+                                    + "or rerun with --fresh after fixing the cause";
                             LOG.warn("copy: {}", detail);
                             return new Result(Kind.REFUSED_DOCUMENTS, detail);
                         }
@@ -216,8 +220,9 @@ public final class MigrationRun {
             DeleteReconciler reconciler = DeleteReconciler.create(settings.batchSize(), settings.parallelCursors());
             Map<String, Long> deleted = new LinkedHashMap<>();
             return Flux.fromIterable(plans)
-                    .concatMap(plan -> reconciler.reconcile(plan, engine.source().collection(plan.source()),
-                                    engine.target().collection(plan.target()))
+                    // a namespace's reconcile is idempotent (it deletes only what the source confirms absent): retried whole
+                    .concatMap(plan -> engine.target().requests().mono(reconciler.reconcile(plan,
+                                    engine.source().collection(plan.source()), engine.target().collection(plan.target())))
                             .doOnNext(r -> deleted.put(plan.target().toString(), r.deleted())))
                     .takeUntilOther(stop)
                     .then(Mono.fromSupplier(() -> {

@@ -129,8 +129,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .flatMapMany(Flux::fromIterable)
                         .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
                         .collectList()
-                        .map(results -> new MigrationResult(results, run.budget.failed(),
-                                run.deadLetter.written() + run.deadLetter.alreadyThere() > 0 ? run.deadLetter.file() : null)),
+                        .map(results -> {
+                            long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
+                            return new MigrationResult(results, run.budget.failed(), deadLettered > 0 ? run.deadLetter.file() : null,
+                                    deadLettered);
+                        }),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
                 run -> Mono.fromRunnable(run::close));
