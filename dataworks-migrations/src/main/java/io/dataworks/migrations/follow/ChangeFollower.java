@@ -98,7 +98,9 @@ import reactor.core.scheduler.Schedulers;
  * Batching is demand-driven (Reactor's fair {@code bufferTimeout}): while the target is slow, changes wait in the change
  * stream's cursor (no {@code getMore} is sent), never in an unbounded queue, and no batch overflows. Reads of the source
  * and writes to the target go through {@link Requests} (the one retry policy). The strategy's plug-in code and the
- * checkpoint's file I/O run on {@link Schedulers#boundedElastic()}, never on a driver callback thread. A namespace with
+ * checkpoint's file I/O run on the {@code blocking} scheduler given to {@link #create(FollowOptions, Requests, Requests,
+ * Clock, ObjDoubleConsumer, Scheduler) create} ({@link Schedulers#boundedElastic()} by default), never on a driver
+ * callback thread. A namespace with
  * changes pending and nothing applied for {@link FollowOptions#stallTimeout()} is reported stuck (a WARN).
  *
  * <p>Following runs until {@link FollowHandle#stop()} (Ctrl-C), until the {@link Cutover} condition held, until
@@ -133,11 +135,12 @@ public final class ChangeFollower {
     private final Clock clock;
     private final ObjDoubleConsumer<String> gauges;
     private final UnaryOperator<Mono<BulkWriteResult>> writeRetry;
-    private final Scheduler blocking = Schedulers.boundedElastic();
+    private final Scheduler blocking;
 
     private ChangeFollower(FollowOptions options, Requests sourceRequests, Requests targetRequests, Clock clock,
-                           ObjDoubleConsumer<String> gauges, UnaryOperator<Mono<BulkWriteResult>> writeRetry) {
+                           ObjDoubleConsumer<String> gauges, UnaryOperator<Mono<BulkWriteResult>> writeRetry, Scheduler blocking) {
         this.options = Objects.requireNonNull(options, "options");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.sourceRequests = Objects.requireNonNull(sourceRequests, "sourceRequests");
         this.targetRequests = Objects.requireNonNull(targetRequests, "targetRequests");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -157,7 +160,16 @@ public final class ChangeFollower {
      */
     public static ChangeFollower create(FollowOptions options, Requests sourceRequests, Requests targetRequests, Clock clock,
                                         ObjDoubleConsumer<String> gauges) {
-        return new ChangeFollower(options, sourceRequests, targetRequests, clock, gauges, UnaryOperator.identity());
+        return create(options, sourceRequests, targetRequests, clock, gauges, Schedulers.boundedElastic());
+    }
+
+    /**
+     * @param blocking where the strategy's transform and the checkpoint's file I/O run (the target endpoint's
+     *                 {@code blocking()} scheduler); never a driver callback thread
+     */
+    public static ChangeFollower create(FollowOptions options, Requests sourceRequests, Requests targetRequests, Clock clock,
+                                        ObjDoubleConsumer<String> gauges, Scheduler blocking) {
+        return new ChangeFollower(options, sourceRequests, targetRequests, clock, gauges, UnaryOperator.identity(), blocking);
     }
 
     /**
@@ -169,7 +181,7 @@ public final class ChangeFollower {
     @Deprecated
     public static ChangeFollower create(FollowOptions options, Clock clock, ObjDoubleConsumer<String> gauges,
                                         UnaryOperator<Mono<BulkWriteResult>> writeRetry) {
-        return new ChangeFollower(options, Requests.NONE, Requests.NONE, clock, gauges, writeRetry);
+        return new ChangeFollower(options, Requests.NONE, Requests.NONE, clock, gauges, writeRetry, Schedulers.boundedElastic());
     }
 
     /**
@@ -327,7 +339,7 @@ public final class ChangeFollower {
             FollowCheckpoint cp = checkpoint;
             LOG.info("{}: following changes {}{}", source, cp.resumeToken() != null
                     ? "after resume token " + cp.resumeToken().toJson() : "from " + describe(cp.startAtOperationTime()),
-                    reRead ? " (changed documents are re-read with strategy '" + stage.strategy().name() + "''s filter)" : "");
+                    reRead ? " (changed documents are re-read with the filter of strategy '" + stage.strategy().name() + "')" : "");
             Flux<ChangeStreamDocument<RawBsonDocument>> events = sourceRequests.flux(Flux.defer(this::open))
                     .onErrorMap(ChangeFollower::historyLost, this::historyLostError)
                     .takeUntilOther(stopSignal)
@@ -490,7 +502,7 @@ public final class ChangeFollower {
                         return;
                     }
                     // Deleted since, or outside the strategy's filter now.
-                    excluded(id, kind, "is outside strategy '" + stage.strategy().name() + "''s filter", writes);
+                    excluded(id, kind, "is outside the filter of strategy '" + stage.strategy().name() + "'", writes);
                     return;
                 }
                 DocumentStage.Result result = stage.apply(doc, source);
@@ -502,7 +514,7 @@ public final class ChangeFollower {
                     }
                 }
                 if (result.dropped()) {
-                    excluded(id, kind, "is dropped by strategy '" + stage.strategy().name() + "''s transform", writes);
+                    excluded(id, kind, "is dropped by the transform of strategy '" + stage.strategy().name() + "'", writes);
                 }
                 for (RawBsonDocument out : result.documents()) {
                     writes.add(new ReplaceOneModel<>(Filters.eq("_id", out.get("_id")), out, new ReplaceOptions().upsert(true)));

@@ -25,7 +25,7 @@ import io.dataworks.core.ExitCode;
  *                        {@code rename}, {@code dropDatabase}, {@code invalidate}, or {@code closed by the server} for a
  *                        stream that completed without one)
  * @param excluded        changed documents of this run the strategy does not write (its filter excludes them or its
- *                        transform drops them); their target documents were deleted
+ *                        transform drops them); for an update or replace, its target document was deleted
  * @param refused         documents of this run not written because the target cannot hold them (too large)
  */
 public record FollowResult(
