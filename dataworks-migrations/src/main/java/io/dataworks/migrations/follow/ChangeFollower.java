@@ -198,7 +198,7 @@ public final class ChangeFollower {
                 .flatMap(start -> Flux.fromIterable(namespaces.keySet())
                         .flatMap(ns -> probe(source, ns, start), Math.max(1, namespaces.size()))
                         .then(Mono.just(start)))
-                .publishOn(Schedulers.boundedElastic())
+                .publishOn(blocking) // checkpoint files
                 .map(start -> {
                     List<FollowCheckpoint> points = new ArrayList<>();
                     namespaces.forEach((src, tgt) -> {
@@ -225,7 +225,7 @@ public final class ChangeFollower {
         MongoCollection<RawBsonDocument> coll = source.getDatabase(ns.database()).getCollection(ns.collection(), RawBsonDocument.class);
         ChangeStreamPublisher<RawBsonDocument> stream = options.cosmos()
                 ? coll.watch(COSMOS_PIPELINE, RawBsonDocument.class) : coll.watch(RawBsonDocument.class);
-        return Flux.from(stream.startAtOperationTime(start).batchSize(1))
+        return sourceRequests.flux(Flux.defer(() -> Flux.from(stream.startAtOperationTime(start).batchSize(1))))
                 .take(PROBE_TIME)
                 .then()
                 .onErrorMap(e -> new DataWorksException(ExitCode.FAILED, ns + ": cannot open a change stream on the source ("
@@ -234,7 +234,7 @@ public final class ChangeFollower {
     }
 
     private Mono<BsonTimestamp> serverStartTime(MongoDatabase admin) {
-        return Mono.from(admin.runCommand(new BsonDocument("hello", new BsonInt32(1)), BsonDocument.class))
+        return sourceRequests.mono(Mono.defer(() -> Mono.from(admin.runCommand(new BsonDocument("hello", new BsonInt32(1)), BsonDocument.class))))
                 .onErrorResume(e -> Mono.from(admin.runCommand(new BsonDocument("isMaster", new BsonInt32(1)), BsonDocument.class)))
                 .map(reply -> {
                     if (reply.isTimestamp("operationTime")) {
