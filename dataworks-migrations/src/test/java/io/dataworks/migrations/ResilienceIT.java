@@ -46,9 +46,9 @@ class ResilienceIT {
             Fill.orders(source.connectionString(), "shop", "orders", 0, 10_000);
             MetricsCollector metrics = MetricsCollector.create();
 
-            MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                    .withCheckpointDir(dir).withBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
-                    .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))))
+            MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).batchSize(200).insertWorkers(4).metrics(metrics)
+                    .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))).build())
                     .migrate().block(Duration.ofSeconds(60));
 
             assertThat(all(dst, "shop", "orders")).usingElementComparator(Servers.byBytes())
@@ -73,9 +73,9 @@ class ResilienceIT {
              MongoClient directSource = MongoClients.create(source.connectionString())) {
             Fill.orders(source.connectionString(), "shop", "orders", 0, 20_000);
             MetricsCollector metrics = MetricsCollector.create();
-            var copy = MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                            .withCheckpointDir(dir).withBatchSize(100).withSourceBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
-                            .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))))
+            var copy = MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                            .checkpointDir(dir).batchSize(100).sourceBatchSize(200).insertWorkers(4).metrics(metrics)
+                            .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))).build())
                     .migrate().toFuture();
             // Twice, while the copy runs: hold every byte (requests in flight hang), then cut every connection.
             int drops = 0;
@@ -115,9 +115,9 @@ class ResilienceIT {
             source.throttleRate(0.3);
             MetricsCollector metrics = MetricsCollector.create();
 
-            MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                    .withCheckpointDir(dir).withSourceBatchSize(100).withBatchSize(100).withMetrics(metrics)
-                    .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))))
+            MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).sourceBatchSize(100).batchSize(100).metrics(metrics)
+                    .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))).build())
                     .migrate().block(Duration.ofSeconds(60));
 
             source.throttleRate(0);

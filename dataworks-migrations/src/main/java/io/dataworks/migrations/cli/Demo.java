@@ -72,11 +72,12 @@ final class Demo {
             fill(source, generator, command.total);
             LOG.info("demo: migrating {} -> {} with strategy '{}'{}", SOURCE, TARGET, strategy.name(),
                     strategy instanceof CopyStrategy ? " (add --plugins user-defined/target for 'service-order')" : "");
-            MigrationSettings settings = MigrationSettings.of(source.client(), "demo-source", target.client(), "demo-target")
-                    .withNamespaces(List.of(new NamespaceMapping(SOURCE, TARGET)))
-                    .withStrategy(strategy)
-                    .withCheckpointDir(checkpoints)
-                    .withTargetMaxDocumentBytes(target.maxDocumentBytes());
+            MigrationSettings settings = MigrationSettings.builder(source.client(), "demo-source", target.client(), "demo-target")
+                    .namespaces(List.of(new NamespaceMapping(SOURCE, TARGET)))
+                    .strategy(strategy)
+                    .checkpointDir(checkpoints)
+                    .targetMaxDocumentBytes(target.maxDocumentBytes())
+                    .build();
             exitCode = command.run(settings, command.out(), true);
             return exitCode;
         } finally {
