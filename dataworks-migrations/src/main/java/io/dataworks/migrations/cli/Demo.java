@@ -64,7 +64,8 @@ final class Demo {
         try (PluginLoader plugins = command.common.pluginLoader();
              EmbeddedMongo sourceServer = EmbeddedMongo.start();
              EmbeddedMongo targetServer = EmbeddedMongo.start();
-             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()));
+             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()),
+                     b -> b.addCommandListener(command.readLatency));
              MongoEndpoint target = MongoEndpoint.connect(EndpointConfig.of(targetServer.uri(), TARGET.database()))) {
             MigrationStrategy strategy = plugins.load(MigrationStrategy.class).stream()
                     .filter(s -> s.name().equals("service-order")).findFirst().orElseGet(CopyStrategy::new);

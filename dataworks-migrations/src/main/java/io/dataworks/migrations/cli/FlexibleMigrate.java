@@ -34,6 +34,7 @@ import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ErrorStrategy;
 import io.dataworks.migrations.MigrationEngine;
 import io.dataworks.migrations.MigrationRun;
+import io.dataworks.migrations.endpoint.ReadLatency;
 import io.dataworks.migrations.follow.Cutover;
 import io.dataworks.migrations.RunOptions;
 import io.dataworks.migrations.RunResult;
@@ -171,6 +172,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
 
+    /** Times the source's cursor batches once the run's meters exist. */
+    final ReadLatency readLatency = new ReadLatency();
+
     /** FRAMEWORK_STALL_TIMEOUT_SECONDS of the loaded configuration. */
     private Duration stallTimeout = RunOptions.DEFAULT_STALL_TIMEOUT;
 
@@ -206,7 +210,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         EndpointConfig targetConfig = config.requireTarget();
         checkOutputPaths(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")));
         try (PluginLoader plugins = common.pluginLoader();
-             MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
+             MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> b.addCommandListener(readLatency));
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
             alertRules = AlertRule.fromConfig(config::value);
@@ -398,6 +402,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         RunOptions options = new RunOptions(!verifyOnly, verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
                 cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos, stallTimeout);
         MonitoringSession session = monitoring();
+        readLatency.recordInto(session.collector());
         MigrationSettings settings = base.toBuilder().metrics(session.collector()).build();
         MigrationRun migration = MigrationRun.create(settings, options);
         Sinks.Empty<Void> stop = Sinks.empty();
