@@ -179,7 +179,11 @@ public final class MigrationSettings {
     private final Checkpoints checkpoints;
     private final Errors errors;
     private final RetryPolicy retryPolicy;
+    private final Duration requestTimeout;
     private final MetricsCollector metrics;
+
+    /** A request to a server that has not answered after this long is abandoned and retried (a stalled connection). */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
     private MigrationSettings(Builder b) {
         this.source = b.source;
@@ -200,6 +204,11 @@ public final class MigrationSettings {
         this.checkpoints = new Checkpoints(b.checkpointDir, b.fresh, b.checkpointInterval);
         this.errors = new Errors(b.errorStrategy, b.maxErrors, b.deadLetter);
         this.retryPolicy = b.retryPolicy;
+        if (b.requestTimeout.isZero() || b.requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("requestTimeout (FRAMEWORK_REQUEST_TIMEOUT_SECONDS) must be > 0, was "
+                    + b.requestTimeout.toSeconds() + " s");
+        }
+        this.requestTimeout = b.requestTimeout;
         this.metrics = b.metrics;
     }
 
@@ -294,6 +303,14 @@ public final class MigrationSettings {
 
     public RetryPolicy retryPolicy() {
         return retryPolicy;
+    }
+
+    /**
+     * How long a bulk write may go unanswered before it is abandoned and retried like a dropped connection: a stalled
+     * connection, or a reply the driver never completes, must not hang the run.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 
     /** Where counters and latencies go. */
@@ -396,6 +413,7 @@ public final class MigrationSettings {
         private long maxErrors;
         private Path deadLetter;
         private RetryPolicy retryPolicy = RetryPolicy.of(RetryConfig.DEFAULTS);
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private MetricsCollector metrics;
 
         private Builder(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
@@ -427,6 +445,7 @@ public final class MigrationSettings {
             maxErrors = s.errors.maxErrors();
             deadLetter = s.errors.deadLetter();
             retryPolicy = s.retryPolicy;
+            requestTimeout = s.requestTimeout;
             metrics = s.metrics;
         }
 
@@ -576,6 +595,11 @@ public final class MigrationSettings {
 
         public Builder retryPolicy(RetryPolicy value) {
             retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = Objects.requireNonNull(value, "requestTimeout");
             return this;
         }
 

@@ -329,6 +329,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 .targetFlavour(target.flavour())
                 .targetMaxDocumentBytes(target.maxDocumentBytes())
                 .retryPolicy(RetryPolicy.of(config.retry()))
+                .requestTimeout(Duration.ofSeconds(config.get(MigrationKeys.REQUEST_TIMEOUT_SECONDS, Long.class,
+                        MigrationSettings.DEFAULT_REQUEST_TIMEOUT.toSeconds())))
                 .build();
         } catch (IllegalArgumentException e) {
             // the settings name the flag or key in their checks: a usage error, not a failed run

@@ -113,7 +113,9 @@ final class BatchWriter {
         Mono<?> request = settings.writeMode() == WriteMode.INSERT
                 ? Mono.from(batch.namespace().target.insertMany(documents, INSERT))
                 : Mono.from(batch.namespace().target.bulkWrite(replacements(documents), BULK));
+        // a reply that never comes (a stalled connection) is abandoned and retried as a transient failure
         return request
+                .timeout(settings.requestTimeout())
                 .then(Mono.fromRunnable(() -> {
                     metrics.batchWritten(System.nanoTime() - start);
                     written(batch, documents, documents.size());
