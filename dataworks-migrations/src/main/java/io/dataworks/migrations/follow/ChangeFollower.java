@@ -575,7 +575,7 @@ public final class ChangeFollower {
         /** Reports a stall once: changes pending and nothing applied for the stall timeout. */
         void checkStall() {
             long pending = pendingMillis.size();
-            if (pending == 0 || stallReported) {
+            if (pending == 0 || stallReported || options.stallTimeout().isZero()) {
                 return;
             }
             long stuckNanos = clock.monotonicTime() - progressNanos;

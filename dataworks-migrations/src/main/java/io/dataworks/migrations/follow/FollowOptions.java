@@ -24,7 +24,7 @@ import io.dataworks.migrations.strategy.CopyStrategy;
  * @param maxEvents      stop after this many events (0: no limit), e.g. to apply a backlog in slices
  * @param documents      the strategy (filter, transform, id mapping) and the target's size limit, as for the copy
  * @param stallTimeout   a namespace with events pending and nothing applied for this long is reported stuck (a WARN);
- *                       {@code FRAMEWORK_STALL_TIMEOUT_SECONDS}, 60 s by default
+ *                       {@code FRAMEWORK_STALL_TIMEOUT_SECONDS}, 60 s by default; zero turns the watch off
  */
 public record FollowOptions(Path checkpointDir, int batchSize, Duration batchTimeout, boolean cosmos, Duration startMargin,
                             Duration sampleInterval, Cutover cutover, long maxEvents, DocumentStage documents,
@@ -49,8 +49,8 @@ public record FollowOptions(Path checkpointDir, int batchSize, Duration batchTim
         if (batchTimeout.isNegative() || batchTimeout.isZero()) {
             throw new IllegalArgumentException("batchTimeout must be > 0, was " + batchTimeout);
         }
-        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
-            throw new IllegalArgumentException("stallTimeout must be > 0, was " + stallTimeout);
+        if (stallTimeout.isNegative()) {
+            throw new IllegalArgumentException("stallTimeout must be >= 0 (0: not watched), was " + stallTimeout);
         }
     }
 
