@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.StageOutcome.Kind;
+import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.follow.ChangeFollower;
 import io.dataworks.migrations.follow.DeleteReconciler;
 import io.dataworks.migrations.follow.FollowHandle;
@@ -124,6 +126,8 @@ public final class MigrationRun {
         FollowResult follow;
         Map<String, Long> deletes;
         Throwable failure;
+        /** Source → target of every namespace, for the follow records' headers. */
+        final Map<Namespace, Namespace> followTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
         State(CheckpointStore store, Mono<Void> stop) {
             this.store = store;
@@ -175,7 +179,16 @@ public final class MigrationRun {
         /** Where following will start, recorded before the copy reads anything. */
         private Mono<Result> captureFollowStart() {
             return engine.namespaceMappings()
-                    .flatMap(mappings -> follower().capture(settings.source(), mapping(mappings)))
+                    .flatMap(mappings -> {
+                        followTargets.putAll(mapping(mappings));
+                        if (settings.fresh()) {
+                            // --fresh starts following from a new point too (the copy starts over)
+                            return Mono.fromRunnable(() -> mappings.forEach(m -> store.delete(CheckpointStore.Kind.FOLLOW, m.source())))
+                                    .subscribeOn(Schedulers.boundedElastic())
+                                    .then(follower().capture(settings.source(), mapping(mappings)));
+                        }
+                        return follower().capture(settings.source(), mapping(mappings));
+                    })
                     .thenReturn(new Result(Kind.DONE, "change streams will be followed from before the copy"));
         }
 
@@ -217,12 +230,13 @@ public final class MigrationRun {
         }
 
         private Mono<Result> reconcile() {
-            DeleteReconciler reconciler = DeleteReconciler.create(settings.batchSize(), settings.parallelCursors());
+            DeleteReconciler reconciler = DeleteReconciler.builder().batchSize(settings.batchSize())
+                    .parallelism(settings.parallelCursors()).strategy(settings.strategy())
+                    .sourceRequests(engine.source().requests()).targetRequests(engine.target().requests()).build();
             Map<String, Long> deleted = new LinkedHashMap<>();
             return Flux.fromIterable(plans)
-                    // a namespace's reconcile is idempotent (it deletes only what the source confirms absent): retried whole
-                    .concatMap(plan -> engine.target().requests().mono(reconciler.reconcile(plan,
-                                    engine.source().collection(plan.source()), engine.target().collection(plan.target())))
+                    .concatMap(plan -> reconciler.reconcile(plan, engine.source().collection(plan.source()),
+                                    engine.target().collection(plan.target()))
                             .doOnNext(r -> deleted.put(plan.target().toString(), r.deleted())))
                     .takeUntilOther(stop)
                     .then(Mono.fromSupplier(() -> {
@@ -267,12 +281,19 @@ public final class MigrationRun {
         private Mono<Result> follow() {
             Map<Namespace, Namespace> mapping = new LinkedHashMap<>();
             plans.forEach(p -> mapping.put(p.source(), p.target()));
+            followTargets.putAll(mapping);
             return Mono.defer(() -> {
                 FollowHandle handle = follower().start(settings.source(), settings.target(), mapping);
                 stop.subscribe(null, e -> handle.stop(), handle::stop);
                 return handle.result();
             }).map(result -> {
                 follow = result;
+                if (!result.targetComplete()) {
+                    return new Result(Kind.INCOMPLETE, result.summary());
+                }
+                if (result.refused() > 0 && result.reason() != FollowResult.StopReason.STOPPED) {
+                    return new Result(Kind.REFUSED_DOCUMENTS, result.summary());
+                }
                 return switch (result.reason()) {
                     case CUTOVER, MAX_EVENTS -> new Result(Kind.DONE, result.summary());
                     case STOPPED -> new Result(Kind.INTERRUPTED, result.summary());
@@ -284,9 +305,23 @@ public final class MigrationRun {
         private ChangeFollower follower() {
             FollowOptions followOptions = FollowOptions.defaults(settings.checkpointDir())
                     .withCosmos(options.cosmosSource())
-                    .withCutover(options.cutover());
-            return ChangeFollower.create(followOptions, Clock.SYSTEM, settings.metrics()::gauge,
-                    engine.target().retryPolicy()::apply);
+                    .withCutover(options.cutover())
+                    .withStore(store, this::followHeader);
+            return ChangeFollower.create(followOptions
+                            .withDocuments(DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes()))
+                            .withStallTimeout(options.stallTimeout()),
+                    engine.source().requests(), engine.target().requests(), Clock.SYSTEM, settings.metrics()::gauge,
+                    engine.target().blocking());
+        }
+
+        /**
+         * The header of a follow record: the run's identities, namespaces and strategy. A follow record is not tied to a
+         * plan (its start point is taken before planning), hence the fixed fingerprint.
+         */
+        private CheckpointHeader followHeader(Namespace source) {
+            Namespace target = followTargets.getOrDefault(source, source);
+            return CheckpointHeader.of(settings.sourceIdentity(), settings.targetIdentity(), source, target,
+                    settings.strategy().name(), "follow", null);
         }
 
         private Map<Namespace, Namespace> mapping(List<NamespaceMapping> mappings) {

@@ -50,6 +50,8 @@ import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.MongoUri;
 import io.dataworks.migrations.IdMapping;
 import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.checkpoint.CheckpointHeader;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Requests;
 import io.micrometer.core.instrument.Clock;
@@ -64,7 +66,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <ol>
  *   <li>{@link #capture} — before the copy starts: the server's current operation time becomes each
- *       namespace's start point ({@code follow-<ns>.json}), unless a checkpoint from an earlier run exists.</li>
+ *       namespace's start point (the namespace's follow record in the checkpoint store), unless a checkpoint from an earlier run exists.</li>
  *   <li>{@link #start} — after the copy: replays the changes since the start point (or since the last
  *       checkpointed resume token) onto the target, through the same {@link DocumentStage} as the copy
  *       ({@link FollowOptions#documents()}). Changes are applied in batches as unordered bulk writes: within a batch only
@@ -202,19 +204,48 @@ public final class ChangeFollower {
                 .map(start -> {
                     List<FollowCheckpoint> points = new ArrayList<>();
                     namespaces.forEach((src, tgt) -> {
-                        Path file = FollowCheckpoint.fileFor(options.checkpointDir(), src);
-                        FollowCheckpoint cp = FollowCheckpoint.load(file).orElse(null);
+                        String file = options.records().describe(CheckpointStore.Kind.FOLLOW, src);
+                        FollowCheckpoint cp = loadPoint(src).orElse(null);
                         if (cp != null && cp.target().equals(tgt)) {
                             LOG.info("{}: following resumes from its checkpoint {}", src, file);
                         } else {
                             cp = new FollowCheckpoint(src, tgt, null, start, Map.of());
-                            cp.save(file);
+                            savePoint(cp);
                             LOG.info("{}: changes will be followed from {}", src, describe(start));
                         }
                         points.add(cp);
                     });
                     return points;
                 });
+    }
+
+    /**
+     * The follow record of {@code source} from the store: its start point and resume token. A record whose header says
+     * it was written for another source, target or strategy is not resumed (following starts from a new point).
+     */
+    private java.util.Optional<FollowCheckpoint> loadPoint(Namespace source) {
+        CheckpointStore store = options.records();
+        return store.read(CheckpointStore.Kind.FOLLOW, source).flatMap(doc -> {
+            if (options.headers() != null && doc.isDocument("header")) {
+                String mismatch = CheckpointHeader.fromBson(doc.getDocument("header")).mismatch(options.headers().apply(source));
+                if (mismatch != null) {
+                    LOG.warn("{}: the follow record {} was written for {}; following starts from a new point", source,
+                            store.describe(CheckpointStore.Kind.FOLLOW, source), mismatch);
+                    return java.util.Optional.empty();
+                }
+            }
+            return java.util.Optional.of(FollowCheckpoint.fromBson(doc.isDocument("follow") ? doc.getDocument("follow") : doc));
+        });
+    }
+
+    /** Replaces the follow record of the checkpoint's namespace (atomically), with the common header when there is one. */
+    private void savePoint(FollowCheckpoint checkpoint) {
+        BsonDocument doc = new BsonDocument();
+        if (options.headers() != null) {
+            doc.append("header", options.headers().apply(checkpoint.source()).toBson());
+        }
+        doc.append("follow", checkpoint.toBson());
+        options.records().write(CheckpointStore.Kind.FOLLOW, checkpoint.source(), doc);
     }
 
     /**
@@ -268,8 +299,8 @@ public final class ChangeFollower {
         }
         List<Stream> streams = new ArrayList<>();
         namespaces.forEach((src, tgt) -> {
-            Path file = FollowCheckpoint.fileFor(options.checkpointDir(), src);
-            FollowCheckpoint cp = FollowCheckpoint.load(file).orElseThrow(() -> new IllegalStateException(
+            String file = options.records().describe(CheckpointStore.Kind.FOLLOW, src);
+            FollowCheckpoint cp = loadPoint(src).orElseThrow(() -> new IllegalStateException(
                     src + ": no follow start point in " + file + "; capture() must run before the copy"));
             streams.add(new Stream(cp, file,
                     source.getDatabase(src.database()).getCollection(src.collection(), RawBsonDocument.class),
@@ -301,7 +332,7 @@ public final class ChangeFollower {
     /** One namespace's stream and its progress. */
     private final class Stream {
         final Namespace source;
-        final Path file;
+        final String file;
         final MongoCollection<RawBsonDocument> from;
         final MongoCollection<RawBsonDocument> to;
         final DocumentStage stage = options.documents();
@@ -326,7 +357,7 @@ public final class ChangeFollower {
         volatile boolean stallReported;
         Running owner;
 
-        Stream(FollowCheckpoint checkpoint, Path file, MongoCollection<RawBsonDocument> from, MongoCollection<RawBsonDocument> to) {
+        Stream(FollowCheckpoint checkpoint, String file, MongoCollection<RawBsonDocument> from, MongoCollection<RawBsonDocument> to) {
             this.checkpoint = checkpoint;
             this.source = checkpoint.source();
             this.file = file;
@@ -558,7 +589,7 @@ public final class ChangeFollower {
                 Map<String, Long> total = new TreeMap<>(checkpoint.applied());
                 net.kinds.forEach((k, n) -> total.merge(k, n, Long::sum));
                 FollowCheckpoint next = checkpoint.withProgress(net.token, total);
-                next.save(file);
+                savePoint(next);
                 checkpoint = next;
             }
             for (int i = 0; i < batch.size(); i++) {

@@ -259,7 +259,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
                             DeadLetterWriter.archive(deadLetter.file(),
                                     mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()), Instant.now());
-                            mappings.forEach(m -> store.delete(m.source()));
+                            // the follow record is not the copy's: follow-start, which runs first, resets it itself
+                            mappings.forEach(m -> {
+                                store.delete(CheckpointStore.Kind.COPY, m.source());
+                                store.delete(CheckpointStore.Kind.VERIFY, m.source());
+                            });
                         }
                         deadLetter.rememberWritten();
                     })

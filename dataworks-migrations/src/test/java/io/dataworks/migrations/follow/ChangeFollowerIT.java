@@ -116,7 +116,7 @@ class ChangeFollowerIT {
                 .result().block(Duration.ofSeconds(30));
         assertThat(first.reason()).isEqualTo(FollowResult.StopReason.MAX_EVENTS);
         assertThat(first.eventsThisRun()).isEqualTo(73);
-        FollowCheckpoint saved = FollowCheckpoint.load(FollowCheckpoint.fileFor(checkpointDir, SOURCE)).orElseThrow();
+        FollowCheckpoint saved = FollowCheckpoint.load(io.dataworks.migrations.checkpoint.CheckpointStore.readOnly(checkpointDir), SOURCE).orElseThrow();
         assertThat(saved.resumeToken()).isNotNull();
 
         FollowHandle second = follower(options).start(client, client, Map.of(SOURCE, TARGET));
@@ -202,9 +202,11 @@ class ChangeFollowerIT {
     void theCheckpointRoundTripsThroughItsStoredForm() {
         FollowCheckpoint cp = new FollowCheckpoint(SOURCE, TARGET, BsonDocument.parse("{_data: '826B016B48000000022B'}"),
                 new org.bson.BsonTimestamp(1_795_255_112, 3), Map.of("insert", 5L, "delete", 2L));
-        Path file = checkpointDir.resolve("cp.json");
-        cp.save(file);
-        assertThat(FollowCheckpoint.load(file)).contains(cp);
+        try (io.dataworks.migrations.checkpoint.CheckpointStore store = io.dataworks.migrations.checkpoint.CheckpointStore.files(checkpointDir)) {
+            store.write(io.dataworks.migrations.checkpoint.CheckpointStore.Kind.FOLLOW, SOURCE,
+                    new BsonDocument("follow", cp.toBson()));
+            assertThat(FollowCheckpoint.load(store, SOURCE)).contains(cp);
+        }
         assertThat(FollowCheckpoint.fromBson(cp.toBson())).isEqualTo(cp);
     }
 

@@ -103,7 +103,7 @@ class FollowHistoryLostIT {
         assertThat(((DataWorksException) error).exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(error.getCause()).isInstanceOf(MongoCommandException.class);
         assertThat(((MongoCommandException) error.getCause()).getErrorCode()).isEqualTo(286);
-        assertThat(FollowCheckpoint.load(FollowCheckpoint.fileFor(checkpointDir, SOURCE)).orElseThrow().resumeToken())
+        assertThat(FollowCheckpoint.load(io.dataworks.migrations.checkpoint.CheckpointStore.readOnly(checkpointDir), SOURCE).orElseThrow().resumeToken())
                 .as("nothing was followed from 'now' instead").isNull();
     }
 

@@ -144,7 +144,7 @@ class FollowStrategyIT {
                 .hasMessageContaining("'test-content-ids' declares no _id mapping (target _ids are hashes of the content)")
                 .hasMessageContaining("checkpoint is before this change");
         assertThat(((DataWorksException) error).exitCode()).isEqualTo(ExitCode.FAILED);
-        FollowCheckpoint saved = FollowCheckpoint.load(FollowCheckpoint.fileFor(checkpointDir, SOURCE)).orElseThrow();
+        FollowCheckpoint saved = FollowCheckpoint.load(io.dataworks.migrations.checkpoint.CheckpointStore.readOnly(checkpointDir), SOURCE).orElseThrow();
         assertThat(saved.applied()).as("the insert was applied, the delete was not").isEqualTo(Map.of("insert", 1L));
         assertThat(count(target)).isEqualTo(2);
     }
