@@ -288,10 +288,10 @@ public final class MigrationRun {
                 return handle.result();
             }).map(result -> {
                 follow = result;
-                if (!result.targetComplete()) {
+                if (result.reason() == FollowResult.StopReason.SOURCE_ENDED || !result.ended().isEmpty()) {
                     return new Result(Kind.INCOMPLETE, result.summary());
                 }
-                if (result.refused() > 0 && result.reason() != FollowResult.StopReason.STOPPED) {
+                if (result.refused() > 0) {
                     return new Result(Kind.REFUSED_DOCUMENTS, result.summary());
                 }
                 return switch (result.reason()) {
