@@ -67,8 +67,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writeConcurrency = Objects.requireNonNull(writeConcurrency, "writeConcurrency");
         this.givenStore = store;
-        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics());
-        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics());
+        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout());
+        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout());
     }
 
     /** {@code work} with the given store, or with a file store opened for it and closed after it. */
@@ -198,14 +200,14 @@ public final class DefaultMigrationEngine implements MigrationEngine {
      */
     private Mono<String> ensureTargetCollection(Namespace ns) {
         var db = settings.target().getDatabase(ns.database());
-        Mono<String> uuid = target.retryPolicy().apply(Flux.from(db.listCollections(BsonDocument.class)
+        Mono<String> uuid = target.requests().mono(Flux.from(db.listCollections(BsonDocument.class)
                         .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))))
                 .next()
                 .map(info -> {
                     BsonDocument i = info.getDocument("info", new BsonDocument());
                     return i.isBinary("uuid") ? java.util.HexFormat.of().formatHex(i.getBinary("uuid").getData()) : "";
                 }));
-        return uuid.switchIfEmpty(target.retryPolicy().apply(Mono.from(db.createCollection(ns.collection())))
+        return uuid.switchIfEmpty(target.requests().mono(Mono.from(db.createCollection(ns.collection())))
                         .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
                                 e -> Mono.empty()) // created meanwhile: NamespaceExists
                         .then(Mono.defer(() -> uuid)))
@@ -221,7 +223,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         if (acknowledged == 0) {
             return Mono.empty();
         }
-        return target.retryPolicy().apply(Mono.from(settings.target().getDatabase(mapping.target().database())
+        return target.requests().mono(Mono.from(settings.target().getDatabase(mapping.target().database())
                         .getCollection(mapping.target().collection()).estimatedDocumentCount()))
                 .flatMap(count -> count >= acknowledged ? Mono.<Void>empty()
                         : Mono.error(new DataWorksException(ExitCode.USAGE, "target " + mapping.target() + " holds " + count
