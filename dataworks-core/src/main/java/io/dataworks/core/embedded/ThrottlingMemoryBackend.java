@@ -2,14 +2,18 @@ package io.dataworks.core.embedded;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import io.netty.channel.Channel;
 
 /**
- * The in-memory backend with Cosmos DB-like request throttling in front of the write commands: a random share
- * (seeded) and/or a documents-per-second budget ({@link WriteBudget}).
+ * The in-memory backend with Cosmos DB-like request throttling in front of the commands: a random share (seeded),
+ * a documents-per-second budget ({@link WriteBudget}), and/or the Cosmos mode ({@link CosmosMode}: a request-unit
+ * budget that charges every request by its size, writes bulk inserts in part and answers
+ * {@code getLastRequestStatistics}). Checked in that order; a command refused by one is not charged by the next.
  *
  * <p>The throttle decision is taken before the command reaches the backend, so a refused command has
  * changed nothing (Cosmos DB refuses the whole request) and the client can retry it as is. The cost on the
@@ -33,12 +37,17 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     private volatile WriteBudget budget;
     private volatile boolean throttleReads;
     private final AtomicLong readCommands = new AtomicLong();
+    private final LongSupplier nanoClock;
+    private volatile CosmosMode cosmos;
 
-    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget) {
+    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget, double cosmosBudget,
+                            LongSupplier nanoClock) {
         this.throttleRate = throttleRate;
         this.retryAfterMs = retryAfterMs;
         this.seed = seed;
+        this.nanoClock = nanoClock;
         writeBudget(writeBudget);
+        cosmosBudget(cosmosBudget);
     }
 
     /*
@@ -74,7 +83,25 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
                 return tooManyRequests(retryAfterMs);
             }
         }
-        return "aggregate".equals(name) ? aggregate(message) : super.handleMessage(message);
+        CosmosMode cosmosMode = cosmos;
+        if (cosmosMode != null) {
+            return cosmosMode.handle(message, name, this::execute, throttled::increment);
+        }
+        return execute(message);
+    }
+
+    private Document execute(MongoMessage message) {
+        Document command = message.getDocument();
+        return "aggregate".equals(command.keySet().iterator().next()) ? aggregate(message) : super.handleMessage(message);
+    }
+
+    @Override
+    public void handleClose(Channel channel) {
+        CosmosMode cosmosMode = cosmos;
+        if (cosmosMode != null) {
+            cosmosMode.closed(channel);
+        }
+        super.handleClose(channel);
     }
 
     /**
@@ -152,15 +179,19 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
      * (every document of the batch), which would cost more than the insert itself.
      */
     static Document tooManyRequests(long retryAfterMs) {
-        String message = "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate "
-                + "success: TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may "
-                + "be needed, so no changes were made. Please retry this request later.)'";
         Document reply = new Document();
         reply.put("ok", 0);
-        reply.put("errmsg", message);
+        reply.put("errmsg", tooManyRequestsMessage(retryAfterMs));
         reply.put("code", TOO_MANY_REQUESTS);
         reply.put("codeName", TOO_MANY_REQUESTS_NAME);
         return reply;
+    }
+
+    /** Cosmos DB's message for a refused request or document. */
+    static String tooManyRequestsMessage(long retryAfterMs) {
+        return "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate "
+                + "success: TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may "
+                + "be needed, so no changes were made. Please retry this request later.)'";
     }
 
     long writeCommandCount() {
@@ -196,7 +227,7 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
         if (documentsPerSecond <= 0) {
             budget = null;
         } else if (budget == null) {
-            budget = new WriteBudget(documentsPerSecond, System::nanoTime);
+            budget = new WriteBudget(documentsPerSecond, nanoClock);
         } else {
             budget.setRate(documentsPerSecond);
         }
@@ -205,5 +236,26 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     long writeBudget() {
         WriteBudget current = budget;
         return current == null ? 0 : current.rate();
+    }
+
+    /** Request units per second of the Cosmos mode; 0 turns the mode off (its counters start again when turned on). */
+    synchronized void cosmosBudget(double ruPerSecond) {
+        if (ruPerSecond <= 0) {
+            cosmos = null;
+        } else if (cosmos == null) {
+            cosmos = new CosmosMode(ruPerSecond, nanoClock);
+        } else {
+            cosmos.budget(ruPerSecond);
+        }
+    }
+
+    double cosmosBudget() {
+        CosmosMode current = cosmos;
+        return current == null ? 0 : current.budget();
+    }
+
+    CosmosStats cosmosStats() {
+        CosmosMode current = cosmos;
+        return current == null ? new CosmosStats(0, 0, 0, 0, 0, 0) : current.stats();
     }
 }
