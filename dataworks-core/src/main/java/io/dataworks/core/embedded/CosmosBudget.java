@@ -30,6 +30,7 @@ final class CosmosBudget {
     private double ruPerSecond;
     private double tokens;
     private long lastRefill;
+    private double unused;
 
     /** How much of a write was admitted (and charged), and when the rest can pass; 0 when all passed. */
     record Admission(int admitted, long retryAfterMs) {
@@ -84,6 +85,12 @@ final class CosmosBudget {
         return ruPerSecond;
     }
 
+    /** Request units the bucket let go because it was full: throughput nobody used. */
+    synchronized double unused() {
+        refill();
+        return unused;
+    }
+
     synchronized double tokens() {
         refill();
         return tokens;
@@ -98,7 +105,12 @@ final class CosmosBudget {
         long now = nanoClock.getAsLong();
         long elapsed = now - lastRefill;
         if (elapsed > 0) {
-            tokens = Math.min(ruPerSecond, tokens + elapsed * ruPerSecond / NANOS_PER_SECOND);
+            double filled = tokens + elapsed * ruPerSecond / NANOS_PER_SECOND;
+            if (filled > ruPerSecond) {
+                unused += filled - ruPerSecond;
+                filled = ruPerSecond;
+            }
+            tokens = filled;
             lastRefill = now;
         }
     }

@@ -248,6 +248,6 @@ final class CosmosMode {
 
     CosmosStats stats() {
         return new CosmosStats(requests.sum(), throttledRequests.sum(), partialRequests.sum(), throttledDocuments.sum(),
-                documentsAccepted.sum(), requestUnits.sum());
+                documentsAccepted.sum(), requestUnits.sum(), budget.unused(), budget.tokens());
     }
 }

@@ -11,7 +11,12 @@ package io.dataworks.core.embedded;
  *                           the partial ones
  * @param documentsAccepted  documents admitted to an insert (a duplicate key among them still fails as usual)
  * @param requestUnits       request units charged
+ * @param unusedRequestUnits request units the budget refilled while its bucket was full: throughput no client used.
+ *                           Over a time span, {@code 1 - (unused + rise of available) / (budget × span)} is the share
+ *                           of the budget used, whatever the bucket held at the start
+ * @param availableRequestUnits request units in the bucket now (negative: in debt)
  */
 public record CosmosStats(long requests, long throttledRequests, long partialRequests, long throttledDocuments,
-                          long documentsAccepted, double requestUnits) {
+                          long documentsAccepted, double requestUnits, double unusedRequestUnits,
+                          double availableRequestUnits) {
 }

@@ -52,6 +52,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed,
                 builder.writeBudget, builder.cosmosBudget, builder.nanoClock);
         backend.throttleReads(builder.throttleReads);
+        backend.orderedIdIndex(builder.orderedIdIndex);
         this.server = new MongoServer(backend);
         this.oplog = builder.oplog;
         if (oplog) {
@@ -85,6 +86,11 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     public boolean oplogEnabled() {
         return oplog;
+    }
+
+    /** Whether collections keep an ordered {@code _id} index (see {@link Builder#orderedIdIndex(boolean)}). */
+    public boolean orderedIdIndex() {
+        return backend.orderedIdIndex();
     }
 
     /** Write commands received so far, throttled ones included. */
@@ -158,7 +164,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "")
+        return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "") + (backend.orderedIdIndex() ? ", orderedIdIndex" : "")
                 + (backend.throttleRate() > 0 ? ", throttleRate=" + backend.throttleRate() : "")
                 + (backend.writeBudget() > 0 ? ", writeBudget=" + backend.writeBudget() + "/s" : "")
                 + (backend.cosmosBudget() > 0 ? ", cosmosBudget=" + backend.cosmosBudget() + " RU/s" : "") + "]";
@@ -203,6 +209,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         private boolean throttleReads;
         private double cosmosBudget;
         private LongSupplier nanoClock = System::nanoTime;
+        private boolean orderedIdIndex;
 
         private Builder() {
         }
@@ -267,6 +274,17 @@ public final class EmbeddedMongo implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps an ordered index on {@code _id}, as a MongoDB server does: a query that is a range on {@code _id} sorted
+         * by {@code _id} reads only that range, in order, and {@code explain} of such a query answers an {@code IXSCAN}
+         * on {@code _id} (anything else: {@code COLLSCAN}). Off by default: then every query scans the collection and
+         * {@code explain} is refused, as Cosmos DB-like as today, and the planner reads each collection with one cursor.
+         */
+        public Builder orderedIdIndex(boolean value) {
+            this.orderedIdIndex = value;
+            return this;
+        }
+
         /** The clock the budgets refill by, in nanoseconds; tests move it by hand. Default {@link System#nanoTime()}. */
         Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
@@ -287,7 +305,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /**
      * Runs the server in its own JVM until it is killed:
      * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--throttle-reads]
-     * [--cosmos-budget RU_PER_SEC] [--oplog]}.
+     * [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]}.
      * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -318,7 +336,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static final String USAGE =
             "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC]"
-                    + " [--throttle-reads] [--cosmos-budget RU_PER_SEC] [--oplog]";
+                    + " [--throttle-reads] [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]";
 
     /** Returns null when help was asked for. */
     static Builder parseArgs(String[] args) {
@@ -333,6 +351,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 case "--write-budget" -> builder.writeBudget(longValue(arg, value(args, ++i, arg)));
                 case "--cosmos-budget" -> builder.cosmosBudget(doubleValue(arg, value(args, ++i, arg)));
                 case "--oplog" -> builder.oplog(true);
+                case "--ordered-id-index" -> builder.orderedIdIndex(true);
                 case "--throttle-reads" -> builder.throttleReads(true);
                 case "-h", "--help" -> {
                     return null;

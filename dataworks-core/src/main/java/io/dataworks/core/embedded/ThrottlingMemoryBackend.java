@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.netty.channel.Channel;
@@ -39,6 +40,8 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     private final AtomicLong readCommands = new AtomicLong();
     private final LongSupplier nanoClock;
     private volatile CosmosMode cosmos;
+    /** Fixed at start: collections are created with it or without it. */
+    private volatile boolean orderedIdIndex;
 
     ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget, double cosmosBudget,
                             LongSupplier nanoClock) {
@@ -92,7 +95,58 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
 
     private Document execute(MongoMessage message) {
         Document command = message.getDocument();
-        return "aggregate".equals(command.keySet().iterator().next()) ? aggregate(message) : super.handleMessage(message);
+        String name = command.keySet().iterator().next();
+        if (orderedIdIndex && "explain".equals(name) && command.get("explain") instanceof Document explained
+                && explained.containsKey("find")) {
+            return explainFind(message.getDatabaseName(), explained);
+        }
+        return "aggregate".equals(name) ? aggregate(message) : super.handleMessage(message);
+    }
+
+    /**
+     * {@code explain} of a {@code find}, answered as a MongoDB server would in its {@code queryPlanner} section: an
+     * {@code IXSCAN} on {@code _id} (under a {@code FETCH}) for an {@code _id} range sorted by {@code _id}, which the
+     * ordered index serves; a {@code COLLSCAN} for anything else. Nothing is run.
+     */
+    private static Document explainFind(String databaseName, Document find) {
+        Document filter = find.get("filter") instanceof Document f ? f : new Document();
+        Document sort = find.get("sort") instanceof Document s ? s : null;
+        Document winningPlan;
+        if (IdOrderedCollection.servesFromIndex(filter, sort)) {
+            Document indexScan = new Document("stage", "IXSCAN");
+            indexScan.put("keyPattern", new Document("_id", 1));
+            indexScan.put("indexName", "_id_");
+            indexScan.put("isUnique", true);
+            indexScan.put("direction", IdOrderedCollection.idSortDirection(sort) > 0 ? "forward" : "backward");
+            winningPlan = new Document("stage", "FETCH");
+            winningPlan.put("inputStage", indexScan);
+        } else {
+            winningPlan = new Document("stage", "COLLSCAN");
+            winningPlan.put("direction", "forward");
+        }
+        Document planner = new Document("namespace", databaseName + "." + find.get("find"));
+        planner.put("parsedQuery", filter);
+        planner.put("winningPlan", winningPlan);
+        planner.put("rejectedPlans", java.util.List.of());
+        Document reply = new Document("explainVersion", "1");
+        reply.put("queryPlanner", planner);
+        reply.put("ok", 1.0);
+        return reply;
+    }
+
+    /** Databases whose collections keep an ordered _id index when {@link #orderedIdIndex(boolean)} is on. */
+    @Override
+    public MemoryDatabase openOrCreateDatabase(String databaseName) {
+        return orderedIdIndex ? new IdOrderedDatabase(databaseName, getCursorRegistry()) : super.openOrCreateDatabase(databaseName);
+    }
+
+    /** Before any database is opened: whether collections keep an ordered _id index and explain answers. */
+    void orderedIdIndex(boolean value) {
+        this.orderedIdIndex = value;
+    }
+
+    boolean orderedIdIndex() {
+        return orderedIdIndex;
     }
 
     @Override
@@ -256,6 +310,6 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
 
     CosmosStats cosmosStats() {
         CosmosMode current = cosmos;
-        return current == null ? new CosmosStats(0, 0, 0, 0, 0, 0) : current.stats();
+        return current == null ? new CosmosStats(0, 0, 0, 0, 0, 0, 0, 0) : current.stats();
     }
 }

@@ -59,6 +59,7 @@ class CosmosBudgetTest {
         budget.charge(100);
         advanceMillis(10_000);
         assertThat(budget.tokens()).isEqualTo(100);
+        assertThat(budget.unused()).as("9 s of budget found the bucket full").isEqualTo(900);
         budget.setRate(40);
         assertThat(budget.tokens()).isEqualTo(40);
         assertThat(budget.rate()).isEqualTo(40);

@@ -69,7 +69,7 @@ class CosmosModeIT {
                 assertThat(error.getCode()).isEqualTo(16500);
                 assertThat(ErrorClassifier.parseRetryAfter(error.getMessage())).contains(Duration.ofMillis(100));
             }
-            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(1, 1, 1, 19, 181, 181 * DOC_RU));
+            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(1, 1, 1, 19, 181, 181 * DOC_RU, 0, 1000 - 181 * DOC_RU));
             Document stats = lastRequestStatistics(client);
             assertThat(stats.getString("CommandName")).isEqualTo("insert");
             assertThat(stats.getDouble("RequestCharge")).isEqualTo(181 * DOC_RU);
@@ -84,7 +84,7 @@ class CosmosModeIT {
             // after exactly RetryAfterMs the budget covers the whole rest (a duplicate would fail: only the prefix was there)
             advanceMillis(100);
             Mono.from(coll.insertMany(rest, new InsertManyOptions().ordered(false))).block(TIMEOUT);
-            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(3, 2, 1, 38, 200, 200 * DOC_RU));
+            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(3, 2, 1, 38, 200, 200 * DOC_RU, 0, 0));
             assertThat(mongo.throttledCount()).as("requests refused whole").isEqualTo(1);
             advanceMillis(1000); // reads cost too
             assertThat(ids(coll)).containsExactlyElementsOf(range(0, 200));
@@ -202,7 +202,7 @@ class CosmosModeIT {
             Object answer = Mono.from(client.getDatabase("db").runCommand(new Document("getLastRequestStatistics", 1)))
                     .map(Object.class::cast).onErrorResume(Mono::just).block(TIMEOUT);
             assertThat(answer).isInstanceOf(MongoCommandException.class);
-            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(0, 0, 0, 0, 0, 0));
+            assertThat(mongo.cosmosStats()).isEqualTo(new CosmosStats(0, 0, 0, 0, 0, 0, 0, 0));
         }
     }
 

@@ -163,6 +163,10 @@ class EmbeddedMongoIT {
         }
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--cosmos-budget", "-5"})).hasMessageContaining("cosmosBudget");
         assertThatThrownBy(() -> EmbeddedMongo.builder().cosmosBudget(Double.NaN)).hasMessageContaining("cosmosBudget");
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--ordered-id-index"}).start()) {
+            assertThat(mongo.orderedIdIndex()).isTrue();
+            assertThat(mongo.toString()).contains("orderedIdIndex");
+        }
         try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--cosmos-budget", "44000"}).start()) {
             assertThat(mongo.cosmosBudget()).isEqualTo(44_000);
             assertThat(mongo.toString()).contains("cosmosBudget=44000.0 RU/s");
