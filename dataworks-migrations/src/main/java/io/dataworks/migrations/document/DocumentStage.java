@@ -202,14 +202,24 @@ public final class DocumentStage {
                 if (refused.isEmpty()) {
                     refused = new ArrayList<>(1);
                 }
-                refused.add(new Refused(id, doc, TOO_LARGE, "document of " + size + " bytes is larger than the target's limit of "
-                        + targetMaxDocumentBytes + " bytes"));
+                refused.add(tooLarge(id, doc));
             } else {
                 ok.add(doc);
                 bytes += size;
             }
         }
         return new Result(id, ok, refused, bytes, sourceBytes);
+    }
+
+    /** Whether {@code doc} is larger than the target holds (the check {@link #apply} makes, for raw documents in bulk). */
+    public boolean tooLarge(RawBsonDocument doc) {
+        return size(doc) > targetMaxDocumentBytes;
+    }
+
+    /** The refusal of a document larger than the target holds, as {@link #apply} reports it. */
+    public Refused tooLarge(BsonValue sourceId, RawBsonDocument doc) {
+        return new Refused(sourceId, doc, TOO_LARGE, "document of " + size(doc) + " bytes is larger than the target's limit of "
+                + targetMaxDocumentBytes + " bytes");
     }
 
     /** An {@code _id} as users write it (relaxed Extended JSON: {@code 7}, {@code "a"}, {@code {"$oid": ...}}), for messages. */

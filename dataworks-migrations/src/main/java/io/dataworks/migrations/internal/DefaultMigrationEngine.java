@@ -29,6 +29,7 @@ import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.endpoint.Endpoint;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.index.IndexCopier;
@@ -239,8 +240,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy());
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget);
+        /** The strategy's transform and the size check, the same for the copy as for follow. */
+        final DocumentStage stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
+        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy(), stage);
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget, stage);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
