@@ -153,8 +153,24 @@ public record RunReport(
         return Json.read(json, RunReport.class);
     }
 
-    /** Writes {@link #toJson()} to {@code path} (parent directories created, file replaced atomically). */
+    /** The {@code --report} value that means stdout. */
+    public static final String STDOUT = "-";
+
+    /** True for {@code --report -}. */
+    public static boolean isStdout(Path path) {
+        return path != null && path.getNameCount() == 1 && STDOUT.equals(path.toString());
+    }
+
+    /**
+     * Writes {@link #toJson()} to {@code path} (parent directories created, file replaced atomically), or to stdout
+     * when {@code path} is {@code -}.
+     */
     public void writeTo(Path path) {
+        if (isStdout(path)) {
+            System.out.println(toJson());
+            System.out.flush();
+            return;
+        }
         writeAtomically(path, toJson() + System.lineSeparator());
     }
 
