@@ -233,7 +233,8 @@ public final class RunProgress {
         long nsDeadLetters = 0;
         Set<String> shown = new HashSet<>();
         for (NamespaceProgress ns : namespaces.values()) {
-            ProgressView.Namespace v = ns.view(now, collectorCount(ns.source), state);
+            ProgressView.Namespace v = ns.view(now, collectorCount(ns.source),
+                    snapshot == null ? 0 : snapshot.documentsWritten() + snapshot.documentsSkipped(), state);
             nsViews.add(v);
             shown.add(ns.source);
             copiedSum += v.documentsCopied();
@@ -389,6 +390,7 @@ public final class RunProgress {
         private long mismatches;
         private long deadLetters;
         private double percentFloor;
+        private boolean wholeRun;
         private long rateBaseNanos = -1;
         private long rateBaseCopied;
 
@@ -442,6 +444,17 @@ public final class RunProgress {
             return this;
         }
 
+        /**
+         * This namespace is everything the run writes (a generator's one target): its documents copied are the
+         * collector's totals (written + skipped), so nobody needs to feed them.
+         */
+        public NamespaceProgress wholeRun() {
+            synchronized (RunProgress.this) {
+                wholeRun = true;
+            }
+            return this;
+        }
+
         /** The copy of this namespace finished: its percent is 100 from now on. */
         public NamespaceProgress copyDone() {
             synchronized (RunProgress.this) {
@@ -471,8 +484,8 @@ public final class RunProgress {
         }
 
         /** Called with RunProgress.this held. */
-        private ProgressView.Namespace view(long now, long collectorCount, State runState) {
-            long count = Math.max(copied.get(), collectorCount);
+        private ProgressView.Namespace view(long now, long collectorCount, long runCount, State runState) {
+            long count = Math.max(copied.get(), wholeRun ? runCount : collectorCount);
             State shown = nsState != null ? nsState
                     : runState == State.PLANNING && !stateSet && count > 0 ? State.COPYING : runState;
             boolean finished = copyDone || shown.copyFinished();
