@@ -302,7 +302,7 @@ public final class RunProgress {
         List<ProgressView.Check> checks = List.of(
                 new ProgressView.Check("following", following, "state " + shownState.label()),
                 new ProgressView.Check("lag", lagOk, lagSeconds == null ? "no lag reported yet"
-                        : String.format(Locale.ROOT, "%.1f s now, at or under %.1f s for %.0f of %d s",
+                        : String.format(Locale.ROOT, "%.1f s now; at or under %.1f s for %.0f s, hold %d s",
                         lagSeconds, cutoverMaxLagSeconds, lowFor, cutoverHold.toSeconds())),
                 new ProgressView.Check("pending", pendingOk,
                         pendingEvents == null ? "no pending count reported yet" : pendingEvents + " events pending"),

@@ -19,8 +19,10 @@
     const opts = {
       width: Math.max(300, el.clientWidth), height: 180,
       scales: {x: {time: true}},
-      axes: [axis, Object.assign({}, axis, {size: 60})],
-      legend: {show: true},
+      axes: [axis, Object.assign({}, axis, {size: 60})].concat(series.some((s) => s.scale === "limit")
+          ? [Object.assign({}, axis, {scale: "limit", side: 1, size: 40, grid: {show: false}})] : []),
+      legend: {show: true, live: false},
+      cursor: {points: {size: 6}},
       series: [{}].concat(series.map((s) => ({label: s.label, stroke: s.color, width: 2, spanGaps: false,
         fill: s.fill || undefined, scale: s.scale || "y"}))),
     };
@@ -32,7 +34,7 @@
                           {label: "p99 ms", column: "latencyP99Millis", color: "#d29922"}]);
   chart("chart-throttled", [{label: "throttled/s", column: "throttledPerSecond", color: "#f85149", fill: "rgba(248,81,73,.12)"}]);
   chart("chart-pacing", [{label: "pacing rate/s", column: "pacingRate", color: "#a371f7"},
-                         {label: "concurrency limit", column: "concurrencyLimit", color: "#58a6ff"}]);
+                         {label: "concurrency limit (right)", column: "concurrencyLimit", color: "#58a6ff", scale: "limit"}]);
   chart("chart-lag", [{label: "lag s", column: "lagSeconds", color: "#d29922", fill: "rgba(210,153,34,.12)"}]);
 
   function drawHistory(h) {
@@ -41,6 +43,8 @@
       c.plot.setData([h.t].concat(c.columns.map((col) => h[col] || [])));
       const points = c.columns.reduce((n, col) => n + (h[col] || []).filter((v) => v != null).length, 0);
       c.el.dataset.points = String(points);
+      const card = c.el.closest(".charts .card");
+      if (card) card.classList.toggle("empty", points === 0);
     }
   }
 
