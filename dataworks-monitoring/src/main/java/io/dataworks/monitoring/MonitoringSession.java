@@ -61,6 +61,8 @@ public final class MonitoringSession implements AutoCloseable {
     private final RunProgress progressModel;
     private final ProgressHistory history = new ProgressHistory(HISTORY_POINTS);
     private final RunHealth runHealth;
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> namespacePercent =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean healthy = true;
     private volatile String failureReason;
     private volatile ProgressReporter progress;
@@ -285,6 +287,7 @@ public final class MonitoringSession implements AutoCloseable {
     private void onSnapshot(PerformanceSnapshot s) {
         ProgressView v = progressModel.view(s);
         runHealth.onSnapshot(s, copying());
+        exportProgress(v, s);
         history.add(s.timestamp().toEpochMilli() / 1000.0,
                 v.documentsPerSecond(), v.bytesPerSecond(),
                 s.intervalLatency().count() == 0 ? Double.NaN : s.intervalLatency().p50Millis(),
@@ -294,6 +297,36 @@ public final class MonitoringSession implements AutoCloseable {
                 v.concurrencyLimit() == null ? Double.NaN : v.concurrencyLimit(),
                 v.lagSeconds() == null ? Double.NaN : v.lagSeconds(),
                 v.percent() == null ? Double.NaN : v.percent());
+    }
+
+    /**
+     * The progress as meters too, for Prometheus and the Grafana dashboard: {@code dataworks.progressPercent},
+     * {@code dataworks.etaSeconds}, {@code dataworks.canCutover} (0/1), {@code dataworks.deadLetters},
+     * {@code dataworks.pacingRate} and {@code dataworks.concurrency} when fed, and
+     * {@code dataworks.namespace.progress.percent{ns}}. Unknown values are NaN.
+     */
+    private void exportProgress(ProgressView v, PerformanceSnapshot s) {
+        collector.gauge("progressPercent", v.percent() == null ? Double.NaN : v.percent());
+        collector.gauge("etaSeconds", v.etaSeconds() == null ? Double.NaN : v.etaSeconds());
+        collector.gauge("canCutover", v.canCutover() ? 1 : 0);
+        collector.gauge("deadLetters", v.deadLetters());
+        if (v.pacingRate() != null) {
+            collector.gauge("pacingRate", v.pacingRate());
+        }
+        if (v.concurrencyLimit() != null && !s.gauges().containsKey("concurrency")) {
+            collector.gauge("concurrency", v.concurrencyLimit());
+        }
+        for (ProgressView.Namespace ns : v.namespaces()) {
+            namespacePercent.computeIfAbsent(ns.source(), source -> {
+                java.util.concurrent.atomic.AtomicReference<Double> holder =
+                        new java.util.concurrent.atomic.AtomicReference<>(Double.NaN);
+                io.micrometer.core.instrument.Gauge.builder("dataworks.namespace.progress.percent", holder,
+                                h -> h.get() == null ? Double.NaN : h.get())
+                        .description("percent of the namespace's documents copied").tag("ns", source)
+                        .strongReference(true).register(registry);
+                return holder;
+            }).set(ns.percent() == null ? Double.NaN : ns.percent());
+        }
     }
 
     private PrometheusServer.Api api() {
