@@ -140,6 +140,11 @@ public final class MonitoringSession implements AutoCloseable {
         return progressModel.view(monitor.latest());
     }
 
+    /** The progress API's answer now as JSON, through the options' secret masker. */
+    public String progressJson() {
+        return options.redact().apply(progressView().toJson());
+    }
+
     /** Sets whether the run failed: {@code /health} answers 503 once false (e.g. the run failed). */
     public void healthy(boolean value) {
         this.healthy = value;
@@ -162,7 +167,7 @@ public final class MonitoringSession implements AutoCloseable {
      */
     public Health health() {
         if (!healthy) {
-            return Health.down(failureReason == null ? "the run failed" : failureReason);
+            return Health.down(failureReason == null ? "the run failed" : options.redact().apply(failureReason));
         }
         return runHealth.check(copying());
     }
@@ -193,7 +198,8 @@ public final class MonitoringSession implements AutoCloseable {
 
     /**
      * Ends the run as {@link #finish(RunReport.Builder)} does, then prints the human {@link RunSummary} to stderr and
-     * writes the JSON report where {@code --report} says: a file, {@code -} for stdout, or nowhere when null.
+     * writes the JSON report where {@code --report} says: a file, {@code -} for stdout, or nowhere when null. Both go
+     * through the options' secret masker ({@link MonitoringOptions#redact()}).
      *
      * @throws java.io.UncheckedIOException when the report or {@code metricsOut} cannot be written
      */
@@ -204,10 +210,10 @@ public final class MonitoringSession implements AutoCloseable {
     /** As {@link #finish(RunReport.Builder, Path)}, the summary going to {@code summaryOut}. */
     public RunReport finish(RunReport.Builder builder, Path report, PrintStream summaryOut) {
         RunReport built = finish(builder);
-        summaryOut.print(RunSummary.format(built, progressModel.view(monitor.latest()), report));
+        summaryOut.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report)));
         summaryOut.flush();
         if (report != null) {
-            built.writeTo(report);
+            built.writeTo(report, options.redact());
         }
         return built;
     }
@@ -332,8 +338,8 @@ public final class MonitoringSession implements AutoCloseable {
     private PrometheusServer.Api api() {
         return new PrometheusServer.Api() {
             @Override
-            public ProgressView progress() {
-                return progressView();
+            public String progressJson() {
+                return MonitoringSession.this.progressJson();
             }
 
             @Override

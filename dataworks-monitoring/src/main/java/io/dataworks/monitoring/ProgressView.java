@@ -84,7 +84,7 @@ public record ProgressView(
                             long deadLetters) {
     }
 
-    /** One line of JSON, connection-string passwords masked. */
+    /** One line of JSON, as is: pass it through the caller's secret masker before serving it (the session does). */
     public String toJson() {
         return Json.compact(this);
     }

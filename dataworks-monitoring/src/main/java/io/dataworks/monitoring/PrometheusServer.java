@@ -51,8 +51,8 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** What the progress endpoints serve. */
     public interface Api {
-        /** The answer of {@code /api/v1/progress}. */
-        ProgressView progress();
+        /** The answer of {@code /api/v1/progress}: the {@link ProgressView} as JSON, secrets masked. */
+        String progressJson();
 
         /** The answer of {@code /api/v1/history}: JSON, columns of equal length, {@code t} in epoch seconds. */
         String historyJson();
@@ -165,7 +165,7 @@ public final class PrometheusServer implements AutoCloseable {
         if (api == null) {
             respond(exchange, 404, TEXT, "no progress API in this process\n");
         } else if (path.equals("/api/v1/progress")) {
-            respond(exchange, 200, JSON, api.progress().toJson() + "\n");
+            respond(exchange, 200, JSON, api.progressJson() + "\n");
         } else if (path.equals("/api/v1/history")) {
             respond(exchange, 200, JSON, api.historyJson() + "\n");
         } else {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The summary of a run: the report JSON of DESIGN.md ({@code --report PATH}, and the {@code summary} of a
@@ -153,6 +154,20 @@ public record RunReport(
         return Json.read(json, RunReport.class);
     }
 
+    /**
+     * The report as indented JSON passed through {@code redact}, the caller's secret masker (the CLIs pass
+     * {@code MongoUri::maskSecrets}, the one masker of the project): details are free-form text, so a secret that
+     * slipped into one is masked before the report reaches a terminal or a file.
+     */
+    public String toJson(UnaryOperator<String> redact) {
+        return Objects.requireNonNull(redact, "redact").apply(toJson());
+    }
+
+    /** Writes {@link #toJson()} to {@code path} (parent directories created, file replaced atomically). */
+    public void writeTo(Path path) {
+        writeTo(path, UnaryOperator.identity());
+    }
+
     /** The {@code --report} value that means stdout. */
     public static final String STDOUT = "-";
 
@@ -162,16 +177,16 @@ public record RunReport(
     }
 
     /**
-     * Writes {@link #toJson()} to {@code path} (parent directories created, file replaced atomically), or to stdout
-     * when {@code path} is {@code -}.
+     * Writes {@link #toJson(UnaryOperator)} to {@code path} (parent directories created, file replaced atomically), or
+     * to stdout when {@code path} is {@code -}.
      */
-    public void writeTo(Path path) {
+    public void writeTo(Path path, UnaryOperator<String> redact) {
         if (isStdout(path)) {
-            System.out.println(toJson());
+            System.out.println(toJson(redact));
             System.out.flush();
             return;
         }
-        writeAtomically(path, toJson() + System.lineSeparator());
+        writeAtomically(path, toJson(redact) + System.lineSeparator());
     }
 
     static void writeAtomically(Path path, String content) {

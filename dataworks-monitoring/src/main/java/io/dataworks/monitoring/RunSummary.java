@@ -1,6 +1,5 @@
 package io.dataworks.monitoring;
 
-import io.dataworks.monitoring.internal.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,8 @@ import java.util.Map;
  *   report: /runs/report.json   checkpoints: /runs/ckpt   dead letters: /runs/dead.jsonl
  * </pre>
  *
- * Every figure is the report's own; nothing is printed that the report does not say.
+ * Every figure is the report's own; nothing is printed that the report does not say. The text is not masked here:
+ * the caller passes it through its secret masker ({@link MonitoringSession#finish(RunReport.Builder, Path)} does).
  */
 public final class RunSummary {
 
@@ -85,7 +85,7 @@ public final class RunSummary {
             where.add("dead letters: " + details.get("deadLetter"));
         }
         b.append("  ").append(String.join("   ", where)).append(nl);
-        return Json.maskUriPasswords(b.toString());
+        return b.toString();
     }
 
     private static List<String> namespaceLines(RunReport report, ProgressView progress) {

@@ -161,8 +161,13 @@ class RunProgressTest {
     }
 
     @Test
-    void theProgressJsonMasksPasswordsInErrors() {
-        progress.lastError("cannot connect to mongodb://admin:s3cret@db.example.com:27017");
-        assertThat(progress.view(second()).toJson()).doesNotContain("s3cret").contains("admin:*****@");
+    void theSessionServesTheProgressThroughTheCallersMasker() {
+        try (MonitoringSession session = MonitoringSession.start(MonitoringOptions.defaults("flexible-migrate")
+                .withInterval(Duration.ofHours(1)).withRedactor(s -> s.replace("s3cret", "*****")), clock)) {
+            session.failed("cannot connect to mongodb://admin:s3cret@db.example.com:27017");
+            assertThat(session.progressJson()).doesNotContain("s3cret").contains("admin:*****@")
+                    .contains("\"state\":\"failed\"");
+            assertThat(session.health().reason()).isEqualTo("cannot connect to mongodb://admin:*****@db.example.com:27017");
+        }
     }
 }

@@ -42,7 +42,7 @@ class RunSummaryTest {
                 "  src.orders -> dst.orders            1,000,000 docs     41.0 s      24,390 docs/s   verification match   dead letters 2",
                 "  src.customers -> dst.customers        500,000 docs     20.0 s      25,000 docs/s   verification match",
                 "  verification: match (1,500,000 source, 1,500,000 target)",
-                "  error: cannot reach mongodb://admin:*****@host/",
+                "  error: cannot reach mongodb://admin:s3cret@host/", // the session masks, with the caller's masker
                 "  report: /runs/report.json   checkpoints: /runs/ckpt   dead letters: /runs/dead.jsonl");
     }
 

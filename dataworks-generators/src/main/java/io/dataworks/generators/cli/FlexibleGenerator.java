@@ -164,7 +164,8 @@ public final class FlexibleGenerator implements Callable<Integer> {
     private int generate(GenerationEngine engine, DataWorksConfig config, Destination destination) {
         GenerationSettings settings = engine.settings();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value));
+                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value))
+                .withRedactor(MongoUri::maskSecrets);
         RunReport.Builder report = RunReport.builder(TOOL)
                 .seed(settings.seed())
                 .detail("generator", settings.generator().name())
