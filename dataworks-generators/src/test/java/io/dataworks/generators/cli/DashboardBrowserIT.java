@@ -149,7 +149,7 @@ class DashboardBrowserIT {
         Path profile = Files.createTempDirectory(dir, "chromium");
         List<String> command = List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run", "--user-data-dir=" + profile,
-                "--window-size=1280,1180", "--virtual-time-budget=5000", what, base + "/");
+                "--window-size=1280,980", "--virtual-time-budget=5000", what, base + "/");
         Path out = dir.resolve("chromium.out");
         Path err = dir.resolve("chromium.err");
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
