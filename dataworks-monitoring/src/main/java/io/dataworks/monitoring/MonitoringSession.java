@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,10 +212,25 @@ public final class MonitoringSession implements AutoCloseable {
 
     /** As {@link #finish(RunReport.Builder, Path)}, the summary going to {@code summaryOut}. */
     public RunReport finish(RunReport.Builder builder, Path report, PrintStream summaryOut) {
+        PrintWriter stdout = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter summary = new PrintWriter(new OutputStreamWriter(summaryOut, StandardCharsets.UTF_8), true);
+        return finish(builder, report, stdout, summary);
+    }
+
+    /**
+     * As {@link #finish(RunReport.Builder, Path)}, for a CLI that prints through writers (picocli's {@code out} and
+     * {@code err}): the report goes to {@code out} for {@code --report -}, the summary to {@code err}.
+     */
+    public RunReport finish(RunReport.Builder builder, Path report, PrintWriter out, PrintWriter err) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
         RunReport built = finish(builder);
-        summaryOut.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report)));
-        summaryOut.flush();
-        if (report != null) {
+        err.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report)));
+        err.flush();
+        if (RunReport.isStdout(report)) {
+            out.println(built.toJson(options.redact()));
+            out.flush();
+        } else if (report != null) {
             built.writeTo(report, options.redact());
         }
         return built;

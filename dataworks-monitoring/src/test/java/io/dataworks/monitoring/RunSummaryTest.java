@@ -69,6 +69,24 @@ class RunSummaryTest {
     }
 
     @Test
+    void withReportDashTheJsonGoesToOutAndOnlyThere() {
+        MockClock clock = new MockClock();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (MonitoringSession session = MonitoringSession.start(MonitoringOptions.defaults("flexible-migrate")
+                .withInterval(Duration.ofHours(1)).withRedactor(s -> s.replace("s3cret", "*****")), clock)) {
+            session.collector().forNamespace("a.b").documentsWritten(7, 70);
+            clock.add(Duration.ofSeconds(1));
+            session.finish(RunReport.builder("flexible-migrate").detail("error", "mongodb://u:s3cret@h"), Path.of("-"),
+                    new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        }
+        RunReport printed = RunReport.fromJson(out.toString());
+        assertThat(printed.documentsWritten()).isEqualTo(7);
+        assertThat(out.toString()).doesNotContain("s3cret").contains("u:*****@h");
+        assertThat(err.toString()).contains("report: stdout").doesNotContain("s3cret").doesNotContain("{");
+    }
+
+    @Test
     void aDashMeansStdout() {
         assertThat(RunReport.isStdout(Path.of("-"))).isTrue();
         assertThat(RunReport.isStdout(Path.of("./-"))).isFalse();
