@@ -47,6 +47,8 @@ final class DeadLetterWriter implements AutoCloseable {
     private long alreadyThere;
     /** namespace + relaxed {@code {_id}} of every entry in the file; bounded by the refused documents, not the data. */
     private final Set<String> entries = new java.util.HashSet<>();
+    /** Entries in the file by source namespace, earlier runs' included. */
+    private final java.util.Map<String, Long> perNamespace = new java.util.HashMap<>();
 
     DeadLetterWriter(Path file) {
         this.file = file;
@@ -66,8 +68,8 @@ final class DeadLetterWriter implements AutoCloseable {
                     BsonDocument entry = BsonDocument.parse(line);
                     BsonValue ns = entry.get("namespace");
                     BsonValue id = entry.get("_id");
-                    if (ns != null && ns.isString() && id != null) {
-                        entries.add(key(ns.asString().getValue(), id));
+                    if (ns != null && ns.isString() && id != null && entries.add(key(ns.asString().getValue(), id))) {
+                        perNamespace.merge(ns.asString().getValue(), 1L, Long::sum);
                     }
                 } catch (RuntimeException notOurs) {
                     // a line that is not an entry of ours is left alone
@@ -92,6 +94,7 @@ final class DeadLetterWriter implements AutoCloseable {
             alreadyThere++;
             return;
         }
+        perNamespace.merge(mapping.source().toString(), 1L, Long::sum);
         BsonDocument line = new BsonDocument("namespace", new BsonString(mapping.source().toString()))
                 .append("target", new BsonString(mapping.target().toString()))
                 .append("_id", id == null ? new BsonString("(none)") : id)
@@ -180,6 +183,11 @@ final class DeadLetterWriter implements AutoCloseable {
 
     synchronized long written() {
         return written;
+    }
+
+    /** Entries the file holds for source namespace {@code ns}, from this run and earlier ones. */
+    synchronized long entries(String ns) {
+        return perNamespace.getOrDefault(ns, 0L);
     }
 
     /** Refused documents of this run that the file already held from an earlier one. */

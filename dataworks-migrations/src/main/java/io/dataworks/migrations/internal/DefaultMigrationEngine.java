@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
-import io.dataworks.core.retry.RetryListener;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationEngine;
@@ -29,6 +28,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.index.IndexCopier;
@@ -49,8 +49,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     private final ConcurrencyLimiter writeConcurrency;
     /** The run's store, or {@code null}: then each {@link #migrate()} / {@link #plan()} opens (and locks) its own. */
     private final CheckpointStore givenStore;
-    /** The settings' policy, counting each retry in the metrics: for every request, planning reads included. */
-    private final RetryPolicy retry;
+    /** The two sides; every request of every step goes through their retry policies (counted, warned about). */
+    private final Endpoint source;
+    private final Endpoint target;
 
     public DefaultMigrationEngine(MigrationSettings settings) {
         this(settings, null);
@@ -58,10 +59,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     /** An engine that keeps its records in {@code store} (owned and closed by the caller), e.g. a whole CLI run's. */
     public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store) {
+        this(settings, store, new ConcurrencyLimiter(settings.insertWorkers()));
+    }
+
+    /** As {@link #DefaultMigrationEngine(MigrationSettings, CheckpointStore)}, with the caller's limit on bulk writes in flight. */
+    public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store, ConcurrencyLimiter writeConcurrency) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
+        this.writeConcurrency = Objects.requireNonNull(writeConcurrency, "writeConcurrency");
         this.givenStore = store;
-        this.retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
+        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics());
+        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics());
     }
 
     /** {@code work} with the given store, or with a file store opened for it and closed after it. */
@@ -74,16 +81,19 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 work, store -> Mono.fromRunnable(store::close));
     }
 
-    private RetryListener countingRetries(RetryListener delegate) {
-        return (kind, attempt, delay) -> {
-            settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
-            delegate.onRetry(kind, attempt, delay);
-        };
-    }
-
     @Override
     public MigrationSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Endpoint source() {
+        return source;
+    }
+
+    @Override
+    public Endpoint target() {
+        return target;
     }
 
     @Override
@@ -93,11 +103,13 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public Mono<List<NamespacePlan>> plan() {
-        return withStore(store -> namespaces()
+        // planning only reads the records: no lock, so a dry run works while a run holds the directory
+        CheckpointStore store = givenStore != null ? givenStore : CheckpointStore.readOnly(settings.checkpointDir());
+        return Mono.defer(() -> namespaces()
                 .concatMap(mapping -> {
                     NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(store, mapping, null);
                     return stored != null ? Mono.just(stored.plan())
-                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), retry);
+                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), source.retryPolicy());
                 })
                 .collectList());
     }
@@ -117,11 +129,19 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .flatMapMany(Flux::fromIterable)
                         .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
                         .collectList()
-                        .map(results -> new MigrationResult(results, run.budget.failed(),
-                                run.deadLetter.written() + run.deadLetter.alreadyThere() > 0 ? run.deadLetter.file() : null)),
+                        .map(results -> {
+                            long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
+                            return new MigrationResult(results, run.budget.failed(), deadLettered > 0 ? run.deadLetter.file() : null,
+                                    deadLettered);
+                        }),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
                 run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<List<NamespaceMapping>> namespaceMappings() {
+        return namespaces().collectList();
     }
 
     /** The namespaces to copy: the explicit list, or every collection of the source database but {@code system.*}. */
@@ -131,7 +151,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<String, List<String>> namedByDatabase = settings.namespaces().stream().collect(Collectors.groupingBy(
                     m -> m.source().database(), LinkedHashMap::new, Collectors.mapping(m -> m.source().collection(), Collectors.toList())));
             return Flux.fromIterable(namedByDatabase.entrySet())
-                    .concatMap(named -> Planner.discover(settings.source().getDatabase(named.getKey()), named.getValue(), retry))
+                    .concatMap(named -> Planner.discover(settings.source().getDatabase(named.getKey()), named.getValue(), source.retryPolicy()))
                     .thenMany(Flux.fromIterable(settings.namespaces()));
         }
         String sourceDb = settings.sourceDatabase();
@@ -140,7 +160,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
         }
         String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
-        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), retry)
+        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), source.retryPolicy())
                 .flatMapMany(Flux::fromIterable)
                 .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
                 .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
@@ -176,16 +196,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
      * Makes sure the target collection exists (an empty source collection is created on the target too) and returns
      * its UUID where the server tells it ({@code listCollections}' {@code info.uuid}), else an empty string.
      */
-    private Mono<String> ensureTargetCollection(Namespace target) {
-        var db = settings.target().getDatabase(target.database());
-        Mono<String> uuid = retry.apply(Flux.from(db.listCollections(BsonDocument.class)
-                        .filter(new BsonDocument("name", new org.bson.BsonString(target.collection()))))
+    private Mono<String> ensureTargetCollection(Namespace ns) {
+        var db = settings.target().getDatabase(ns.database());
+        Mono<String> uuid = target.retryPolicy().apply(Flux.from(db.listCollections(BsonDocument.class)
+                        .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))))
                 .next()
                 .map(info -> {
                     BsonDocument i = info.getDocument("info", new BsonDocument());
                     return i.isBinary("uuid") ? java.util.HexFormat.of().formatHex(i.getBinary("uuid").getData()) : "";
                 }));
-        return uuid.switchIfEmpty(retry.apply(Mono.from(db.createCollection(target.collection())))
+        return uuid.switchIfEmpty(target.retryPolicy().apply(Mono.from(db.createCollection(ns.collection())))
                         .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
                                 e -> Mono.empty()) // created meanwhile: NamespaceExists
                         .then(Mono.defer(() -> uuid)))
@@ -201,7 +221,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         if (acknowledged == 0) {
             return Mono.empty();
         }
-        return retry.apply(Mono.from(settings.target().getDatabase(mapping.target().database())
+        return target.retryPolicy().apply(Mono.from(settings.target().getDatabase(mapping.target().database())
                         .getCollection(mapping.target().collection()).estimatedDocumentCount()))
                 .flatMap(count -> count >= acknowledged ? Mono.<Void>empty()
                         : Mono.error(new DataWorksException(ExitCode.USAGE, "target " + mapping.target() + " holds " + count
@@ -217,8 +237,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final PartitionReader reader = new PartitionReader(settings, retry);
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
+        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy());
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
@@ -289,7 +309,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         private Mono<Void> planStep(NamespaceRun ns) {
             Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
                     ? Mono.just(ns.checkpoint)
-                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), retry)
+                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), source.retryPolicy())
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan, ns.targetUuid))
                             .publishOn(Schedulers.boundedElastic())
@@ -333,9 +353,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             Namespace source = ns.mapping.source();
             Namespace target = ns.mapping.target();
-            Mono<IndexReport> created = unique
+            // listing and creating indexes are both idempotent: a retry repeats the pair
+            Mono<IndexReport> created = DefaultMigrationEngine.this.target.requests().mono(unique
                     ? indexes.createUnique(settings.source(), source, settings.target(), target)
-                    : indexes.createRemaining(settings.source(), source, settings.target(), target);
+                    : indexes.createRemaining(settings.source(), source, settings.target(), target));
             return created.doOnNext(report -> {
                 report.failures().forEach(failure -> {
                     LOG.warn("{}: index not created on the target: {}", ns.mapping, failure);
@@ -361,7 +382,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             return new NamespaceResult(ns.mapping.source(), ns.mapping.target(), cp.documents(), cp.plan().partitions().size(),
                     cp.plan().partitioner(), ns.partitionsResumed, ns.partitionsSkipped, List.copyOf(ns.indexFailures),
-                    new java.util.LinkedHashMap<>(ns.stepMillis));
+                    new java.util.LinkedHashMap<>(ns.stepMillis), cp.plan());
         }
 
         void startCheckpointing() {
