@@ -219,19 +219,29 @@ public final class MonitoringSession implements AutoCloseable {
 
     /**
      * As {@link #finish(RunReport.Builder, Path)}, for a CLI that prints through writers (picocli's {@code out} and
-     * {@code err}): the report goes to {@code out} for {@code --report -}, the summary to {@code err}.
+     * {@code err}): the report goes to {@code out} for {@code --report -}, the summary to {@code err}. When the report
+     * file cannot be written, the summary says so and the {@link java.io.UncheckedIOException} is thrown after it.
      */
     public RunReport finish(RunReport.Builder builder, Path report, PrintWriter out, PrintWriter err) {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         RunReport built = finish(builder);
-        err.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report)));
-        err.flush();
+        RuntimeException writeFailure = null;
         if (RunReport.isStdout(report)) {
             out.println(built.toJson(options.redact()));
             out.flush();
         } else if (report != null) {
-            built.writeTo(report, options.redact());
+            try {
+                built.writeTo(report, options.redact());
+            } catch (RuntimeException e) {
+                writeFailure = e;
+            }
+        }
+        err.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report,
+                writeFailure == null ? null : String.valueOf(writeFailure.getMessage()))));
+        err.flush();
+        if (writeFailure != null) {
+            throw writeFailure;
         }
         return built;
     }

@@ -34,6 +34,14 @@ public final class RunSummary {
      * @param reportPath where the JSON report went ({@code -} for stdout), or null when it was not written
      */
     public static String format(RunReport report, ProgressView progress, Path reportPath) {
+        return format(report, progress, reportPath, null);
+    }
+
+    /**
+     * As {@link #format(RunReport, ProgressView, Path)}; {@code reportError}, when not null, says why the report could
+     * not be written to {@code reportPath}.
+     */
+    public static String format(RunReport report, ProgressView progress, Path reportPath, String reportError) {
         StringBuilder b = new StringBuilder(256);
         String nl = System.lineSeparator();
         b.append(report.tool()).append(' ').append(report.status().replace('_', ' '))
@@ -74,6 +82,7 @@ public final class RunSummary {
         }
         List<String> where = new ArrayList<>();
         where.add("report: " + (reportPath == null ? "not written (--report PATH, or - for stdout)"
+                : reportError != null ? "NOT written to " + reportPath + " (" + reportError + ")"
                 : RunReport.isStdout(reportPath) ? "stdout" : reportPath.toString()));
         if (details.get("output") != null) {
             where.add("output: " + details.get("output"));

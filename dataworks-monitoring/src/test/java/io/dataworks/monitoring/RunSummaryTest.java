@@ -87,6 +87,20 @@ class RunSummaryTest {
     }
 
     @Test
+    void aReportThatCannotBeWrittenIsSaidSoInTheSummaryAndThrown() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("file"), "x");
+        Path report = blocker.resolve("report.json"); // a file's child: cannot be created
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (MonitoringSession session = MonitoringSession.start(
+                MonitoringOptions.defaults("flexible-migrate").withInterval(Duration.ofHours(1)), new MockClock())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.finish(RunReport.builder("flexible-migrate"),
+                            report, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err)))
+                    .isInstanceOf(java.io.UncheckedIOException.class);
+        }
+        assertThat(err.toString()).contains("report: NOT written to " + report);
+    }
+
+    @Test
     void aDashMeansStdout() {
         assertThat(RunReport.isStdout(Path.of("-"))).isTrue();
         assertThat(RunReport.isStdout(Path.of("./-"))).isFalse();
