@@ -1,6 +1,5 @@
 package io.dataworks.generators.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,6 +41,7 @@ import io.dataworks.generators.template.TemplateGenerator;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
+import io.dataworks.monitoring.RunProgress;
 import io.dataworks.monitoring.RunReport;
 import picocli.CommandLine.Command;
 import reactor.core.Disposable;
@@ -138,6 +138,9 @@ public final class FlexibleGenerator implements Callable<Integer> {
         }
         DataWorksConfig config = loadConfig();
         Destination destination = destination(config);
+        if (destination.stdout && common.report().filter(RunReport::isStdout).isPresent()) {
+            throw new ConfigException("--report", "--report - and --output - both write to stdout: give --report a file");
+        }
         WorkerConfig workerConfig = config.workers();
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
 
@@ -161,7 +164,8 @@ public final class FlexibleGenerator implements Callable<Integer> {
     private int generate(GenerationEngine engine, DataWorksConfig config, Destination destination) {
         GenerationSettings settings = engine.settings();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value));
+                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value))
+                .withRedactor(MongoUri::maskSecrets);
         RunReport.Builder report = RunReport.builder(TOOL)
                 .seed(settings.seed())
                 .detail("generator", settings.generator().name())
@@ -171,6 +175,8 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 .detail("writeWorkers", settings.sink().ordered() ? 1 : settings.writeWorkers())
                 .detail("batchSize", settings.batchSize());
         MonitoringSession session = MonitoringSession.start(options);
+        session.progress().state(RunProgress.State.COPYING)
+                .namespace(settings.generator().name(), settings.sink().description()).documentsTotal(settings.total()).wholeRun();
         RuntimeException failure = null;
         CompletableFuture<GenerationResult> run = new CompletableFuture<>();
         CountDownLatch reported = new CountDownLatch(1);
@@ -188,17 +194,13 @@ public final class FlexibleGenerator implements Callable<Integer> {
                     settings.seed());
         } catch (RuntimeException e) {
             failure = e;
-            session.healthy(false);
+            session.failed(MongoUri.maskSecrets(String.valueOf(e.getMessage())));
             report.status(e instanceof Interrupted ? RunReport.INTERRUPTED : RunReport.FAILED)
                     .detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
         }
         try {
-            RunReport finished = session.finish(report);
-            // stdout carries the documents with --output -: the report then goes to stderr
-            PrintStream out = destination.stdout ? System.err : System.out;
-            out.println(finished.toJson(MongoUri::maskSecrets));
-            out.flush();
-            common.report().ifPresent(path -> finished.writeTo(path, MongoUri::maskSecrets));
+            // a summary for people on stderr; the JSON report only where --report says (- for stdout)
+            session.finish(report, common.report().orElse(null));
         } finally {
             reported.countDown();
             removeHook(onInterrupt);
