@@ -27,6 +27,7 @@ import io.dataworks.migrations.verify.VerificationResult;
 import io.dataworks.migrations.verify.Verifier;
 import io.dataworks.migrations.verify.VerifyOptions;
 import io.dataworks.monitoring.PerformanceSnapshot;
+import io.dataworks.monitoring.RunProgress;
 import io.micrometer.core.instrument.Clock;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -153,6 +154,7 @@ public final class MigrationRun {
                     stages.add(new Stage("reconcile-again", this::reconcile));
                 }
             }
+            settings.progress().state(RunProgress.State.PLANNING);
             return Flux.fromIterable(stages)
                     .concatMap(stage -> run(stage).map(outcome -> {
                         outcomes.add(outcome);
@@ -165,6 +167,13 @@ public final class MigrationRun {
         private Mono<StageOutcome> run(Stage stage) {
             long start = System.nanoTime();
             LOG.debug("stage {}", stage.name());
+            settings.progress().state(switch (stage.name()) {
+                case "copy" -> RunProgress.State.COPYING;
+                case "verify" -> RunProgress.State.VERIFYING;
+                case "reconcile", "reconcile-again" -> RunProgress.State.RECONCILING;
+                case "follow" -> RunProgress.State.FOLLOWING;
+                default -> RunProgress.State.PLANNING;
+            });
             return Mono.defer(() -> stage.action().get())
                     .onErrorResume(e -> {
                         String message = io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage()));
@@ -202,6 +211,7 @@ public final class MigrationRun {
                     .map(result -> {
                         copy = result;
                         plans = result.plans();
+                        settings.progress().deadLetters(result.deadLettered());
                         if (result.deadLettered() > 0) {
                             String detail = (result.documentsFailed() > 0 ? result.documentsFailed()
                                     + " document(s) refused by the target in this run; " : "") + "the dead-letter file "
@@ -269,6 +279,11 @@ public final class MigrationRun {
                             return new Result(Kind.INTERRUPTED, "stopped while verifying; --verify-only resumes the interrupted verification");
                         }
                         VerificationResult all = VerificationResult.combine(results);
+                        for (VerificationResult r : results) {
+                            settings.progress().namespace(r.source().toString(), r.target().toString())
+                                    .verification(r.status().label(), r.missing() + r.extra() + r.different());
+                        }
+                        settings.progress().verification(all.status().label(), all.missing() + all.extra() + all.different());
                         if (!all.matches()) {
                             return new Result(Kind.MISMATCH, "verification found " + all.missing() + " missing, " + all.extra()
                                     + " extra and " + all.different() + " different document(s)"
@@ -282,6 +297,9 @@ public final class MigrationRun {
             Map<Namespace, Namespace> mapping = new LinkedHashMap<>();
             plans.forEach(p -> mapping.put(p.source(), p.target()));
             followTargets.putAll(mapping);
+            if (options.cutover() != null) {
+                settings.progress().cutover(options.cutover().maxLag().toMillis() / 1000.0, options.cutover().holdFor());
+            }
             return Mono.defer(() -> {
                 FollowHandle handle = follower().start(settings.source(), settings.target(), mapping);
                 stop.subscribe(null, e -> handle.stop(), handle::stop);

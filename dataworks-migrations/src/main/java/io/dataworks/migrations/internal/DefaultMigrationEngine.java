@@ -36,6 +36,7 @@ import io.dataworks.migrations.index.IndexCopier;
 import io.dataworks.migrations.index.IndexReport;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Planner;
+import io.dataworks.monitoring.RunProgress;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -326,6 +327,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
                 active.put(ns.mapping.source(), cp);
+                int partitionsDone = (int) cp.partitions().stream().filter(PartitionProgress::done).count();
+                ns.progress = settings.progress().namespace(ns.mapping.source().toString(), ns.mapping.target().toString())
+                        .documentsTotal(Math.max(cp.plan().estimatedDocuments(), cp.documents()))
+                        .documentsCopied(cp.documents())
+                        .partitions(partitionsDone, cp.partitions().size())
+                        .state(RunProgress.State.COPYING);
                 settings.metrics().total(estimatedTotal.addAndGet(cp.plan().estimatedDocuments()));
                 LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
                         cp.plan().partitioner(), cp.plan().estimatedDocuments(),
@@ -348,8 +355,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
                                     permit -> reader.read(ns, progress),
                                     permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 2)
-                            .flatMap(batch -> writer.write(batch).doOnNext(held -> batch.progress()
-                                    .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held)),
+                            .flatMap(batch -> writer.write(batch).doOnNext(held -> {
+                                        PartitionProgress partition = batch.progress();
+                                        partition.acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held);
+                                        ns.progress.addDocumentsCopied(batch.sourceDocuments());
+                                        if (partition.done()) {
+                                            ns.progress.partitions((int) ns.checkpoint.partitions().stream()
+                                                    .filter(PartitionProgress::done).count(), ns.checkpoint.partitions().size());
+                                        }
+                                    }),
                                     settings.insertWorkers(), 1))
                     .publishOn(Schedulers.boundedElastic())
                     .then(Mono.fromRunnable(() -> {
@@ -383,6 +397,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         private NamespaceResult report(NamespaceRun ns) {
             NamespaceCheckpoint cp = ns.checkpoint;
+            ns.progress.partitions(cp.plan().partitions().size(), cp.plan().partitions().size()).copyDone()
+                    .deadLetters(deadLetter.entries(ns.mapping.source().toString()));
             var m = ns.metrics.counts();
             if (m.documentsFailed() > 0) {
                 LOG.warn("{}: {} source documents read, {} written, {} already on the target, {} REFUSED (in the dead-letter file {}); "
