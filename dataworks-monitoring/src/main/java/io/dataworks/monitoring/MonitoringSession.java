@@ -277,11 +277,31 @@ public final class MonitoringSession implements AutoCloseable {
                 MetricsExporter.write(options.metricsOut(), monitor.snapshots(), built);
                 LOG.info("metrics written to {}", options.metricsOut());
             }
+            lingerForTheLastPoll();
             return built;
         } finally {
             close();
         }
     }
+
+    /**
+     * With {@code --metrics-port}, the endpoints keep answering for {@link #FINAL_ANSWER_LINGER} after the run ended,
+     * so that a script or page polling once a second sees the final state ({@code done} at 100 %, or {@code failed})
+     * rather than a closed port.
+     */
+    private void lingerForTheLastPoll() {
+        if (prometheus == null) {
+            return;
+        }
+        try {
+            Thread.sleep(FINAL_ANSWER_LINGER.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long the endpoints of {@code --metrics-port} answer after the run ended. */
+    public static final java.time.Duration FINAL_ANSWER_LINGER = java.time.Duration.ofSeconds(2);
 
     /** Stops progress, monitor and Prometheus; idempotent. Prefer {@link #finish} at the end of a run. */
     @Override

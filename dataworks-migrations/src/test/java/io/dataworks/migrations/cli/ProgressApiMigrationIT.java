@@ -30,7 +30,8 @@ import io.dataworks.migrations.testing.Fill;
 /**
  * A migration of four collections into a throttling target, watched as a script would: the progress API on
  * --metrics-port answers throughout with the documented fields, its percent never goes back and reaches 100, and the
- * ETA is a number while copying.
+ * ETA is a number while copying; and the live page, loaded mid-run in headless Chromium, shows the four namespaces'
+ * bars and charts with points (the screenshot stays in {@code target/dashboard/migration.png}).
  */
 class ProgressApiMigrationIT {
 
@@ -61,12 +62,22 @@ class ProgressApiMigrationIT {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/progress"))
                     .timeout(Duration.ofSeconds(5)).build();
             List<JsonNode> answers = new ArrayList<>();
+            java.util.Optional<io.dataworks.core.testing.Chromium> chromium = io.dataworks.core.testing.Chromium.find(dir);
+            String dom = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!run.isDone() && System.nanoTime() < deadline) {
                 try {
                     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
-                        answers.add(JSON.readTree(response.body()));
+                        JsonNode answer = JSON.readTree(response.body());
+                        answers.add(answer);
+                        double percent = answer.path("percent").asDouble();
+                        if (dom == null && chromium.isPresent() && "copying".equals(answer.path("state").asText())
+                                && percent > 5 && percent < 70) {
+                            String page = "http://127.0.0.1:" + port + "/";
+                            dom = chromium.get().dumpDom(page);
+                            chromium.get().screenshot(page, Path.of("target", "dashboard", "migration.png"));
+                        }
                     }
                 } catch (java.io.IOException notYetListening) {
                     // the port opens once the run has connected
@@ -93,9 +104,20 @@ class ProgressApiMigrationIT {
             JsonNode lastCopying = copying.get(copying.size() - 1);
             assertThat(lastCopying.path("namespaces")).hasSize(4);
             JsonNode end = answers.get(answers.size() - 1);
-            assertThat(end.path("percent").asDouble()).as("the last answer before the run closed: %s", end).isEqualTo(100.0);
+            assertThat(end.path("state").asText()).as("the last answer, in the port's linger after the end: %s", end).isEqualTo("done");
+            assertThat(end.path("percent").asDouble()).isEqualTo(100.0);
             assertThat(end.path("documentsCopied").asLong()).isEqualTo(32_000);
             assertThat(end.path("throttledPerSecond").isNumber()).isTrue();
+
+            org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(), io.dataworks.core.testing.Chromium.missing());
+            assertThat(dom).as("the page was loaded mid-run").isNotNull();
+            assertThat(dom).contains("data-ready=\"true\"").contains("data-state=\"copying\"").contains("<canvas");
+            for (String name : List.of("orders", "customers", "invoices", "parts")) {
+                assertThat(dom).containsPattern("class=\"ns-row\" data-source=\"shop." + name + "\" data-percent=\"[\\d.]+\"");
+            }
+            assertThat(dom).containsPattern("id=\"chart-throughput\" data-points=\"[1-9]\\d*\"");
+            byte[] png = Files.readAllBytes(Path.of("target", "dashboard", "migration.png"));
+            assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
         }
     }
 }
