@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
@@ -25,6 +28,8 @@ import io.dataworks.generators.template.internal.TemplateCompiler;
  * drawn from {@code random}, never on the thread or on the documents generated before.
  */
 public final class TemplateGenerator implements DocumentGenerator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateGenerator.class);
 
     private final String name;
     private final TemplateOptions options;
@@ -65,7 +70,19 @@ public final class TemplateGenerator implements DocumentGenerator {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(options, "options");
-        return new TemplateGenerator("template:" + sourceName, options, TemplateCompiler.compile(json, sourceName, options));
+        TemplateGenerator generator = new TemplateGenerator("template:" + sourceName, options,
+                TemplateCompiler.compile(json, sourceName, options));
+        generator.warnings().forEach(w -> LOG.warn("{}: {}", sourceName, w));
+        return generator;
+    }
+
+    /**
+     * What compiles but may not do what the author meant, each as {@code <json path>: <what>}, e.g. an
+     * mgeneratejs handlebars string ({@code "{{chance.name()}}"}), which is written as it is. Also logged
+     * at WARN when the template is compiled.
+     */
+    public List<String> warnings() {
+        return compiled.warnings();
     }
 
     @Override
