@@ -55,6 +55,16 @@ public interface MigrationStrategy {
         return null;
     }
 
+    /**
+     * How target {@code _id}s relate to source {@code _id}s; see {@link IdMapping}. The default: the same {@code _id}
+     * (a {@link #transform} that keeps {@code _id}, as most do). A strategy that changes or splits {@code _id}s must
+     * override this, with {@link IdMapping#of} or {@link IdMapping#unknown}: verification, {@code --follow} deletes
+     * and {@code --reconcile-deletes} rely on it.
+     */
+    default IdMapping idMapping() {
+        return IdMapping.same();
+    }
+
     /** Called before the first document of a namespace is copied. */
     default void beforeNamespace(Namespace source, Namespace target) {
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The summary of a run: the report JSON of DESIGN.md ({@code --report PATH}, and the {@code summary} of a
@@ -153,9 +154,23 @@ public record RunReport(
         return Json.read(json, RunReport.class);
     }
 
+    /**
+     * The report as indented JSON passed through {@code redact}, the caller's secret masker (the CLIs pass
+     * {@code MongoUri::maskSecrets}, the one masker of the project): details are free-form text, so a secret that
+     * slipped into one is masked before the report reaches a terminal or a file.
+     */
+    public String toJson(UnaryOperator<String> redact) {
+        return Objects.requireNonNull(redact, "redact").apply(toJson());
+    }
+
     /** Writes {@link #toJson()} to {@code path} (parent directories created, file replaced atomically). */
     public void writeTo(Path path) {
-        writeAtomically(path, toJson() + System.lineSeparator());
+        writeTo(path, UnaryOperator.identity());
+    }
+
+    /** Writes {@link #toJson(UnaryOperator)} to {@code path} (parent directories created, file replaced atomically). */
+    public void writeTo(Path path, UnaryOperator<String> redact) {
+        writeAtomically(path, toJson(redact) + System.lineSeparator());
     }
 
     static void writeAtomically(Path path, String content) {

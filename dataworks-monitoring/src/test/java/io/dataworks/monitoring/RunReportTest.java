@@ -108,13 +108,14 @@ class RunReportTest {
     }
 
     @Test
-    void passwordsInDetailsAreMasked() {
+    void theCallersMaskerSeesTheWholeReport() {
         RunReport report = RunReport.builder("flexible-migrate")
                 .detail("source", "mongodb://admin:s3cret@db.example.com:27017/?tls=true")
                 .detail("sources", List.of("mongodb+srv://u:p%40ss@cluster0.mongodb.net"))
                 .build();
-        assertThat(report.toJson()).doesNotContain("s3cret").doesNotContain("p%40ss")
-                .contains("mongodb://admin:*****@db.example.com");
+        // monitoring has no masker of its own (core's MongoUri.maskSecrets is the one); it hands every byte to it
+        String masked = report.toJson(json -> json.replace("s3cret", "****").replace("p%40ss", "****"));
+        assertThat(masked).doesNotContain("s3cret").doesNotContain("p%40ss").contains("mongodb://admin:****@db.example.com");
     }
 
     @Test

@@ -96,18 +96,65 @@ public final class MongoUri {
         return Optional.ofNullable(parsed.getDatabase());
     }
 
-    /** Masks the password of every {@code mongodb://} or {@code mongodb+srv://} URI found in {@code text}. */
+    /**
+     * The one masker of secrets for every module: logs, messages, reports, metrics, checkpoints and dead letters all
+     * go through it. It masks, wherever they stand in {@code text}:
+     * <ul>
+     * <li>the password of every {@code mongodb://} or {@code mongodb+srv://} URI ({@code user:****@}; the password is
+     * everything up to the authority's last {@code @}, so {@code @}, {@code :} and {@code %} in it are covered);</li>
+     * <li>every value of {@code authMechanismProperties} ({@code AWS_SESSION_TOKEN:****,SERVICE_NAME:****});</li>
+     * <li>the value of every option or property whose name contains {@code password}, {@code token}, {@code secret}
+     * or {@code credential} in any case ({@code tlsCertificateKeyFilePassword=****}, {@code AWS_SESSION_TOKEN:****},
+     * {@code "password": "****"}).</li>
+     * </ul>
+     * Over-masking a harmless value is accepted; printing a secret is not.
+     */
     public static String maskSecrets(String text) {
-        if (text == null || text.indexOf("mongodb") < 0) {
+        if (text == null || text.isEmpty()) {
             return text;
         }
-        Matcher m = CREDENTIALS.matcher(text);
+        String out = text;
+        if (out.indexOf("mongodb") >= 0) {
+            out = replaceAll(CREDENTIALS, out, m -> m.group(1) + m.group(2) + ":****@");
+        }
+        out = replaceAll(MECHANISM_PROPERTIES, out, m -> m.group(1) + maskPropertyValues(m.group(2)));
+        out = replaceAll(SECRET_OPTION, out, m -> m.group(1) + "****");
+        return out;
+    }
+
+    /** {@code authMechanismProperties=} and its value, up to the next option, blank or quote. */
+    private static final Pattern MECHANISM_PROPERTIES =
+            Pattern.compile("(?i)(authMechanismProperties\\s*[=:]\\s*[\"']?)([^&\\s\"']+)");
+
+    /**
+     * A name that contains password/token/secret/credential, then {@code =} or {@code :} (optionally quoted, as in
+     * JSON), then the value up to the next separator. Names are letters, digits, {@code _} and {@code -}. A value that
+     * opens a document or an array (a resume token) is a structure, not a secret, and is left alone.
+     */
+    private static final Pattern SECRET_OPTION = Pattern.compile(
+            "(?i)([A-Za-z0-9_-]*(?:password|passwd|pwd|token|secret|credential)[A-Za-z0-9_-]*[\"']?\\s*[=:]\\s*[\"']?)"
+                    + "(?!\\*\\*\\*\\*|[{\\[])([^&,;\\s\"'}\\]]+)");
+
+    private static String maskPropertyValues(String properties) {
+        StringBuilder out = new StringBuilder(properties.length());
+        for (String pair : properties.split(",", -1)) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            int colon = pair.indexOf(':');
+            out.append(colon < 0 ? pair : pair.substring(0, colon + 1) + "****");
+        }
+        return out.toString();
+    }
+
+    private static String replaceAll(Pattern pattern, String text, java.util.function.Function<Matcher, String> replacement) {
+        Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
         do {
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + ":****@"));
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(m)));
         } while (m.find());
         m.appendTail(out);
         return out.toString();

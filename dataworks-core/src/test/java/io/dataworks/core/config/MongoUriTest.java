@@ -33,4 +33,32 @@ class MongoUriTest {
                 .hasMessageContaining(ConfigKeys.TARGET_URI)
                 .hasMessageContaining("--target-uri");
     }
+
+    @Test
+    void masksCredentialBearingOptionsInUrisAndText() {
+        String uri = "mongodb://u:p%40ss:w@rd@h1:27017/db?authMechanism=MONGODB-AWS"
+                + "&authMechanismProperties=AWS_SESSION_TOKEN:tok3nValue,SERVICE_NAME:svcName"
+                + "&tlsCertificateKeyFilePassword=k3yPass&tls=true&appName=x";
+        String masked = MongoUri.maskSecrets("cannot reach " + uri + ": refused");
+        assertThat(masked).doesNotContain("p%40ss", "w@rd", "tok3nValue", "svcName", "k3yPass")
+                .contains("mongodb://u:****@h1:27017/db?authMechanism=MONGODB-AWS")
+                .contains("authMechanismProperties=AWS_SESSION_TOKEN:****,SERVICE_NAME:****")
+                .contains("tlsCertificateKeyFilePassword=****&tls=true&appName=x");
+        // the same secrets outside a URI: driver messages, JSON reports
+        assertThat(MongoUri.maskSecrets("property AWS_SESSION_TOKEN:abc123 is invalid")).isEqualTo("property AWS_SESSION_TOKEN:**** is invalid");
+        assertThat(MongoUri.maskSecrets("{\"sslPassword\": \"hunter2\", \"n\": 1}")).isEqualTo("{\"sslPassword\": \"****\", \"n\": 1}");
+        assertThat(MongoUri.maskSecrets("clientSecret=xyz;other=1")).isEqualTo("clientSecret=****;other=1");
+        // idempotent, and structures (resume tokens) are not taken for secrets
+        assertThat(MongoUri.maskSecrets(masked)).isEqualTo(masked);
+        assertThat(MongoUri.maskSecrets("{\"resumeToken\": {\"_data\": \"82\"}}")).isEqualTo("{\"resumeToken\": {\"_data\": \"82\"}}");
+        assertThat(MongoUri.maskSecrets("check user name, password and authSource")).isEqualTo("check user name, password and authSource");
+    }
+
+    @Test
+    void parsedUriMasksOptionsToo() {
+        MongoUri uri = MongoUri.parse(ConfigKeys.SOURCE_URI,
+                "mongodb://h:27017/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:s3ss10n");
+        assertThat(uri.masked()).doesNotContain("s3ss10n");
+        assertThat(uri.toString()).doesNotContain("s3ss10n");
+    }
 }

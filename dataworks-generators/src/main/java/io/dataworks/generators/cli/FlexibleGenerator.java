@@ -196,9 +196,9 @@ public final class FlexibleGenerator implements Callable<Integer> {
             RunReport finished = session.finish(report);
             // stdout carries the documents with --output -: the report then goes to stderr
             PrintStream out = destination.stdout ? System.err : System.out;
-            out.println(finished.toJson());
+            out.println(finished.toJson(MongoUri::maskSecrets));
             out.flush();
-            common.report().ifPresent(finished::writeTo);
+            common.report().ifPresent(path -> finished.writeTo(path, MongoUri::maskSecrets));
         } finally {
             reported.countDown();
             removeHook(onInterrupt);

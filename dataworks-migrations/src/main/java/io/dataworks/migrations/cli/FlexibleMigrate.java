@@ -462,8 +462,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
                 .detail("checkpointDir", settings.checkpointDir().toString());
         RunReport done = session.finish(report);
-        common.report().ifPresent(done::writeTo);
-        out.println(done.toJson());
+        common.report().ifPresent(path -> done.writeTo(path, MongoUri::maskSecrets));
+        out.println(done.toJson(MongoUri::maskSecrets));
         out.flush();
         return done;
     }

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The Jackson set-up shared by reports and exports: instants as ISO-8601 strings, durations as decimal
@@ -24,9 +22,6 @@ import java.util.regex.Pattern;
  * places ({@code details}) read as {@code Long}.
  */
 public final class Json {
-
-    private static final Pattern URI_PASSWORD =
-            Pattern.compile("(mongodb(?:\\+srv)?://[^:/@\\s\"]+):([^@\\s\"]+)@");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(module())
@@ -44,7 +39,7 @@ public final class Json {
     /** Compact, single-line JSON. */
     public static String compact(Object value) {
         try {
-            return maskUriPasswords(MAPPER.writeValueAsString(value));
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
@@ -53,7 +48,7 @@ public final class Json {
     /** Indented JSON for people. */
     public static String pretty(Object value) {
         try {
-            return maskUriPasswords(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
@@ -65,15 +60,6 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
-    }
-
-    /**
-     * Belt and braces: a report's {@code details} are free-form, so any {@code mongodb://user:password@}
-     * that slipped in is masked before it reaches a file.
-     */
-    public static String maskUriPasswords(String text) {
-        Matcher m = URI_PASSWORD.matcher(text);
-        return m.find() ? m.replaceAll("$1:*****@") : text;
     }
 
     /** Formats a double for CSV so that {@link Double#parseDouble} reads back the same value; NaN as empty. */
