@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +141,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         }
         DataWorksConfig config = loadConfig();
         Destination destination = destination(config);
+        checkOutputPaths(destination);
         WorkerConfig workerConfig = config.workers();
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
 
@@ -158,6 +162,16 @@ public final class FlexibleGenerator implements Callable<Integer> {
         }
     }
 
+    /** Every file the run writes must be writable before the first document is made (exit 2 otherwise). */
+    private void checkOutputPaths(Destination destination) {
+        OutputPaths paths = new OutputPaths();
+        if (destination.file != null) {
+            paths.check("--output", destination.file);
+        }
+        common.report().ifPresent(p -> paths.check("--report", p));
+        common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
+    }
+
     private int generate(GenerationEngine engine, DataWorksConfig config, Destination destination) {
         GenerationSettings settings = engine.settings();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
@@ -174,15 +188,25 @@ public final class FlexibleGenerator implements Callable<Integer> {
         RuntimeException failure = null;
         CompletableFuture<GenerationResult> run = new CompletableFuture<>();
         CountDownLatch reported = new CountDownLatch(1);
-        Thread onInterrupt = new Thread(() -> interrupted(run, reported), "flexible-generator-interrupt");
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> interrupted(engine, stopped, run, reported), "flexible-generator-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             session.healthy(true);
             Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
             run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
             GenerationResult result = result(run);
-            report.status(RunReport.COMPLETED).detail("batches", result.batches());
-            LOG.info("wrote {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
+            if (stopped.get()) {
+                // stopped cleanly: the batches in flight were written and counted, the sink closed
+                failure = new Interrupted();
+                session.healthy(false);
+                report.status(RunReport.INTERRUPTED).detail("batches", result.batches())
+                        .detail("error", failure.getMessage());
+            } else {
+                report.status(RunReport.COMPLETED).detail("batches", result.batches());
+            }
+            LOG.info("{} {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
+                    stopped.get() ? "interrupted after writing" : "wrote",
                     result.documentsWritten(), result.documentsSkipped(), settings.sink().description(),
                     String.format("%.1f", result.elapsed().toNanos() / 1e9), Math.round(result.documentsPerSecond()),
                     settings.seed());
@@ -218,18 +242,37 @@ public final class FlexibleGenerator implements Callable<Integer> {
     }
 
     /**
-     * Ctrl-C / SIGTERM: cancel the run (the sink is closed, a file keeps the documents written so far, in
-     * order), let the main thread write the report with status "interrupted", then let the JVM exit.
+     * Ctrl-C / SIGTERM: stop the run cleanly (no new batch is begun; the batches in flight are written
+     * and counted, so the report's count is what the file or the collection holds), let the main thread
+     * write the report with status "interrupted", then let the JVM exit. A run that does not stop within
+     * {@link #STOP_GRACE} (a server that does not answer) is cancelled instead.
      */
-    private static void interrupted(CompletableFuture<GenerationResult> run, CountDownLatch reported) {
-        if (run.completeExceptionally(new Interrupted())) {
-            try {
-                reported.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private static void interrupted(GenerationEngine engine, AtomicBoolean stopped,
+                                    CompletableFuture<GenerationResult> run, CountDownLatch reported) {
+        if (run.isDone()) {
+            return;
+        }
+        stopped.set(true);
+        engine.stop();
+        try {
+            run.get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            run.completeExceptionally(new Interrupted());
+        } catch (ExecutionException e) {
+            // the run failed while stopping: the main thread reports it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            reported.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    /** How long an interrupted run may take to finish its batches in flight. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private static void removeHook(Thread hook) {
         try {

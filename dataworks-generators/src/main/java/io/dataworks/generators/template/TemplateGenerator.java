@@ -3,6 +3,7 @@ package io.dataworks.generators.template;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -54,8 +55,10 @@ public final class TemplateGenerator implements DocumentGenerator {
         String json;
         try {
             json = Files.readString(templateFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataWorksException(ExitCode.USAGE, "template " + templateFile + ": no such file", e);
         } catch (IOException e) {
-            throw new DataWorksException(ExitCode.USAGE, "cannot read template " + templateFile + ": " + e.getMessage(), e);
+            throw new DataWorksException(ExitCode.USAGE, "cannot read template " + templateFile + ": " + e, e);
         }
         Path fileName = templateFile.getFileName();
         return compile(json, fileName == null ? templateFile.toString() : fileName.toString(), options);
