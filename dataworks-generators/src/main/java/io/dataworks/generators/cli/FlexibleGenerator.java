@@ -142,6 +142,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         DataWorksConfig config = loadConfig();
         Destination destination = destination(config);
         checkOutputPaths(destination);
+        List<AlertRule> alerts = config.read(AlertRule::fromConfig);
         WorkerConfig workerConfig = config.workers();
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
 
@@ -153,7 +154,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 GenerationSettings settings = new GenerationSettings(documents, total, runSeed,
                         workerConfig.generationWorkers(), workerConfig.batchAggregationSize(),
                         Duration.ofMillis(workerConfig.batchAggregationTimeoutMs()), workerConfig.writeWorkers(), sink);
-                return generate(GenerationEngine.create(settings), config, destination);
+                return generate(GenerationEngine.create(settings), alerts, destination);
             } finally {
                 if (endpoint != null) {
                     endpoint.close();
@@ -172,10 +173,10 @@ public final class FlexibleGenerator implements Callable<Integer> {
         common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
     }
 
-    private int generate(GenerationEngine engine, DataWorksConfig config, Destination destination) {
+    private int generate(GenerationEngine engine, List<AlertRule> alerts, Destination destination) {
         GenerationSettings settings = engine.settings();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), AlertRule.fromConfig(config::value));
+                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), alerts);
         RunReport.Builder report = RunReport.builder(TOOL)
                 .seed(settings.seed())
                 .detail("generator", settings.generator().name())

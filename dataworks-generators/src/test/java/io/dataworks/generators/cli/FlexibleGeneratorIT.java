@@ -182,6 +182,17 @@ class FlexibleGeneratorIT {
     }
 
     @Test
+    void aBadAlertValueExitsTwoNamingTheKeyAndTheFile() throws Exception {
+        Path env = Files.writeString(dir.resolve("alerts.env"), "FRAMEWORK_ALERT_P99_LATENCY_MS=fast\n");
+        Path out = dir.resolve("out.jsonl");
+        Run run = run("--template", template().toString(), "--total", "10", "--output", out.toString(), "--env-file", env.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("FRAMEWORK_ALERT_P99_LATENCY_MS").contains("'fast' is not a number")
+                .contains("alerts.env").doesNotContain("NumberFormatException");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aMissingTemplateSaysNoSuchFile() throws Exception {
         Run run = run("--template", dir.resolve("nope.json").toString(), "--total", "1", "--output", dir.resolve("x.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(2);

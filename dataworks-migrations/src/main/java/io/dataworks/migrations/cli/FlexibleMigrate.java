@@ -192,7 +192,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
              MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
-            alertRules = AlertRule.fromConfig(config::value);
+            alertRules = config.read(AlertRule::fromConfig);
             Mono.when(source.ping(), target.ping()).block();
             // Connections opened up front, so the first batches do not queue behind connection handshakes.
             Mono.when(source.warmUp(), target.warmUp()).block();
