@@ -17,6 +17,7 @@ import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.generators.DocumentGenerator;
 import io.dataworks.generators.template.internal.GenContext;
+import io.dataworks.generators.template.internal.Related;
 import io.dataworks.generators.template.internal.TemplateCompiler;
 
 /**
@@ -75,6 +76,14 @@ public final class TemplateGenerator implements DocumentGenerator {
         Objects.requireNonNull(options, "options");
         TemplateGenerator generator = new TemplateGenerator("template:" + sourceName, options,
                 TemplateCompiler.compile(json, sourceName, options));
+        generator.warnings().forEach(w -> LOG.warn("{}: {}", sourceName, w));
+        return generator;
+    }
+
+    /** One collection of a template set, seeing the set's other collections through {@code related}. */
+    static TemplateGenerator compile(String json, String sourceName, TemplateOptions options, Related related) {
+        TemplateGenerator generator = new TemplateGenerator("template:" + sourceName, options,
+                TemplateCompiler.compile(json, sourceName, options, related));
         generator.warnings().forEach(w -> LOG.warn("{}: {}", sourceName, w));
         return generator;
     }

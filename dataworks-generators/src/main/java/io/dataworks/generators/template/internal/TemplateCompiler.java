@@ -91,6 +91,7 @@ public final class TemplateCompiler {
         Operators.register(OPERATORS);
         ChanceNames.register(OPERATORS);
         ChanceExtras.register(OPERATORS);
+        SetOperators.register(OPERATORS);
     }
 
     private final String source;
@@ -102,15 +103,23 @@ public final class TemplateCompiler {
     private int maxDepth;
     private int arrayNesting;
 
-    private TemplateCompiler(String source, TemplateOptions options) {
+    private final Related related;
+
+    TemplateCompiler(String source, TemplateOptions options, Related related) {
         this.source = source;
         this.options = options;
+        this.related = related;
         this.locales.add(options.locale());
     }
 
     /** Parses and compiles {@code json}; {@code source} names it in error messages. */
     public static Compiled compile(String json, String source, TemplateOptions options) {
-        TemplateCompiler compiler = new TemplateCompiler(source, options);
+        return compile(json, source, options, null);
+    }
+
+    /** Parses and compiles {@code json}, one collection of a template set that sees the others through {@code related}. */
+    public static Compiled compile(String json, String source, TemplateOptions options, Related related) {
+        TemplateCompiler compiler = new TemplateCompiler(source, options, related);
         JsonNode tree = compiler.parse(json);
         if (!tree.isObject()) {
             throw compiler.error("$", "a template must be a JSON object, got " + Opts.describe(tree));
@@ -150,6 +159,11 @@ public final class TemplateCompiler {
 
     TemplateOptions options() {
         return options;
+    }
+
+    /** The other collections of the template set being compiled, or null for a single template. */
+    Related related() {
+        return related;
     }
 
     Fakers fakers() {
