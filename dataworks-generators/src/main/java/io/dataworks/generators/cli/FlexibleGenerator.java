@@ -1,9 +1,11 @@
 package io.dataworks.generators.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,8 @@ import io.dataworks.generators.sink.DocumentSink;
 import io.dataworks.generators.sink.JsonLinesSink;
 import io.dataworks.generators.sink.MongoCollectionSink;
 import io.dataworks.generators.template.TemplateGenerator;
+import io.dataworks.generators.template.TemplateOptions;
+import io.dataworks.generators.template.TemplateSet;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
@@ -140,11 +145,14 @@ public final class FlexibleGenerator implements Callable<Integer> {
             throw new ConfigException("--total", "--total must be >= 0, was " + total);
         }
         DataWorksConfig config = loadConfig();
+        long runSeed = seed != null ? seed : new SecureRandom().nextLong();
+        if (template != null && generator == null && TemplateSet.isSet(template)) {
+            return generateSet(config, runSeed);
+        }
         Destination destination = destination(config);
         checkOutputPaths(destination);
         List<AlertRule> alerts = config.read(AlertRule::fromConfig);
         WorkerConfig workerConfig = config.workers();
-        long runSeed = seed != null ? seed : new SecureRandom().nextLong();
 
         try (PluginLoader plugins = common.pluginLoader()) {
             DocumentGenerator documents = selectGenerator(plugins);
@@ -154,7 +162,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 GenerationSettings settings = new GenerationSettings(documents, total, runSeed,
                         workerConfig.generationWorkers(), workerConfig.batchAggregationSize(),
                         Duration.ofMillis(workerConfig.batchAggregationTimeoutMs()), workerConfig.writeWorkers(), sink);
-                return generate(GenerationEngine.create(settings), alerts, destination);
+                return generate(List.of(GenerationEngine.create(settings)), null, runSeed, alerts, destination.stdout);
             } finally {
                 if (endpoint != null) {
                     endpoint.close();
@@ -173,44 +181,124 @@ public final class FlexibleGenerator implements Callable<Integer> {
         common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
     }
 
-    private int generate(GenerationEngine engine, List<AlertRule> alerts, Destination destination) {
-        GenerationSettings settings = engine.settings();
+    /**
+     * A template set: its collections one after the other, in dependency order, each into its own
+     * collection of the target database (named as in the set) or its own file {@code DIR/<name>.jsonl}
+     * (with {@code --output DIR}); one report for all of them, with a namespace entry per collection.
+     */
+    private int generateSet(DataWorksConfig config, long runSeed) {
+        TemplateSet set = TemplateSet.compile(template, runSeed, TemplateOptions.DEFAULTS);
+        OutputPaths paths = new OutputPaths();
+        Path dir = null;
+        EndpointConfig target = null;
+        if (output != null) {
+            if (targetUri != null) {
+                throw new ConfigException(ConfigKeys.TARGET_URI, "--output and --target-uri both given: write to files (--output DIR)"
+                        + " or to MongoDB (--target-uri), not both");
+            }
+            if (output.equals("-") || output.isBlank()) {
+                throw new ConfigException("--output", "a template set writes one file per collection: --output DIR, not stdout");
+            }
+            dir = Path.of(output);
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new ConfigException("--output", "--output " + output + " is a file: a template set writes one file per"
+                        + " collection into a directory, --output DIR");
+            }
+            for (TemplateSet.Member m : set.members()) {
+                paths.check("--output", dir.resolve(m.name() + ".jsonl"));
+            }
+        } else {
+            target = config.target().orElseThrow(() -> new ConfigException(ConfigKeys.TARGET_URI, "nowhere to write the"
+                    + " collections: pass --output DIR or --target-uri URI --target-db NAME"));
+            if (!target.collections().isEmpty()) {
+                throw new ConfigException(ConfigKeys.TARGET_COLLECTION, "a template set names its own collections ("
+                        + set.members().stream().map(TemplateSet.Member::name).toList() + "): leave out --target-collection / "
+                        + ConfigKeys.TARGET_COLLECTION);
+            }
+        }
+        common.report().ifPresent(p -> paths.check("--report", p));
+        common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
+        List<AlertRule> alerts = config.read(AlertRule::fromConfig);
+        WorkerConfig w = config.workers();
+        MongoEndpoint endpoint = target == null ? null : MongoEndpoint.connect(target);
+        try {
+            List<GenerationEngine> engines = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (TemplateSet.Member m : set.members()) {
+                DocumentSink<?> sink = dir != null ? JsonLinesSink.toFile(dir.resolve(m.name() + ".jsonl"))
+                        : MongoCollectionSink.create(endpoint, m.name(), drop, RetryPolicy.of(config.retry()));
+                engines.add(GenerationEngine.create(new GenerationSettings(m.generator(), m.total(), m.seed(),
+                        w.generationWorkers(), w.batchAggregationSize(), Duration.ofMillis(w.batchAggregationTimeoutMs()),
+                        w.writeWorkers(), sink)));
+                names.add(m.name());
+            }
+            return generate(engines, names, runSeed, alerts, false);
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
+    }
+
+    /**
+     * Runs the engines one after the other under one monitoring session and writes one report;
+     * {@code collections} names them (a template set) or is null (one generator). Each collection of a
+     * set is rendered with its own seed derived from {@code runSeed}, which the report shows.
+     */
+    private int generate(List<GenerationEngine> engines, List<String> collections, long runSeed, List<AlertRule> alerts,
+                         boolean toStdout) {
+        GenerationEngine engine0 = engines.get(0);
+        GenerationSettings settings = engine0.settings();
+        long total = engines.stream().mapToLong(e -> e.settings().total()).sum();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
                 common.metricsPort().orElse(null), true, Duration.ofSeconds(1), alerts);
         RunReport.Builder report = RunReport.builder(TOOL)
-                .seed(settings.seed())
-                .detail("generator", settings.generator().name())
-                .detail("output", settings.sink().description())
-                .detail("total", settings.total())
+                .seed(runSeed)
+                .detail("generator", collections == null ? settings.generator().name() : "template set " + template.getFileName())
+                .detail("output", collections == null ? settings.sink().description()
+                        : engines.stream().map(e -> e.settings().sink().description()).toList())
+                .detail("total", total)
                 .detail("generationWorkers", settings.generationWorkers())
                 .detail("writeWorkers", settings.sink().ordered() ? 1 : settings.writeWorkers())
                 .detail("batchSize", settings.batchSize());
         MonitoringSession session = MonitoringSession.start(options);
         RuntimeException failure = null;
-        CompletableFuture<GenerationResult> run = new CompletableFuture<>();
+        AtomicReference<GenerationEngine> current = new AtomicReference<>();
+        AtomicReference<CompletableFuture<GenerationResult>> currentRun = new AtomicReference<>(new CompletableFuture<>());
         CountDownLatch reported = new CountDownLatch(1);
         AtomicBoolean stopped = new AtomicBoolean();
-        Thread onInterrupt = new Thread(() -> interrupted(engine, stopped, run, reported), "flexible-generator-interrupt");
+        Thread onInterrupt = new Thread(() -> interrupted(current, stopped, currentRun, reported), "flexible-generator-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             session.healthy(true);
-            Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
-            run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
-            GenerationResult result = result(run);
+            long batches = 0;
+            for (int i = 0; i < engines.size() && !stopped.get(); i++) {
+                GenerationEngine engine = engines.get(i);
+                CompletableFuture<GenerationResult> run = new CompletableFuture<>();
+                currentRun.set(run);
+                current.set(engine);
+                Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
+                run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
+                GenerationResult result = result(run);
+                batches += result.batches();
+                if (collections != null) {
+                    report.namespace(new RunReport.NamespaceReport(collections.get(i), engine.settings().sink().description(),
+                            result.documentsWritten(), 0, null));
+                }
+                LOG.info("{} {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
+                        stopped.get() ? "interrupted after writing" : "wrote",
+                        result.documentsWritten(), result.documentsSkipped(), engine.settings().sink().description(),
+                        String.format("%.1f", result.elapsed().toNanos() / 1e9), Math.round(result.documentsPerSecond()),
+                        engine.settings().seed());
+            }
             if (stopped.get()) {
                 // stopped cleanly: the batches in flight were written and counted, the sink closed
                 failure = new Interrupted();
                 session.healthy(false);
-                report.status(RunReport.INTERRUPTED).detail("batches", result.batches())
-                        .detail("error", failure.getMessage());
+                report.status(RunReport.INTERRUPTED).detail("batches", batches).detail("error", failure.getMessage());
             } else {
-                report.status(RunReport.COMPLETED).detail("batches", result.batches());
+                report.status(RunReport.COMPLETED).detail("batches", batches);
             }
-            LOG.info("{} {} documents ({} already there) to {} in {} s: {} documents/s, seed {}",
-                    stopped.get() ? "interrupted after writing" : "wrote",
-                    result.documentsWritten(), result.documentsSkipped(), settings.sink().description(),
-                    String.format("%.1f", result.elapsed().toNanos() / 1e9), Math.round(result.documentsPerSecond()),
-                    settings.seed());
         } catch (RuntimeException e) {
             failure = e;
             session.healthy(false);
@@ -220,7 +308,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         try {
             RunReport finished = session.finish(report);
             // stdout carries the documents with --output -: the report then goes to stderr
-            PrintStream out = destination.stdout ? System.err : System.out;
+            PrintStream out = toStdout ? System.err : System.out;
             out.println(finished.toJson(MongoUri::maskSecrets));
             out.flush();
             common.report().ifPresent(path -> finished.writeTo(path, MongoUri::maskSecrets));
@@ -248,13 +336,16 @@ public final class FlexibleGenerator implements Callable<Integer> {
      * write the report with status "interrupted", then let the JVM exit. A run that does not stop within
      * {@link #STOP_GRACE} (a server that does not answer) is cancelled instead.
      */
-    private static void interrupted(GenerationEngine engine, AtomicBoolean stopped,
-                                    CompletableFuture<GenerationResult> run, CountDownLatch reported) {
-        if (run.isDone()) {
+    private static void interrupted(AtomicReference<GenerationEngine> engine, AtomicBoolean stopped,
+                                    AtomicReference<CompletableFuture<GenerationResult>> current, CountDownLatch reported) {
+        CompletableFuture<GenerationResult> run = current.get();
+        if (run.isDone() && reported.getCount() == 0) {
             return;
         }
         stopped.set(true);
-        engine.stop();
+        if (engine.get() != null) {
+            engine.get().stop();
+        }
         try {
             run.get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

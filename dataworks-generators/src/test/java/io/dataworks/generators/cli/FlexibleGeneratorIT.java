@@ -193,6 +193,46 @@ class FlexibleGeneratorIT {
     }
 
     @Test
+    void aTemplateSetWritesItsCollectionsInDependencyOrderToFilesAndToMongoDb() throws Exception {
+        Path set = Files.copy(Path.of("..", "templates", "shop_set_template.json"), dir.resolve("shop.json"));
+        Path outDir = dir.resolve("shop");
+        Path report = dir.resolve("report.json");
+        Run run = run("--template", set.toString(), "--output", outDir.toString(), "--seed", "7", "--report", report.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("status").asText()).isEqualTo("completed");
+        assertThat(json.path("seed").asLong()).isEqualTo(7);
+        List<String> names = new java.util.ArrayList<>();
+        long sum = 0;
+        for (JsonNode ns : json.path("namespaces")) {
+            names.add(ns.path("source").asText());
+            assertThat(Files.readAllLines(outDir.resolve(ns.path("source").asText() + ".jsonl"))).hasSize(ns.path("documentsWritten").asInt());
+            sum += ns.path("documentsWritten").asLong();
+        }
+        assertThat(names).containsExactly("customers", "products", "orders");
+        assertThat(json.path("documentsWritten").asLong()).isEqualTo(sum);
+        java.util.Set<Object> customerIds = new java.util.HashSet<>();
+        Files.readAllLines(outDir.resolve("customers.jsonl")).forEach(l -> customerIds.add(Document.parse(l).get("_id")));
+        assertThat(customerIds).hasSize(1000);
+        List<String> orders = Files.readAllLines(outDir.resolve("orders.jsonl"));
+        assertThat(orders).isNotEmpty().allMatch(l -> customerIds.contains(Document.parse(l).get("customerId")));
+
+        try (EmbeddedMongo server = EmbeddedMongo.start();
+             MongoClient client = MongoClients.create(server.connectionString())) {
+            Run mongo = run("--template", set.toString(), "--seed", "7", "--target-uri", server.connectionString(), "--target-db", "shop");
+            assertThat(mongo.exitCode()).as(mongo.stderr()).isZero();
+            for (String name : names) {
+                long expected = Files.readAllLines(outDir.resolve(name + ".jsonl")).size();
+                assertThat(Mono.from(client.getDatabase("shop").getCollection(name).countDocuments()).block()).as(name).isEqualTo(expected);
+            }
+            Run withCollection = run("--template", set.toString(), "--target-uri", server.connectionString(), "--target-db", "shop",
+                    "--target-collection", "x");
+            assertThat(withCollection.exitCode()).isEqualTo(2);
+            assertThat(withCollection.stderr()).contains("a template set names its own collections");
+        }
+    }
+
+    @Test
     void aMissingTemplateSaysNoSuchFile() throws Exception {
         Run run = run("--template", dir.resolve("nope.json").toString(), "--total", "1", "--output", dir.resolve("x.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(2);
