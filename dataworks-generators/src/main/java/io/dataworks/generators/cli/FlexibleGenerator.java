@@ -44,6 +44,7 @@ import io.dataworks.generators.GenerationSettings;
 import io.dataworks.generators.sink.DocumentSink;
 import io.dataworks.generators.sink.JsonLinesSink;
 import io.dataworks.generators.sink.MongoCollectionSink;
+import io.dataworks.generators.infer.TemplateInference;
 import io.dataworks.generators.template.TemplateGenerator;
 import io.dataworks.generators.template.TemplateOptions;
 import io.dataworks.generators.template.TemplateSet;
@@ -129,6 +130,21 @@ public final class FlexibleGenerator implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Documents per batch (FRAMEWORK_BATCH_AGGREGATION_SIZE).")
     Integer batchSize;
 
+    @Option(names = "--infer-from", paramLabel = "URI",
+            description = "Instead of generating: read a sample of --source-db.--source-collection at URI and write a template "
+                + "of its shape (to --output, or stdout).")
+    String inferFrom;
+
+    @Option(names = "--source-db", paramLabel = "NAME", description = "With --infer-from: the database to sample.")
+    String sourceDb;
+
+    @Option(names = "--source-collection", paramLabel = "NAME", description = "With --infer-from: the collection to sample.")
+    String sourceCollection;
+
+    @Option(names = "--sample", paramLabel = "N", defaultValue = "1000",
+            description = "With --infer-from: documents to sample (default: ${DEFAULT-VALUE}).")
+    int sample;
+
     @Mixin
     CommonOptions common;
 
@@ -140,6 +156,9 @@ public final class FlexibleGenerator implements Callable<Integer> {
     public Integer call() {
         if (listGenerators) {
             return listGenerators();
+        }
+        if (inferFrom != null) {
+            return infer();
         }
         if (total < 0) {
             throw new ConfigException("--total", "--total must be >= 0, was " + total);
@@ -169,6 +188,64 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * {@code --infer-from}: reads a {@code $sample} of the source collection (a plain read of the first
+     * documents where the server has no {@code $sample}) and writes the inferred template.
+     */
+    private int infer() {
+        if (sample < 1) {
+            throw new ConfigException("--sample", "--sample must be at least 1, was " + sample);
+        }
+        if (template != null || generator != null || targetUri != null) {
+            throw new ConfigException("--infer-from", "--infer-from writes a template: leave out --template, --generator and --target-uri");
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, ConfigKeys.SOURCE_URI, inferFrom);
+        put(overrides, ConfigKeys.SOURCE_DB, sourceDb);
+        put(overrides, ConfigKeys.SOURCE_COLLECTION, sourceCollection);
+        DataWorksConfig config = common.loadConfig(overrides);
+        EndpointConfig source = config.requireSource();
+        if (source.collections().size() != 1) {
+            throw new ConfigException(ConfigKeys.SOURCE_COLLECTION, "--infer-from samples one collection: pass --source-collection NAME");
+        }
+        Path file = output == null || output.equals("-") ? null : Path.of(output);
+        if (file != null) {
+            new OutputPaths().check("--output", file);
+        }
+        String collection = source.collections().get(0);
+        TemplateInference inference = new TemplateInference();
+        try (MongoEndpoint endpoint = MongoEndpoint.connect(source)) {
+            var coll = endpoint.collection(collection);
+            reactor.core.publisher.Flux.from(coll.aggregate(List.of(new org.bson.Document("$sample", new org.bson.Document("size", sample)))))
+                    .onErrorResume(e -> reactor.core.publisher.Flux.from(coll.find().limit(sample)))
+                    .doOnNext(inference::add)
+                    .then().block();
+            LOG.info("sampled {} documents of {}.{} at {}", inference.documents(), endpoint.database().getName(), collection,
+                    endpoint.uri().masked());
+        }
+        if (inference.documents() == 0) {
+            throw new DataWorksException(ExitCode.FAILED, "nothing to infer from: " + collection + " is empty");
+        }
+        String json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(inference.template());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot print the template", e);
+        }
+        if (file == null) {
+            System.out.println(json);
+        } else {
+            try {
+                Files.writeString(file, json + System.lineSeparator());
+            } catch (java.io.IOException e) {
+                throw new DataWorksException(ExitCode.FAILED, "cannot write " + file + ": " + e.getMessage(), e);
+            }
+            LOG.info("wrote the template inferred from {} documents to {}", inference.documents(), file);
+        }
+        return ExitCode.OK.code();
     }
 
     /** Every file the run writes must be writable before the first document is made (exit 2 otherwise). */
