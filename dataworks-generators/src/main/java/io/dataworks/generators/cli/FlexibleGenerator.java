@@ -45,6 +45,7 @@ import io.dataworks.generators.sink.DocumentSink;
 import io.dataworks.generators.sink.JsonLinesSink;
 import io.dataworks.generators.sink.MongoCollectionSink;
 import io.dataworks.generators.infer.TemplateInference;
+import io.dataworks.generators.rehearsal.RehearsalGenerator;
 import io.dataworks.generators.template.TemplateGenerator;
 import io.dataworks.generators.template.TemplateOptions;
 import io.dataworks.generators.template.TemplateSet;
@@ -94,6 +95,11 @@ public final class FlexibleGenerator implements Callable<Integer> {
 
     @Option(names = "--list-generators", description = "List the generator plug-ins found and exit.")
     boolean listGenerators;
+
+    @Option(names = "--torture", description = "Rehearsal data that breaks migrations (the built-in generator 'rehearsal'):"
+            + " mixed _id types, $ and dotted field names, every BSON type, deep nesting, documents near 16 MiB and 2 MiB,"
+            + " unique-index collisions.")
+    boolean torture;
 
     @Option(names = {"-n", "--total"}, paramLabel = "N", defaultValue = "1000",
             description = "Number of documents (default: ${DEFAULT-VALUE}).")
@@ -510,6 +516,13 @@ public final class FlexibleGenerator implements Callable<Integer> {
     }
 
     private DocumentGenerator selectGenerator(PluginLoader plugins) {
+        if (torture) {
+            if (template != null || generator != null) {
+                throw new ConfigException("--torture", "--torture is the generator '" + RehearsalGenerator.NAME
+                        + "': leave out --template and --generator");
+            }
+            return new RehearsalGenerator();
+        }
         if (template != null && generator != null) {
             throw new ConfigException("--template", "--template and --generator both given: use one");
         }
