@@ -79,6 +79,10 @@ import picocli.CommandLine.Option;
             "  java -jar flexible-generator.jar --template t.json -n 100000 --drop \\",
             "      --target-uri mongodb://localhost --target-db shop --target-collection t",
             "  java -jar flexible-generator.jar --plugins DIR --generator NAME -n 10 -o -",
+            "  java -jar flexible-generator.jar --template templates/shop_set_template.json --seed 7 -o shop/",
+            "  java -jar flexible-generator.jar --infer-from mongodb://host --source-db shop --source-collection orders \\",
+            "      --sample 5000 -o orders_template.json",
+            "  java -jar flexible-generator.jar --torture -n 100000 -o rehearsal.jsonl",
             "",
             "Exit codes: 0 done, 1 the run failed, 2 usage or configuration error."})
 public final class FlexibleGenerator implements Callable<Integer> {
