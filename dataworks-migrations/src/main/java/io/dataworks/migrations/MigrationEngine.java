@@ -21,7 +21,18 @@ public interface MigrationEngine {
         return new DefaultMigrationEngine(settings);
     }
 
+    /** An engine that keeps its records in {@code store}, which the caller owns (opens, shares with other stages, closes). */
+    static MigrationEngine create(MigrationSettings settings, io.dataworks.migrations.checkpoint.CheckpointStore store) {
+        return new DefaultMigrationEngine(settings, java.util.Objects.requireNonNull(store, "store"));
+    }
+
     MigrationSettings settings();
+
+    /** The source as every step of this engine reaches it (retry, metrics, blocking scheduler). */
+    io.dataworks.migrations.endpoint.Endpoint source();
+
+    /** The target as every step of this engine reaches it. */
+    io.dataworks.migrations.endpoint.Endpoint target();
 
     /**
      * The migration, cold: nothing happens until it is subscribed. Cancelling the subscription stops
@@ -35,6 +46,9 @@ public interface MigrationEngine {
      * {@code fresh}), otherwise a new one from the planner. Writes nothing ({@code --dry-run}).
      */
     Mono<List<NamespacePlan>> plan();
+
+    /** The namespaces this run covers (the named ones, checked to exist; or every collection of the source database). */
+    Mono<List<NamespaceMapping>> namespaceMappings();
 
     /**
      * The limit on bulk writes in flight ({@code insertWorkers} at start). An adaptive controller may

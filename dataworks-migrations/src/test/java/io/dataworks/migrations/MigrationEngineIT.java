@@ -103,8 +103,8 @@ class MigrationEngineIT {
         assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(3000L, 700L);
         assertThat(result.documentsFailed()).isZero();
         assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(3700);
-        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
-        assertThat(store.load(new Namespace("shop", "orders")).orElseThrow().done()).isTrue();
+        CheckpointStore store = CheckpointStore.readOnly(dir.resolve("checkpoints"));
+        assertThat(NamespaceCheckpoint.load(store, new Namespace("shop", "orders")).orElseThrow().done()).isTrue();
 
         // A second run finds everything done and writes nothing.
         MetricsCollector again = MetricsCollector.create();
@@ -165,17 +165,52 @@ class MigrationEngineIT {
         NamespacePlan plan = new NamespacePlan(ns, ns, 2000, 0, "manual", List.of(
                 new Partition(0, "number", null, new BsonInt32(1000)), new Partition(1, "number", new BsonInt32(1000), null)));
         NamespaceCheckpoint checkpoint = NamespaceCheckpoint.start(source.uri(), target.uri(), "copy", plan);
-        checkpoint.partitions().get(0).acknowledge(0, new BsonInt32(499), 500);      // half of partition 0 copied
-        checkpoint.partitions().get(1).acknowledge(0, new BsonInt32(1999), 1000);   // partition 1 copied …
+        checkpoint.partitions().get(0).acknowledge(0, new BsonInt32(499), 500, 500);      // half of partition 0 copied
+        checkpoint.partitions().get(1).acknowledge(0, new BsonInt32(1999), 1000, 1000);   // partition 1 copied …
         checkpoint.partitions().get(1).readComplete(1);                              // … and done
-        new CheckpointStore(dir.resolve("checkpoints")).save(checkpoint);
+        try (CheckpointStore store = CheckpointStore.files(dir.resolve("checkpoints"))) {
+            checkpoint.saveTo(store);
+        }
 
-        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+        // what the checkpoint says the target acknowledged is there
+        target.insert("shop", "orders", orders(0, 500));
+        target.insert("shop", "orders", orders(1000, 1000));
 
-        assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(500);
-        assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(
-                Servers.ids(source.all("shop", "orders")).subList(500, 1000));
+        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block(Duration.ofSeconds(60));
+
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).as("only the rest of partition 0 is read and written")
+                .isEqualTo(500);
+        assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(500);
+        assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(Servers.ids(source.all("shop", "orders")));
         assertThat(result.namespaces().get(0).documentsCopied()).isEqualTo(2000);
+    }
+
+    @Test
+    void refusesToResumeOntoATargetThatLostAcknowledgedDocuments() {
+        source.insert("shop", "orders", orders(0, 2000));
+        Namespace ns = new Namespace("shop", "orders");
+        NamespacePlan plan = new NamespacePlan(ns, ns, 2000, 0, "manual", List.of(
+                new Partition(0, "number", null, new BsonInt32(1000)), new Partition(1, "number", new BsonInt32(1000), null)));
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.start(source.uri(), target.uri(), "copy", plan);
+        checkpoint.partitions().get(0).acknowledge(0, new BsonInt32(499), 500, 500);
+        checkpoint.partitions().get(1).acknowledge(0, new BsonInt32(1999), 1000, 1000);
+        checkpoint.partitions().get(1).readComplete(1);
+        try (CheckpointStore store = CheckpointStore.files(dir.resolve("checkpoints"))) {
+            checkpoint.saveTo(store);
+        }
+        target.insert("shop", "orders", orders(0, 300)); // emptied, or another server on the same address
+
+        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block(Duration.ofSeconds(60)))
+                .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessageContaining("holds 300 documents")
+                .hasMessageContaining("1500 acknowledged")
+                .hasMessageContaining("--fresh");
+        assertThat(metrics.getCurrentPerformance().documentsWritten()).as("nothing copied").isZero();
+        assertThat(target.count("shop", "orders")).isEqualTo(300);
+
+        // --fresh copies it all again and the target ends identical
+        MigrationEngine.create(settings().withSourceDatabase("shop").withFresh(true)).migrate().block(Duration.ofSeconds(60));
+        assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(Servers.ids(source.all("shop", "orders")));
     }
 
     @Test
@@ -255,7 +290,7 @@ class MigrationEngineIT {
                 .hasMessageContaining("_id 10000")
                 .hasMessageContaining("dead-letter.jsonl")
                 .hasMessageContaining("--error-strategy continue");
-        NamespaceCheckpoint checkpoint = new CheckpointStore(dir.resolve("checkpoints")).load(new Namespace("shop", "orders")).orElseThrow();
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.load(CheckpointStore.readOnly(dir.resolve("checkpoints")), new Namespace("shop", "orders")).orElseThrow();
         assertThat(checkpoint.done()).isFalse();
     }
 
@@ -364,11 +399,13 @@ class MigrationEngineIT {
                     .find(plan.readFilter(progress.partition(), null)).sort(new BsonDocument("_id", new BsonInt32(1))).first()).block();
             if (first != null) {
                 reactor.core.publisher.Mono.from(target.raw("mixed", "c").insertOne(first)).block();
-                progress.acknowledge(0, first.get("_id"), 1);
+                progress.acknowledge(0, first.get("_id"), 1, 1);
                 preCopied++;
             }
         }
-        new CheckpointStore(dir.resolve("checkpoints")).save(checkpoint);
+        try (CheckpointStore store = CheckpointStore.files(dir.resolve("checkpoints"))) {
+            checkpoint.saveTo(store);
+        }
 
         MigrationEngine.create(mixed).migrate().block(Duration.ofSeconds(60));
 

@@ -59,6 +59,10 @@ public record RunReport(
     public static final String FAILED = "failed";
     public static final String VERIFICATION_MISMATCH = "verification_mismatch";
     public static final String INTERRUPTED = "interrupted";
+    /** Done, but the target refused some documents (they are in the dead-letter file). */
+    public static final String COMPLETED_WITH_ERRORS = "completed_with_errors";
+    /** Stopped before the target could be known complete, e.g. a change stream ended by a drop or rename. */
+    public static final String INCOMPLETE = "incomplete";
 
     public RunReport {
         Objects.requireNonNull(tool, "tool");

@@ -126,7 +126,7 @@ public final class ConfigKeys {
             "FRAMEWORK_CHECKPOINT_DIR", "FRAMEWORK_CHECKPOINT_INTERVAL_MS", "FRAMEWORK_MAX_BATCH_BYTES",
             "FRAMEWORK_MIGRATION_STRATEGY", "FRAMEWORK_PLAN_MIN_BYTES_TO_SPLIT", "FRAMEWORK_PLAN_MIN_DOCUMENTS_TO_SPLIT",
             "FRAMEWORK_PLAN_PARTITIONERS", "FRAMEWORK_PLAN_PARTITIONS", "FRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES",
-            "FRAMEWORK_PLAN_SAMPLE_SIZE");
+            "FRAMEWORK_PLAN_SAMPLE_SIZE", "FRAMEWORK_STALL_TIMEOUT_SECONDS");
 
     /** The known key closest to {@code key} (a misspelling: two edits, or a third of its length, at most). */
     public static Optional<String> closest(String key) {

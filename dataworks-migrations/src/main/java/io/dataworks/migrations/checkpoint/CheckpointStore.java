@@ -1,74 +1,75 @@
 package io.dataworks.migrations.checkpoint;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Optional;
 
-import org.bson.json.JsonParseException;
+import org.bson.BsonDocument;
 
-import io.dataworks.core.DataWorksException;
-import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.Namespace;
-import io.dataworks.core.io.AtomicFile;
 
 /**
- * A directory of checkpoint files, one per source namespace ({@code <db>.<collection>.checkpoint.json}).
- * A file is replaced atomically: written to a temporary file, forced to disk, then moved over the old
- * one, so a crash leaves either the previous or the new checkpoint, never a torn one. Thread-safe.
+ * The one place a migration keeps what it must remember between runs: for every source namespace a copy record
+ * (plan and per-partition progress, {@link NamespaceCheckpoint}), a verification record ({@link VerifyRecord}) and a
+ * follow record (start point and resume token). Every record starts with the same {@link CheckpointHeader}: format
+ * version, source and target identities, namespaces, strategy, plan fingerprint and the target collection's identity,
+ * so the same rules decide for copy, verify and follow whether a record belongs to this run.
+ *
+ * <p>Implementations must keep records of different namespaces apart whatever their names (dots, spaces, unicode,
+ * case-only differences), replace a record atomically (a reader or a crash sees the old or the new one), and refuse a
+ * second run on the same store while one holds it ({@link #files(Path)} takes a lock file). Thread-safe.
  */
-public final class CheckpointStore {
+public interface CheckpointStore extends AutoCloseable {
 
-    static final String SUFFIX = ".checkpoint.json";
+    /** The kinds of record kept per namespace. */
+    enum Kind {
+        COPY("checkpoint"), VERIFY("verify"), FOLLOW("follow");
 
-    private final Path directory;
+        private final String label;
 
-    public CheckpointStore(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory");
-    }
-
-    public Path directory() {
-        return directory;
-    }
-
-    public Path fileFor(Namespace source) {
-        return directory.resolve(source.toString().replaceAll("[^A-Za-z0-9._-]", "_") + SUFFIX);
-    }
-
-    /** The stored checkpoint of {@code source}; an unreadable file is a usage error naming the file and {@code --fresh}. */
-    public Optional<NamespaceCheckpoint> load(Namespace source) {
-        Path file = fileFor(source);
-        if (!Files.exists(file)) {
-            return Optional.empty();
+        Kind(String label) {
+            this.label = label;
         }
-        try {
-            return Optional.of(NamespaceCheckpoint.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new DataWorksException(ExitCode.FAILED, "cannot read checkpoint " + file + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException | JsonParseException | org.bson.BsonInvalidOperationException e) {
-            throw new DataWorksException(ExitCode.USAGE, "checkpoint " + file + " cannot be used: " + e.getMessage()
-                    + ". Rerun with --fresh to start " + source + " over, or pick another --checkpoint-dir", e);
+
+        /** As in file names and messages: {@code checkpoint}, {@code verify}, {@code follow}. */
+        public String label() {
+            return label;
         }
     }
 
-    public synchronized void save(NamespaceCheckpoint checkpoint) {
-        Path file = fileFor(checkpoint.plan().source());
-        try {
-            AtomicFile.write(file, checkpoint.toJson().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
-        }
+    /**
+     * A store of files in {@code directory} (created when missing), locked for this process until {@link #close()}.
+     * Fails with exit code 2 when another run holds the directory or it cannot be written.
+     */
+    static CheckpointStore files(Path directory) {
+        return FileCheckpointStore.open(directory);
     }
 
-    /** Forgets {@code source}'s checkpoint ({@code --fresh}). */
-    public void delete(Namespace source) {
-        try {
-            Files.deleteIfExists(fileFor(source));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete checkpoint " + fileFor(source), e);
-        }
+    /**
+     * The file store in {@code directory} for reading only, without taking its lock: to look at the records while a
+     * run holds them ({@code --dry-run}, tests, tools). Writing through it fails.
+     */
+    static CheckpointStore readOnly(Path directory) {
+        return FileCheckpointStore.readOnly(directory);
     }
+
+    /** Where the records are, for messages: a directory, or a database. */
+    String location();
+
+    /** Where one record is, for messages (a file name, or a collection and key). */
+    String describe(Kind kind, Namespace source);
+
+    Optional<BsonDocument> read(Kind kind, Namespace source);
+
+    /** Replaces the record atomically. */
+    void write(Kind kind, Namespace source, BsonDocument record);
+
+    /** Forgets every record of {@code source} ({@code --fresh}). */
+    void delete(Namespace source);
+
+    /** Deletes one record. */
+    void delete(Kind kind, Namespace source);
+
+    /** Releases the store (the lock); records stay. Idempotent. */
+    @Override
+    void close();
 }

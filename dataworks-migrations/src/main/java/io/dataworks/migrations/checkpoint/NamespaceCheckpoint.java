@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -27,46 +28,48 @@ import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 
 /**
- * One namespace's checkpoint: what was copied from where to where (source and target identified by a
- * hash, never a connection string), with which strategy, along which plan, and how far each partition
- * got. Its stored form is canonical Extended JSON so every {@code _id} type round-trips exactly.
+ * One namespace's copy record: the common {@link CheckpointHeader} (source and target identified by a hash, never a
+ * connection string; strategy; plan fingerprint; target collection UUID), the plan, and how far each partition got.
+ * Its stored form is canonical Extended JSON so every {@code _id} type round-trips exactly.
  */
 public final class NamespaceCheckpoint {
 
-    static final int VERSION = 1;
-    private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).indent(true).build();
-
-    private final String sourceEndpoint;
-    private final String targetEndpoint;
-    private final String strategy;
+    private final CheckpointHeader header;
     private final NamespacePlan plan;
     private final List<PartitionProgress> partitions;
 
-    public NamespaceCheckpoint(String sourceEndpoint, String targetEndpoint, String strategy, NamespacePlan plan,
-                               List<PartitionProgress> partitions) {
-        this.sourceEndpoint = Objects.requireNonNull(sourceEndpoint, "sourceEndpoint");
-        this.targetEndpoint = Objects.requireNonNull(targetEndpoint, "targetEndpoint");
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
+    public NamespaceCheckpoint(CheckpointHeader header, NamespacePlan plan, List<PartitionProgress> partitions) {
+        this.header = Objects.requireNonNull(header, "header");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.partitions = List.copyOf(partitions);
     }
 
     /** A checkpoint with nothing copied yet; the endpoint identities are hashed here. */
     public static NamespaceCheckpoint start(String sourceIdentity, String targetIdentity, String strategy, NamespacePlan plan) {
-        return new NamespaceCheckpoint(hash(sourceIdentity), hash(targetIdentity), strategy, plan,
-                plan.partitions().stream().map(PartitionProgress::start).toList());
+        return start(sourceIdentity, targetIdentity, strategy, plan, null);
+    }
+
+    /** A checkpoint with nothing copied yet, for a target collection with UUID {@code targetUuid} (null: unknown). */
+    public static NamespaceCheckpoint start(String sourceIdentity, String targetIdentity, String strategy, NamespacePlan plan,
+                                            String targetUuid) {
+        return new NamespaceCheckpoint(CheckpointHeader.of(sourceIdentity, targetIdentity, plan.source(), plan.target(), strategy,
+                fingerprintOf(plan), targetUuid), plan, plan.partitions().stream().map(PartitionProgress::start).toList());
+    }
+
+    public CheckpointHeader header() {
+        return header;
     }
 
     public String sourceEndpoint() {
-        return sourceEndpoint;
+        return header.sourceEndpoint();
     }
 
     public String targetEndpoint() {
-        return targetEndpoint;
+        return header.targetEndpoint();
     }
 
     public String strategy() {
-        return strategy;
+        return header.strategy();
     }
 
     public NamespacePlan plan() {
@@ -81,50 +84,51 @@ public final class NamespaceCheckpoint {
         return partitions.stream().allMatch(PartitionProgress::done);
     }
 
+    /** Source documents acknowledged, over all runs. */
     public long documents() {
         return partitions.stream().mapToLong(PartitionProgress::documents).sum();
     }
 
-    /** Hash of everything that must match for a checkpoint to be reused: endpoints, namespaces, strategy and plan. */
+    /** Documents the target acknowledged holding (written, or found already there), over all runs. */
+    public long targetDocuments() {
+        return partitions.stream().mapToLong(PartitionProgress::targetDocuments).sum();
+    }
+
+    /** The same record with the target collection's UUID, once it is known (the collection exists). */
+    public NamespaceCheckpoint withTargetUuid(String uuid) {
+        return new NamespaceCheckpoint(header.withTargetUuid(uuid), plan, partitions);
+    }
+
+    /** Hash of the plan: partitions, estimates, source filter. */
+    public static String fingerprintOf(NamespacePlan plan) {
+        return CheckpointHeader.hash(plan.toBson().toJson(JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build()));
+    }
+
+    /** Hash of everything that must match for a checkpoint to be reused: the header (endpoints, namespaces, strategy, plan). */
     public String fingerprint() {
-        return hash(sourceEndpoint + "|" + plan.source() + "|" + targetEndpoint + "|" + plan.target() + "|" + strategy
-                + "|" + planToBson(plan).toJson(JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build()));
+        return CheckpointHeader.hash(header.toBson().toJson());
     }
 
     /**
-     * Why this stored checkpoint cannot be used for a run with these parameters, or {@code null} when it can.
+     * Why this stored checkpoint cannot be used for a run with these parameters, or {@code null} when it can. The
+     * target collection UUID is compared when both are known ({@code targetUuid} null: not known now).
      */
     public String mismatch(String sourceIdentity, String targetIdentity, Namespace target, String runStrategy,
-                           BsonDocument runSourceFilter) {
-        List<String> reasons = new ArrayList<>();
-        if (!sourceEndpoint.equals(hash(sourceIdentity))) {
-            reasons.add("a different source deployment");
-        }
-        if (!targetEndpoint.equals(hash(targetIdentity))) {
-            reasons.add("a different target deployment");
-        }
-        if (!plan.target().equals(target)) {
-            reasons.add("target " + plan.target() + " (now " + target + ")");
-        }
-        if (!strategy.equals(runStrategy)) {
-            reasons.add("strategy '" + strategy + "' (now '" + runStrategy + "')");
-        }
+                           BsonDocument runSourceFilter, String targetUuid) {
+        CheckpointHeader run = CheckpointHeader.of(sourceIdentity, targetIdentity, plan.source(), target, runStrategy,
+                header.planFingerprint(), targetUuid);
+        String reasons = header.mismatch(run);
         BsonDocument filter = runSourceFilter == null ? new BsonDocument() : runSourceFilter;
         if (!plan.sourceFilter().equals(filter)) {
-            reasons.add("source filter " + plan.sourceFilter().toJson() + " (now " + filter.toJson() + ")");
+            String why = "source filter " + plan.sourceFilter().toJson() + " (now " + filter.toJson() + ")";
+            reasons = reasons == null ? why : reasons + ", " + why;
         }
-        return reasons.isEmpty() ? null : String.join(", ", reasons);
+        return reasons;
     }
 
     public BsonDocument toBson() {
-        BsonDocument doc = new BsonDocument("version", new BsonInt32(VERSION));
-        doc.put("fingerprint", new BsonString(fingerprint()));
-        doc.put("source", new BsonDocument("endpoint", new BsonString(sourceEndpoint))
-                .append("namespace", new BsonString(plan.source().toString())));
-        doc.put("target", new BsonDocument("endpoint", new BsonString(targetEndpoint))
-                .append("namespace", new BsonString(plan.target().toString())));
-        doc.put("strategy", new BsonString(strategy));
-        doc.put("plan", planToBson(plan));
+        BsonDocument doc = new BsonDocument("header", header.toBson());
+        doc.put("plan", plan.toBson());
         BsonArray progress = new BsonArray();
         partitions.forEach(p -> progress.add(p.state().toBson()));
         doc.put("progress", progress);
@@ -132,24 +136,28 @@ public final class NamespaceCheckpoint {
         return doc;
     }
 
-    public String toJson() {
-        return toBson().toJson(JSON);
-    }
-
     /**
-     * Reads the stored form. Throws {@link IllegalArgumentException} with the reason when it is not a
-     * checkpoint of this version or its content does not match its fingerprint (edited by hand, or
-     * written for another plan).
+     * Reads the stored form. Throws {@link IllegalArgumentException} with the reason when it is not a checkpoint of
+     * this version or its plan does not match its fingerprint (edited by hand, or written for another plan).
      */
     public static NamespaceCheckpoint fromBson(BsonDocument doc) {
-        int version = doc.getInt32("version", new BsonInt32(-1)).getValue();
-        if (version != VERSION) {
-            throw new IllegalArgumentException("unsupported checkpoint version " + version + " (expected " + VERSION + ")");
+        if (!doc.containsKey("header")) {
+            int version = doc.getInt32("version", new BsonInt32(-1)).getValue();
+            throw new IllegalArgumentException("unsupported checkpoint version " + version + " (expected " + CheckpointHeader.VERSION + ")");
         }
-        BsonDocument source = doc.getDocument("source");
-        BsonDocument target = doc.getDocument("target");
-        NamespacePlan plan = planFromBson(doc.getDocument("plan"),
-                Namespace.parse(source.getString("namespace").getValue()), Namespace.parse(target.getString("namespace").getValue()));
+        CheckpointHeader header = CheckpointHeader.fromBson(doc.getDocument("header"));
+        if (header.version() != CheckpointHeader.VERSION) {
+            throw new IllegalArgumentException("unsupported checkpoint version " + header.version() + " (expected "
+                    + CheckpointHeader.VERSION + ")");
+        }
+        NamespacePlan plan = NamespacePlan.fromBson(doc.getDocument("plan"));
+        if (!plan.source().equals(header.source()) || !plan.target().equals(header.target())) {
+            throw new IllegalArgumentException("its plan is for " + plan.source() + " -> " + plan.target()
+                    + ", not " + header.source() + " -> " + header.target());
+        }
+        if (!fingerprintOf(plan).equals(header.planFingerprint())) {
+            throw new IllegalArgumentException("its plan does not match its fingerprint (written for another plan, or edited)");
+        }
         Map<Integer, PartitionState> states = doc.getArray("progress").stream()
                 .map(v -> PartitionState.fromBson(v.asDocument()))
                 .collect(Collectors.toMap(PartitionState::index, Function.identity()));
@@ -157,41 +165,34 @@ public final class NamespaceCheckpoint {
         for (Partition partition : plan.partitions()) {
             PartitionState state = states.get(partition.index());
             progress.add(state == null ? PartitionProgress.start(partition)
-                    : new PartitionProgress(partition, state.lastId(), state.documents(), state.done()));
+                    : new PartitionProgress(partition, state.lastId(), state.documents(), state.targetDocuments(), state.done()));
         }
-        NamespaceCheckpoint checkpoint = new NamespaceCheckpoint(source.getString("endpoint").getValue(),
-                target.getString("endpoint").getValue(), doc.getString("strategy").getValue(), plan, progress);
-        String stored = doc.getString("fingerprint").getValue();
-        if (!stored.equals(checkpoint.fingerprint())) {
-            throw new IllegalArgumentException("its plan does not match its fingerprint (written for another plan, or edited)");
-        }
-        return checkpoint;
+        return new NamespaceCheckpoint(header, plan, progress);
+    }
+
+    /** The copy record of {@code source} in {@code store}; an unusable record is a usage error naming it and {@code --fresh}. */
+    public static Optional<NamespaceCheckpoint> load(CheckpointStore store, Namespace source) {
+        return store.read(CheckpointStore.Kind.COPY, source).map(doc -> {
+            try {
+                return fromBson(doc);
+            } catch (IllegalArgumentException | org.bson.BsonInvalidOperationException e) {
+                throw new io.dataworks.core.DataWorksException(io.dataworks.core.ExitCode.USAGE, "checkpoint "
+                        + store.describe(CheckpointStore.Kind.COPY, source) + " cannot be used: " + e.getMessage()
+                        + ". Rerun with --fresh to start " + source + " over, or pick another --checkpoint-dir", e);
+            }
+        });
+    }
+
+    /** Writes this record to {@code store}, replacing the namespace's copy record. */
+    public void saveTo(CheckpointStore store) {
+        store.write(CheckpointStore.Kind.COPY, plan.source(), toBson());
+    }
+
+    public String toJson() {
+        return toBson().toJson(JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).indent(true).build());
     }
 
     public static NamespaceCheckpoint fromJson(String json) {
         return fromBson(BsonDocument.parse(json));
-    }
-
-    static BsonDocument planToBson(NamespacePlan plan) {
-        return plan.toBson();
-    }
-
-    static NamespacePlan planFromBson(BsonDocument doc, Namespace source, Namespace target) {
-        NamespacePlan plan = NamespacePlan.fromBson(doc);
-        if (!plan.source().equals(source) || !plan.target().equals(target)) {
-            throw new IllegalArgumentException("its plan is for " + plan.source() + " -> " + plan.target()
-                    + ", not " + source + " -> " + target);
-        }
-        return plan;
-    }
-
-    /** SHA-256 (hex, first 32 characters) — how endpoints appear in a checkpoint. */
-    static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
     }
 }

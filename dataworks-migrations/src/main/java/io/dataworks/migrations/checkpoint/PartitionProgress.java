@@ -15,43 +15,49 @@ import io.dataworks.migrations.plan.Partition;
  */
 public final class PartitionProgress {
 
-    private record Acked(BsonValue lastId, long documents) {
+    private record Acked(BsonValue lastId, long documents, long targetDocuments) {
     }
 
     private final Partition partition;
     private final TreeMap<Long, Acked> ackedAhead = new TreeMap<>();
     private BsonValue lastId;
     private long documents;
+    private long targetDocuments;
     private boolean done;
     private long nextSequence;
     private long batchesRead = -1;
 
     /** Starts from a stored state ({@code lastId} null = from the beginning). */
-    public PartitionProgress(Partition partition, BsonValue lastId, long documents, boolean done) {
+    public PartitionProgress(Partition partition, BsonValue lastId, long documents, long targetDocuments, boolean done) {
         this.partition = Objects.requireNonNull(partition, "partition");
         this.lastId = lastId;
         this.documents = documents;
+        this.targetDocuments = targetDocuments;
         this.done = done;
     }
 
     public static PartitionProgress start(Partition partition) {
-        return new PartitionProgress(partition, null, 0, false);
+        return new PartitionProgress(partition, null, 0, 0, false);
     }
 
     public Partition partition() {
         return partition;
     }
 
-    /** The target acknowledged batch {@code sequence}, whose last source document has {@code _id} {@code batchLastId}. */
-    public synchronized void acknowledge(long sequence, BsonValue batchLastId, long batchDocuments) {
+    /**
+     * The target acknowledged batch {@code sequence}, whose last source document has {@code _id} {@code batchLastId}:
+     * {@code batchDocuments} source documents, for which the target now holds {@code batchTargetDocuments}.
+     */
+    public synchronized void acknowledge(long sequence, BsonValue batchLastId, long batchDocuments, long batchTargetDocuments) {
         if (sequence < nextSequence || ackedAhead.containsKey(sequence)) {
             throw new IllegalStateException("batch " + sequence + " of partition " + partition.index() + " acknowledged twice");
         }
-        ackedAhead.put(sequence, new Acked(batchLastId, batchDocuments));
+        ackedAhead.put(sequence, new Acked(batchLastId, batchDocuments, batchTargetDocuments));
         Acked next;
         while ((next = ackedAhead.remove(nextSequence)) != null) {
             lastId = next.lastId();
             documents += next.documents();
+            targetDocuments += next.targetDocuments();
             nextSequence++;
         }
         checkDone();
@@ -83,7 +89,12 @@ public final class PartitionProgress {
         return documents;
     }
 
+    /** Documents the target acknowledged holding for this partition, over all runs. */
+    public synchronized long targetDocuments() {
+        return targetDocuments;
+    }
+
     public synchronized PartitionState state() {
-        return new PartitionState(partition.index(), lastId, documents, done);
+        return new PartitionState(partition.index(), lastId, documents, targetDocuments, done);
     }
 }

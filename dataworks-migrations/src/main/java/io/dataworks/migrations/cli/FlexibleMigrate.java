@@ -33,6 +33,13 @@ import io.dataworks.core.plugin.PluginLoader;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ErrorStrategy;
 import io.dataworks.migrations.MigrationEngine;
+import io.dataworks.migrations.MigrationRun;
+import io.dataworks.migrations.follow.Cutover;
+import io.dataworks.migrations.RunOptions;
+import io.dataworks.migrations.RunResult;
+import io.dataworks.migrations.StageOutcome;
+import io.dataworks.migrations.verify.VerificationResult;
+import io.dataworks.core.io.OutputPaths;
 import io.dataworks.migrations.MigrationResult;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
@@ -70,7 +77,9 @@ import reactor.core.scheduler.Schedulers;
                 "byte-bounded unordered bulk writes, checkpoints to resume after a crash, pluggable strategies.",
                 "Try it: flexible-migrate --demo"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:the run failed", "2:usage or configuration error", "3:verification found a mismatch"})
+        exitCodeList = {"0:done", "1:the run failed, or follow ended without a complete target", "2:usage or configuration error",
+                "3:verification found a mismatch", "4:done, but the target refused documents (see the dead-letter file)",
+                "130:stopped by Ctrl-C (rerun to resume)", "143:stopped by SIGTERM (rerun to resume)"})
 public final class FlexibleMigrate implements Callable<Integer> {
 
     static final String TOOL = "flexible-migrate";
@@ -162,6 +171,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
 
+    /** FRAMEWORK_STALL_TIMEOUT_SECONDS of the loaded configuration. */
+    private Duration stallTimeout = RunOptions.DEFAULT_STALL_TIMEOUT;
+
     /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
     private List<AlertRule> alertRules = List.of();
 
@@ -171,14 +183,18 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkFlagCombinations();
         if (demo) {
             return new Demo(this).run();
         }
         DataWorksConfig config = common.loadConfig(overrides());
         if (config.value(ConfigKeys.TARGET_DB).isEmpty()) {
-            // The target database defaults to the source's name (unless the target URI names one).
-            String sourceDatabase = config.value(ConfigKeys.SOURCE_DB).orElse(null);
-            boolean uriNamesOne = config.value(ConfigKeys.TARGET_URI)
+            // The target database defaults to the source's (--source-db, or the database in the source URI), unless
+            // the target URI names one.
+            DataWorksConfig loaded = config;
+            String sourceDatabase = loaded.value(ConfigKeys.SOURCE_DB).or(() -> loaded.value(ConfigKeys.SOURCE_URI)
+                    .flatMap(uri -> MongoUri.parse(ConfigKeys.SOURCE_URI, uri).database())).orElse(null);
+            boolean uriNamesOne = loaded.value(ConfigKeys.TARGET_URI)
                     .map(uri -> MongoUri.parse(ConfigKeys.TARGET_URI, uri).database().isPresent()).orElse(false);
             if (sourceDatabase != null && !uriNamesOne) {
                 Map<String, String> withTarget = overrides();
@@ -188,11 +204,18 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
         EndpointConfig sourceConfig = config.requireSource();
         EndpointConfig targetConfig = config.requireTarget();
+        checkOutputPaths(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")));
         try (PluginLoader plugins = common.pluginLoader();
              MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
             alertRules = config.read(AlertRule::fromConfig);
+            stallTimeout = Duration.ofSeconds(config.get(MigrationKeys.STALL_TIMEOUT_SECONDS, Long.class,
+                    RunOptions.DEFAULT_STALL_TIMEOUT.toSeconds()));
+            if (stallTimeout.isNegative()) {
+                throw new ConfigException(MigrationKeys.STALL_TIMEOUT_SECONDS, MigrationKeys.STALL_TIMEOUT_SECONDS
+                        + " must be >= 0 seconds (0 turns the stall warning off), was " + stallTimeout.toSeconds());
+            }
             Mono.when(source.ping(), target.ping()).block();
             // Connections opened up front, so the first batches do not queue behind connection handshakes.
             Mono.when(source.warmUp(), target.warmUp()).block();
@@ -200,6 +223,31 @@ public final class FlexibleMigrate implements Callable<Integer> {
             sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
             return run(settings, out(), false);
         }
+    }
+
+    /** Flags that make no sense together are refused before anything is read or written. */
+    void checkFlagCombinations() {
+        if (cutoverMaxLag != null && !follow) {
+            throw new ConfigException("--cutover-max-lag", "--cutover-max-lag needs --follow");
+        }
+        if (follow && verifyOnly) {
+            throw new ConfigException("--follow", "--follow cannot go with --verify-only: following starts from a point taken "
+                    + "before the copy. Run the copy with --follow (and --verify), or --verify-only alone");
+        }
+        if (verify && verifyOnly) {
+            throw new ConfigException("--verify", "--verify and --verify-only: give one (--verify-only verifies without copying)");
+        }
+        if (demo && (verifyOnly || follow)) {
+            throw new ConfigException("--demo", "--demo copies and verifies an embedded source; it takes no --verify-only or --follow");
+        }
+    }
+
+    /** Every file and directory the run will write is checked first: a bad path must not cost a whole copy. */
+    void checkOutputPaths(Path checkpoints) {
+        common.report().filter(p -> !p.toString().equals("-")).ifPresent(p -> OutputPaths.checkFile("--report", p));
+        common.metricsOut().ifPresent(p -> OutputPaths.checkFile("--metrics-out", p));
+        OutputPaths.checkDirectory("--checkpoint-dir", checkpoints);
+        OutputPaths.checkFile("--dead-letter", deadLetter != null ? deadLetter : checkpoints.resolve("dead-letter.jsonl"));
     }
 
     PrintWriter out() {
@@ -327,7 +375,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
     }
 
     /**
-     * Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report.
+     * Runs (or, with --dry-run, plans) a migration with Ctrl-C handling, and prints and writes the report. The status
+     * and exit code are the {@link RunResult}'s; a failure after a verification mismatch (writing the report) keeps 3.
      *
      * @param alwaysVerify verify after the copy as {@code --verify} does even when it was not given ({@code --demo})
      */
@@ -335,17 +384,16 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (dryRun) {
             List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
             out.print(PlanPrinter.format(MigrationPlan.of(plans)));
-            out.println("Dry run: nothing was written.");
+            out.println(verifyOnly ? "Dry run: these namespaces would be verified (plans from the checkpoints where there are); "
+                    + "nothing was read beyond planning, nothing written." : "Dry run: nothing was written.");
             out.flush();
             return ExitCode.OK.code();
         }
-        if (cutoverMaxLag != null && !follow) {
-            throw new ConfigException("--cutover-max-lag", "--cutover-max-lag needs --follow");
-        }
+        RunOptions options = new RunOptions(!verifyOnly, verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
+                cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos, stallTimeout);
         MonitoringSession session = monitoring();
-        MigrationEngine engine = MigrationEngine.create(base.withMetrics(session.collector()));
-        AfterCopy after = new AfterCopy(engine.settings(), new AfterCopy.Steps(verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
-                AfterCopy.cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos));
+        MigrationSettings settings = base.withMetrics(session.collector());
+        MigrationRun migration = MigrationRun.create(settings, options);
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -361,52 +409,37 @@ public final class FlexibleMigrate implements Callable<Integer> {
         RunReport.Builder report = RunReport.builder(TOOL);
         AimdLimit adaptive = noAdaptiveConcurrency ? null : AimdLimit.create(
                 LimiterSettings.of(base.insertWorkers(), base.insertWorkers()), Clock.SYSTEM, session.collector()::gauge,
-                engine.writeConcurrency()::setLimit);
+                migration.writeConcurrency()::setLimit);
         Disposable feedback = adaptive == null ? Disposables.disposed()
                 : MetricsFeedback.attach(session.collector(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
         try {
-            if (verifyOnly) {
-                return verifyOnly(engine, after, session, report, out);
-            }
-            MigrationResult result;
+            RunResult result;
             try {
-                if (follow) {
-                    after.captureFollowStart(engine.plan().block());
-                }
-                result = engine.migrate().takeUntilOther(stop.asMono()).block();
+                result = migration.run(stop.asMono()).block();
             } catch (RuntimeException e) {
+                // refused before any stage ran (a locked checkpoint directory, a strategy that cannot map ids)
                 session.healthy(false);
                 report.status(RunReport.FAILED).detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
-                finish(session, report, base, out);
+                finish(session, report, settings, out, ExitCode.FAILED);
                 throw e;
             }
-            if (result == null) {
-                report.status(RunReport.INTERRUPTED);
-                finish(session, report, base, out);
-                return ExitCode.FAILED.code();
-            }
-            describe(report, result);
             feedback.dispose();
             if (adaptive != null) {
                 report.detail("concurrency", adaptive.stats().toReportDetails());
             }
-            // Deletes are reconciled before verifying (what they remove would be "extra"), and again after
-            // following, whose Cosmos DB change streams carry none.
-            List<NamespacePlan> plans = after.steps().any() ? copiedPlans(engine) : List.of();
-            if (reconcileDeletes) {
-                after.reconcileDeletes(plans, report);
+            describe(report, result);
+            ExitCode exit = result.exitCode();
+            if (result.failure() != null) {
+                session.healthy(false);
+                report.detail("error", MongoUri.maskSecrets(String.valueOf(result.failure().getMessage())));
             }
-            RunReport.Verification verification = after.steps().verify() ? after.verify(plans, report) : null;
-            boolean mismatch = verification != null && !"match".equals(verification.status());
-            if (!mismatch && follow) {
-                after.follow(plans, stop.asMono(), report);
-                if (reconcileDeletes) {
-                    after.reconcileDeletes(plans, report);
-                }
+            int code = finish(session, report, settings, out, exit);
+            if (result.failure() != null && result.exitCode() != ExitCode.VERIFICATION_MISMATCH) {
+                // the Cli prints the error and maps its exit code (2 for a refused checkpoint, 1 otherwise)
+                throw result.failure() instanceof RuntimeException re ? re
+                        : new io.dataworks.core.DataWorksException(exit, String.valueOf(result.failure().getMessage()), result.failure());
             }
-            report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
-            finish(session, report, base, out);
-            return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
+            return code;
         } finally {
             feedback.dispose();
             finished.countDown();
@@ -418,22 +451,39 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
     }
 
-    /** {@code --verify-only}: the plans (checkpointed ones when there are), deletes reconciled if asked, then verified. */
-    private int verifyOnly(MigrationEngine engine, AfterCopy after, MonitoringSession session, RunReport.Builder report, PrintWriter out) {
-        List<NamespacePlan> plans = copiedPlans(engine);
-        if (reconcileDeletes) {
-            after.reconcileDeletes(plans, report);
+    static Cutover cutover(Double maxLagSeconds, double holdSeconds) {
+        if (maxLagSeconds == null) {
+            return null;
         }
-        RunReport.Verification verification = after.verify(plans, report);
-        boolean mismatch = !"match".equals(verification.status());
-        report.status(mismatch ? RunReport.VERIFICATION_MISMATCH : RunReport.COMPLETED).verification(verification);
-        finish(session, report, engine.settings(), out);
-        return mismatch ? ExitCode.VERIFICATION_MISMATCH.code() : ExitCode.OK.code();
+        return new Cutover(Duration.ofMillis((long) (maxLagSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)));
     }
 
-    /** The plans the copy used: the checkpointed ones (a fresh run has just written them), else new ones. */
-    private static List<NamespacePlan> copiedPlans(MigrationEngine engine) {
-        return MigrationEngine.create(engine.settings().withFresh(false)).plan().block();
+    /** The run's outcome into the report: status, stages, copy counts, verification, follow and reconcile details. */
+    static void describe(RunReport.Builder report, RunResult result) {
+        report.status(result.status());
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (StageOutcome o : result.outcomes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stage", o.stage());
+            m.put("outcome", o.kind().name().toLowerCase(Locale.ROOT));
+            m.put("seconds", o.took().toMillis() / 1000.0);
+            m.put("detail", MongoUri.maskSecrets(o.detail()));
+            stages.add(m);
+        }
+        report.detail("stages", stages);
+        if (result.copy() != null) {
+            describe(report, result.copy());
+        }
+        if (result.deletes() != null) {
+            report.detail("reconciledDeletes", result.deletes());
+        }
+        if (result.verification() != null && !result.verification().isEmpty()) {
+            report.detail("verification", result.verification().stream().map(VerificationResult::toReportDetails).toList());
+            report.verification(result.combinedVerification().toReport());
+        }
+        if (result.follow() != null) {
+            report.detail("follow", result.follow().toReportDetails());
+        }
     }
 
     static void describe(RunReport.Builder report, MigrationResult result) {
@@ -457,14 +507,23 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
     }
 
-    RunReport finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out) {
+    /**
+     * Closes monitoring, prints the report and writes it where {@code --report} says. Returns the exit code: {@code exit},
+     * or 1 when the report could not be written and nothing worse (a verification mismatch: 3) was already known.
+     */
+    int finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out, ExitCode exit) {
         report.detail("strategy", settings.strategy().name())
                 .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
                 .detail("checkpointDir", settings.checkpointDir().toString());
         RunReport done = session.finish(report);
-        common.report().ifPresent(path -> done.writeTo(path, MongoUri::maskSecrets));
         out.println(done.toJson(MongoUri::maskSecrets));
         out.flush();
-        return done;
+        try {
+            common.report().ifPresent(path -> done.writeTo(path, MongoUri::maskSecrets));
+        } catch (RuntimeException e) {
+            LOG.error("cannot write the report to {}: {}", common.report().orElse(null), MongoUri.maskSecrets(e.toString()));
+            return exit == ExitCode.OK || exit == ExitCode.COMPLETED_WITH_ERRORS ? ExitCode.FAILED.code() : exit.code();
+        }
+        return exit.code();
     }
 }

@@ -9,6 +9,8 @@ public final class MigrationKeys {
     public static final String CHECKPOINT_INTERVAL_MS = "FRAMEWORK_CHECKPOINT_INTERVAL_MS";
     /** Bytes per bulk write at most ({@code --max-batch-bytes}), default 8 MiB, at most 48 MB. */
     public static final String MAX_BATCH_BYTES = "FRAMEWORK_MAX_BATCH_BYTES";
+    /** Seconds a stage may make no progress before a WARN says what it waits for (default 60; 0 = off). */
+    public static final String STALL_TIMEOUT_SECONDS = "FRAMEWORK_STALL_TIMEOUT_SECONDS";
     /** Migration strategy name ({@code --strategy}), default {@code copy}. */
     public static final String STRATEGY = "FRAMEWORK_MIGRATION_STRATEGY";
 

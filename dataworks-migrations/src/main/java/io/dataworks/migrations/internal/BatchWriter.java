@@ -61,13 +61,15 @@ final class BatchWriter {
     private static final class Pending {
         List<RawBsonDocument> documents;
         String firstFailure;
+        int refused;
 
         Pending(List<RawBsonDocument> documents) {
             this.documents = documents;
         }
     }
 
-    Mono<Void> write(Batch batch) {
+    /** Writes the batch; emits how many of its documents the target now holds (all but the refused ones). */
+    Mono<Long> write(Batch batch) {
         return Mono.defer(() -> {
             Pending pending = new Pending(new ArrayList<>(batch.documents().size()));
             for (RawBsonDocument doc : batch.documents()) {
@@ -79,13 +81,17 @@ final class BatchWriter {
                     pending.documents.add(doc);
                 }
             }
+            Mono<Long> held = Mono.fromCallable(() -> {
+                checkBudget(pending);
+                return (long) batch.documents().size() - pending.refused;
+            });
             if (pending.documents.isEmpty()) {
-                return Mono.fromRunnable(() -> checkBudget(pending));
+                return held;
             }
             // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
             // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
             return limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry()))
-                    .then(Mono.fromRunnable(() -> checkBudget(pending)));
+                    .then(held);
         });
     }
 
@@ -196,6 +202,7 @@ final class BatchWriter {
 
     private void fail(Batch batch, Pending pending, RawBsonDocument doc, int code, String reason) {
         deadLetter.write(batch.namespace().mapping, doc, code, reason);
+        pending.refused++;
         batch.namespace().metrics.documentsFailed(1);
         budget.record(1);
         if (pending.firstFailure == null) {

@@ -44,13 +44,57 @@ final class DeadLetterWriter implements AutoCloseable {
     private final Path file;
     private BufferedWriter out;
     private long written;
+    private long alreadyThere;
+    /** namespace + relaxed {@code {_id}} of every entry in the file; bounded by the refused documents, not the data. */
+    private final Set<String> entries = new java.util.HashSet<>();
+    /** Entries in the file by source namespace, earlier runs' included. */
+    private final java.util.Map<String, Long> perNamespace = new java.util.HashMap<>();
 
     DeadLetterWriter(Path file) {
         this.file = file;
     }
 
+    /**
+     * Reads the keys of the entries already in the file (a rerun, a resumed partition), so that a document refused
+     * again is not appended twice. Call once, before the first {@link #write}, off the driver's threads.
+     */
+    synchronized void rememberWritten() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            lines.filter(l -> !l.isBlank()).forEach(line -> {
+                try {
+                    BsonDocument entry = BsonDocument.parse(line);
+                    BsonValue ns = entry.get("namespace");
+                    BsonValue id = entry.get("_id");
+                    if (ns != null && ns.isString() && id != null && entries.add(key(ns.asString().getValue(), id))) {
+                        perNamespace.merge(ns.asString().getValue(), 1L, Long::sum);
+                    }
+                } catch (RuntimeException notOurs) {
+                    // a line that is not an entry of ours is left alone
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dead-letter file " + file, e);
+        }
+    }
+
+    private static String key(String namespace, BsonValue id) {
+        return namespace + '\u0000' + new BsonDocument("_id", id).toJson(JSON);
+    }
+
+    /**
+     * Appends the refused document, unless the file already holds an entry for the same namespace and {@code _id}
+     * (then it only counts it in {@link #alreadyThere()}).
+     */
     synchronized void write(NamespaceMapping mapping, RawBsonDocument document, int code, String reason) {
         BsonValue id = document.get("_id");
+        if (id != null && !entries.add(key(mapping.source().toString(), id))) {
+            alreadyThere++;
+            return;
+        }
+        perNamespace.merge(mapping.source().toString(), 1L, Long::sum);
         BsonDocument line = new BsonDocument("namespace", new BsonString(mapping.source().toString()))
                 .append("target", new BsonString(mapping.target().toString()))
                 .append("_id", id == null ? new BsonString("(none)") : id)
@@ -139,6 +183,16 @@ final class DeadLetterWriter implements AutoCloseable {
 
     synchronized long written() {
         return written;
+    }
+
+    /** Entries the file holds for source namespace {@code ns}, from this run and earlier ones. */
+    synchronized long entries(String ns) {
+        return perNamespace.getOrDefault(ns, 0L);
+    }
+
+    /** Refused documents of this run that the file already held from an earlier one. */
+    synchronized long alreadyThere() {
+        return alreadyThere;
     }
 
     Path file() {

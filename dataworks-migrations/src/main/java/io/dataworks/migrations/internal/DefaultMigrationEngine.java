@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
-import io.dataworks.core.retry.RetryListener;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationEngine;
@@ -29,6 +28,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.index.IndexCopier;
@@ -47,27 +47,53 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     private final MigrationSettings settings;
     private final ConcurrencyLimiter writeConcurrency;
-    private final CheckpointStore store;
-    /** The settings' policy, counting each retry in the metrics: for every request, planning reads included. */
-    private final RetryPolicy retry;
+    /** The run's store, or {@code null}: then each {@link #migrate()} / {@link #plan()} opens (and locks) its own. */
+    private final CheckpointStore givenStore;
+    /** The two sides; every request of every step goes through their retry policies (counted, warned about). */
+    private final Endpoint source;
+    private final Endpoint target;
 
     public DefaultMigrationEngine(MigrationSettings settings) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
-        this.store = new CheckpointStore(settings.checkpointDir());
-        this.retry = settings.retryPolicy().withListener(countingRetries(settings.retryPolicy().listener()));
+        this(settings, null);
     }
 
-    private RetryListener countingRetries(RetryListener delegate) {
-        return (kind, attempt, delay) -> {
-            settings.metrics().retry(kind.name().toLowerCase(java.util.Locale.ROOT));
-            delegate.onRetry(kind, attempt, delay);
-        };
+    /** An engine that keeps its records in {@code store} (owned and closed by the caller), e.g. a whole CLI run's. */
+    public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store) {
+        this(settings, store, new ConcurrencyLimiter(settings.insertWorkers()));
+    }
+
+    /** As {@link #DefaultMigrationEngine(MigrationSettings, CheckpointStore)}, with the caller's limit on bulk writes in flight. */
+    public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store, ConcurrencyLimiter writeConcurrency) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.writeConcurrency = Objects.requireNonNull(writeConcurrency, "writeConcurrency");
+        this.givenStore = store;
+        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics());
+        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics());
+    }
+
+    /** {@code work} with the given store, or with a file store opened for it and closed after it. */
+    private <T> Mono<T> withStore(Function<CheckpointStore, Mono<T>> work) {
+        if (givenStore != null) {
+            return Mono.defer(() -> work.apply(givenStore));
+        }
+        return Mono.usingWhen(Mono.fromCallable(() -> CheckpointStore.files(settings.checkpointDir()))
+                        .subscribeOn(Schedulers.boundedElastic()),
+                work, store -> Mono.fromRunnable(store::close));
     }
 
     @Override
     public MigrationSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Endpoint source() {
+        return source;
+    }
+
+    @Override
+    public Endpoint target() {
+        return target;
     }
 
     @Override
@@ -77,31 +103,45 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public Mono<List<NamespacePlan>> plan() {
-        return namespaces()
+        // planning only reads the records: no lock, so a dry run works while a run holds the directory
+        CheckpointStore store = givenStore != null ? givenStore : CheckpointStore.readOnly(settings.checkpointDir());
+        return Mono.defer(() -> namespaces()
                 .concatMap(mapping -> {
-                    NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(mapping);
+                    NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(store, mapping, null);
                     return stored != null ? Mono.just(stored.plan())
-                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), retry);
+                            : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), source.retryPolicy());
                 })
-                .collectList();
+                .collectList());
     }
 
     @Override
     public Mono<MigrationResult> migrate() {
+        return withStore(this::migrate);
+    }
+
+    private Mono<MigrationResult> migrate(CheckpointStore store) {
         // usingWhen: the final checkpoint is on disk before the result (or the error) reaches the subscriber.
-        return Mono.usingWhen(Mono.fromCallable(Run::new),
+        return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
                 run -> namespaces()
                         .collectList()
-                        .map(run::prepare)
+                        .flatMap(run::prepare)
                         .doOnNext(runs -> run.startCheckpointing())
                         .flatMapMany(Flux::fromIterable)
                         .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
                         .collectList()
-                        .map(results -> new MigrationResult(results, run.budget.failed(),
-                                run.deadLetter.written() > 0 ? run.deadLetter.file() : null)),
+                        .map(results -> {
+                            long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
+                            return new MigrationResult(results, run.budget.failed(), deadLettered > 0 ? run.deadLetter.file() : null,
+                                    deadLettered);
+                        }),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
                 run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<List<NamespaceMapping>> namespaceMappings() {
+        return namespaces().collectList();
     }
 
     /** The namespaces to copy: the explicit list, or every collection of the source database but {@code system.*}. */
@@ -111,7 +151,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<String, List<String>> namedByDatabase = settings.namespaces().stream().collect(Collectors.groupingBy(
                     m -> m.source().database(), LinkedHashMap::new, Collectors.mapping(m -> m.source().collection(), Collectors.toList())));
             return Flux.fromIterable(namedByDatabase.entrySet())
-                    .concatMap(named -> Planner.discover(settings.source().getDatabase(named.getKey()), named.getValue(), retry))
+                    .concatMap(named -> Planner.discover(settings.source().getDatabase(named.getKey()), named.getValue(), source.retryPolicy()))
                     .thenMany(Flux.fromIterable(settings.namespaces()));
         }
         String sourceDb = settings.sourceDatabase();
@@ -120,7 +160,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     "no source database: pass --source-db or set FRAMEWORK_SOURCE_DB_NAME"));
         }
         String targetDb = settings.targetDatabase() == null ? sourceDb : settings.targetDatabase();
-        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), retry)
+        return Planner.discover(settings.source().getDatabase(sourceDb), List.of(), source.retryPolicy())
                 .flatMapMany(Flux::fromIterable)
                 .map(name -> new NamespaceMapping(new Namespace(sourceDb, name), new Namespace(targetDb, name)))
                 .switchIfEmpty(Flux.error(() -> new DataWorksException(ExitCode.USAGE,
@@ -132,57 +172,119 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return filter == null ? new BsonDocument() : filter;
     }
 
-    /** The stored checkpoint when it fits this run; a checkpoint of another source, target, strategy or plan is refused. */
-    private NamespaceCheckpoint usableCheckpoint(NamespaceMapping mapping) {
-        NamespaceCheckpoint stored = store.load(mapping.source()).orElse(null);
-        if (stored == null) {
+    /**
+     * The stored checkpoint when it fits this run; a checkpoint of another source, target, target collection (UUID),
+     * strategy or plan is refused.
+     */
+    private NamespaceCheckpoint usableCheckpoint(CheckpointStore store, NamespaceMapping mapping, String targetUuid) {
+        NamespaceCheckpoint checkpoint = NamespaceCheckpoint.load(store, mapping.source()).orElse(null);
+        if (checkpoint == null) {
             return null;
         }
-        String mismatch = stored.mismatch(settings.sourceIdentity(), settings.targetIdentity(), mapping.target(),
-                settings.strategy().name(), sourceFilter(mapping));
+        String where = store.describe(CheckpointStore.Kind.COPY, mapping.source());
+        String mismatch = checkpoint.mismatch(settings.sourceIdentity(), settings.targetIdentity(), mapping.target(),
+                settings.strategy().name(), sourceFilter(mapping), targetUuid);
         if (mismatch != null) {
-            throw new DataWorksException(ExitCode.USAGE, "checkpoint " + store.fileFor(mapping.source()) + " was written for "
+            throw new DataWorksException(ExitCode.USAGE, "checkpoint " + where + " was written for "
                     + mismatch + "; refusing to resume " + mapping + " from it. Rerun with --fresh to start over, "
                     + "or pick another --checkpoint-dir");
         }
-        return stored;
+        return checkpoint;
+    }
+
+    /**
+     * Makes sure the target collection exists (an empty source collection is created on the target too) and returns
+     * its UUID where the server tells it ({@code listCollections}' {@code info.uuid}), else an empty string.
+     */
+    private Mono<String> ensureTargetCollection(Namespace ns) {
+        var db = settings.target().getDatabase(ns.database());
+        Mono<String> uuid = target.retryPolicy().apply(Flux.from(db.listCollections(BsonDocument.class)
+                        .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))))
+                .next()
+                .map(info -> {
+                    BsonDocument i = info.getDocument("info", new BsonDocument());
+                    return i.isBinary("uuid") ? java.util.HexFormat.of().formatHex(i.getBinary("uuid").getData()) : "";
+                }));
+        return uuid.switchIfEmpty(target.retryPolicy().apply(Mono.from(db.createCollection(ns.collection())))
+                        .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
+                                e -> Mono.empty()) // created meanwhile: NamespaceExists
+                        .then(Mono.defer(() -> uuid)))
+                .defaultIfEmpty("");
+    }
+
+    /**
+     * A resume must find on the target at least what the checkpoint says the target acknowledged; otherwise the target
+     * was emptied, replaced or changed, and resuming would report documents as copied that are not there.
+     */
+    private Mono<Void> checkTargetStillHolds(NamespaceMapping mapping, NamespaceCheckpoint checkpoint, String where) {
+        long acknowledged = checkpoint.targetDocuments();
+        if (acknowledged == 0) {
+            return Mono.empty();
+        }
+        return target.retryPolicy().apply(Mono.from(settings.target().getDatabase(mapping.target().database())
+                        .getCollection(mapping.target().collection()).estimatedDocumentCount()))
+                .flatMap(count -> count >= acknowledged ? Mono.<Void>empty()
+                        : Mono.error(new DataWorksException(ExitCode.USAGE, "target " + mapping.target() + " holds " + count
+                                + " documents, but checkpoint " + where + " records " + acknowledged + " acknowledged by it: "
+                                + "the target was emptied, replaced or changed since. Nothing was copied. Rerun with --fresh "
+                                + "to copy " + mapping.source() + " again, or point the target at the deployment it was copied to")));
     }
 
     /** State of one subscription to {@link #migrate()}. */
     private final class Run {
 
+        final CheckpointStore store;
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final PartitionReader reader = new PartitionReader(settings, retry);
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, retry, deadLetter, budget);
+        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy());
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
 
-        /** Checks every checkpoint before anything is copied, so a refused one stops the run at once. */
-        List<NamespaceRun> prepare(List<NamespaceMapping> mappings) {
-            if (settings.fresh()) {
-                // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
-                DeadLetterWriter.archive(deadLetter.file(),
-                        mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()),
-                        Instant.now());
-            }
-            List<NamespaceRun> runs = new ArrayList<>();
-            for (NamespaceMapping mapping : mappings) {
-                if (settings.fresh()) {
-                    store.delete(mapping.source());
-                }
-                NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(mapping);
-                runs.add(new NamespaceRun(mapping,
-                        settings.source().getDatabase(mapping.source().database())
-                                .getCollection(mapping.source().collection(), RawBsonDocument.class),
-                        settings.target().getDatabase(mapping.target().database())
-                                .getCollection(mapping.target().collection(), RawBsonDocument.class),
-                        settings.metrics().forNamespace(mapping.source().toString()), checkpoint));
-            }
-            return runs;
+        Run(CheckpointStore store) {
+            this.store = store;
+        }
+
+        /**
+         * Checks every checkpoint, and that the target still holds what each says it acknowledged, before anything is
+         * copied, so a refused one stops the run at once. Creates the target collections (their UUIDs identify them in
+         * the checkpoints).
+         */
+        Mono<List<NamespaceRun>> prepare(List<NamespaceMapping> mappings) {
+            return Mono.fromRunnable(() -> {
+                        if (settings.fresh()) {
+                            // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
+                            DeadLetterWriter.archive(deadLetter.file(),
+                                    mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()), Instant.now());
+                            mappings.forEach(m -> store.delete(m.source()));
+                        }
+                        deadLetter.rememberWritten();
+                    })
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .thenMany(Flux.fromIterable(mappings))
+                    .flatMapSequential(mapping -> ensureTargetCollection(mapping.target())
+                            .publishOn(Schedulers.boundedElastic())
+                            .flatMap(uuid -> {
+                                String targetUuid = uuid.isEmpty() ? null : uuid;
+                                NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(store, mapping, targetUuid);
+                                if (checkpoint != null && checkpoint.header().targetUuid() == null && targetUuid != null) {
+                                    checkpoint = checkpoint.withTargetUuid(targetUuid);
+                                }
+                                NamespaceRun run = new NamespaceRun(mapping,
+                                        settings.source().getDatabase(mapping.source().database())
+                                                .getCollection(mapping.source().collection(), RawBsonDocument.class),
+                                        settings.target().getDatabase(mapping.target().database())
+                                                .getCollection(mapping.target().collection(), RawBsonDocument.class),
+                                        settings.metrics().forNamespace(mapping.source().toString()), checkpoint);
+                                run.targetUuid = targetUuid;
+                                return checkpoint == null ? Mono.just(run)
+                                        : checkTargetStillHolds(mapping, checkpoint,
+                                                store.describe(CheckpointStore.Kind.COPY, mapping.source())).thenReturn(run);
+                            }), Math.max(1, settings.parallelCursors()))
+                    .collectList();
         }
 
         Mono<NamespaceResult> namespace(NamespaceRun ns) {
@@ -207,11 +309,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         private Mono<Void> planStep(NamespaceRun ns) {
             Mono<NamespaceCheckpoint> checkpoint = ns.checkpoint != null
                     ? Mono.just(ns.checkpoint)
-                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), retry)
+                    : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), source.retryPolicy())
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
-                                    settings.strategy().name(), plan))
+                                    settings.strategy().name(), plan, ns.targetUuid))
                             .publishOn(Schedulers.boundedElastic())
-                            .doOnNext(store::save);
+                            .doOnNext(this::save);
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
                 active.put(ns.mapping.source(), cp);
@@ -235,11 +337,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
                                     permit -> reader.read(ns, progress),
                                     permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 2)
-                            .flatMap(batch -> writer.write(batch).then(Mono.fromRunnable(() -> batch.progress()
-                                    .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments()))),
+                            .flatMap(batch -> writer.write(batch).doOnNext(held -> batch.progress()
+                                    .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held)),
                                     settings.insertWorkers(), 1))
                     .then(Mono.fromRunnable(() -> {
-                        store.save(ns.checkpoint);
+                        save(ns.checkpoint);
                         settings.strategy().afterNamespace(ns.mapping.source(), ns.mapping.target());
                     }));
         }
@@ -251,9 +353,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             Namespace source = ns.mapping.source();
             Namespace target = ns.mapping.target();
-            Mono<IndexReport> created = unique
+            // listing and creating indexes are both idempotent: a retry repeats the pair
+            Mono<IndexReport> created = DefaultMigrationEngine.this.target.requests().mono(unique
                     ? indexes.createUnique(settings.source(), source, settings.target(), target)
-                    : indexes.createRemaining(settings.source(), source, settings.target(), target);
+                    : indexes.createRemaining(settings.source(), source, settings.target(), target));
             return created.doOnNext(report -> {
                 report.failures().forEach(failure -> {
                     LOG.warn("{}: index not created on the target: {}", ns.mapping, failure);
@@ -268,10 +371,18 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         private NamespaceResult report(NamespaceRun ns) {
             NamespaceCheckpoint cp = ns.checkpoint;
-            LOG.info("{}: {} documents copied, {} partition(s)", ns.mapping, cp.documents(), cp.plan().partitions().size());
+            var m = ns.metrics.counts();
+            if (m.documentsFailed() > 0) {
+                LOG.warn("{}: {} source documents read, {} written, {} already on the target, {} REFUSED (in the dead-letter file {}); "
+                        + "{} partition(s)", ns.mapping, m.documentsRead(), m.documentsWritten(), m.documentsSkipped(),
+                        m.documentsFailed(), deadLetter.file(), cp.plan().partitions().size());
+            } else {
+                LOG.info("{}: {} documents copied in all runs ({} written in this one, {} already on the target), {} partition(s)",
+                        ns.mapping, cp.documents(), m.documentsWritten(), m.documentsSkipped(), cp.plan().partitions().size());
+            }
             return new NamespaceResult(ns.mapping.source(), ns.mapping.target(), cp.documents(), cp.plan().partitions().size(),
                     cp.plan().partitioner(), ns.partitionsResumed, ns.partitionsSkipped, List.copyOf(ns.indexFailures),
-                    new java.util.LinkedHashMap<>(ns.stepMillis));
+                    new java.util.LinkedHashMap<>(ns.stepMillis), cp.plan());
         }
 
         void startCheckpointing() {
@@ -282,8 +393,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         void saveAll() {
             for (NamespaceCheckpoint cp : active.values()) {
-                store.save(cp);
+                save(cp);
             }
+        }
+
+        void save(NamespaceCheckpoint cp) {
+            cp.saveTo(store);
         }
 
         /** Last checkpoint, whatever ended the run (completion, failure, cancellation). */

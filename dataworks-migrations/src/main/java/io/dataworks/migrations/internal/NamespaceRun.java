@@ -18,6 +18,8 @@ final class NamespaceRun {
     volatile NamespaceCheckpoint checkpoint;
     volatile int partitionsResumed;
     volatile int partitionsSkipped;
+    /** The target collection's UUID where the server tells it, else null. */
+    volatile String targetUuid;
     /** How long each step took, in step order (written by the step chain, one step at a time). */
     final java.util.Map<String, Long> stepMillis = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     final java.util.List<String> indexFailures = new java.util.concurrent.CopyOnWriteArrayList<>();

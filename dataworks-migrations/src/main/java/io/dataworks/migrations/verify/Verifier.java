@@ -17,12 +17,20 @@ import org.slf4j.LoggerFactory;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
 
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.migrations.IdMapping;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.verify.SortedIdJoin.Entry;
-import io.dataworks.migrations.verify.VerifyCheckpoint.Outcome;
+import io.dataworks.migrations.checkpoint.CheckpointHeader;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
+import io.dataworks.migrations.checkpoint.VerifyRecord;
+import io.dataworks.migrations.checkpoint.VerifyRecord.Outcome;
+import io.dataworks.migrations.endpoint.Requests;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -43,8 +51,14 @@ import reactor.core.scheduler.Schedulers;
  * ({@link MigrationStrategy#verify}) of each source document against the target document with the same
  * {@code _id}, looked up in batches; the result says {@code method: "strategy"}.
  *
- * <p>Partitions run {@code parallelism} at a time; each finished partition is checkpointed, so an
- * interrupted verification resumes. Memory is bounded by cursor batches, never by collection size.
+ * <p>When counts differ or a partition differs, the documents outside every partition's range (an {@code _id} type
+ * the plan did not know, documents added outside it) are compared too, so that every missing and extra {@code _id}
+ * is named, never only counted.
+ *
+ * <p>Partitions run {@code parallelism} at a time; each finished partition is recorded in the run's
+ * {@link VerifyRecord}, so an <em>interrupted</em> verification resumes; a finished one is never reused.
+ * Every read goes through the endpoints' {@link Requests} (retries on throttling and transient errors; sorted
+ * cursors resume after their last {@code _id}). Memory is bounded by cursor batches, never by collection size.
  */
 public final class Verifier {
 
@@ -65,7 +79,12 @@ public final class Verifier {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
-        return Mono.defer(() -> new Run(plan, source, target, options).execute());
+        if (options.store() != null) {
+            return Mono.defer(() -> new Run(plan, source, target, options, options.store()).execute());
+        }
+        return Mono.usingWhen(Mono.fromCallable(() -> CheckpointStore.files(options.checkpointDir())),
+                store -> new Run(plan, source, target, options, store).execute(),
+                store -> Mono.fromRunnable(store::close));
     }
 
     /** The state of one namespace's verification. */
@@ -76,11 +95,13 @@ public final class Verifier {
         private final VerifyOptions options;
         private final String method;
         private final BsonDocument strategyFilter;
-        private final VerifyCheckpoint checkpoint;
+        private final VerifyRecord record;
         private final DiffWriter diffs;
+        private final Requests sourceReads;
+        private final Requests targetReads;
 
         Run(NamespacePlan plan, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
-            VerifyOptions options) {
+            VerifyOptions options, CheckpointStore store) {
             this.plan = plan;
             this.source = source;
             this.target = target;
@@ -88,35 +109,62 @@ public final class Verifier {
             this.method = options.strategyMode() ? "strategy" : "hash";
             this.strategyFilter = options.strategy() == null ? new BsonDocument() : options.strategy().sourceFilter(plan.source());
             String ns = plan.source().toString();
-            this.checkpoint = VerifyCheckpoint.open(VerifyCheckpoint.fileFor(options.checkpointDir(), ns), ns,
-                    plan.target().toString(), method, plan.partitions().size(), options.resume());
+            this.sourceReads = options.sourceRequests();
+            this.targetReads = options.targetRequests();
+            String strategyName = options.strategy() == null ? "copy" : options.strategy().name();
+            CheckpointHeader header = CheckpointHeader.of(options.sourceIdentity(), options.targetIdentity(), plan.source(),
+                    plan.target(), strategyName, NamespaceCheckpoint.fingerprintOf(plan), null);
+            this.record = VerifyRecord.open(store, header, method, plan.partitions().size(), options.resume());
             Path diffFile = options.diffFile() != null ? options.diffFile()
                     : options.checkpointDir().resolve("verify-diff-" + VerifyOptions.fileSafe(ns) + ".jsonl");
-            this.diffs = new DiffWriter(diffFile, ns, options.logFirst(), options.resume() && !checkpoint.done().isEmpty());
+            this.diffs = new DiffWriter(diffFile, ns, options.logFirst(), record.resumedPartitions() > 0);
         }
 
         Mono<VerificationResult> execute() {
-            Map<Integer, Outcome> resumed = Map.copyOf(checkpoint.done());
+            Map<Integer, Outcome> resumed = record.done();
             Mono<long[]> counts = Mono.zip(
-                    Mono.from(source.countDocuments(strategyFilter)),
-                    Mono.from(target.countDocuments()),
+                    sourceReads.mono(Mono.from(source.countDocuments(strategyFilter))),
+                    targetReads.mono(Mono.from(target.countDocuments())),
                     (s, t) -> new long[] {s, t});
             Mono<List<Outcome>> partitions = Flux.fromIterable(plan.partitions())
                     .filter(p -> !resumed.containsKey(p.index()))
                     .flatMap(p -> verifyPartition(p)
                             .publishOn(Schedulers.boundedElastic())
-                            .doOnNext(checkpoint::record), options.parallelism())
+                            .doOnNext(record::record), options.parallelism())
                     .collectList();
             return Mono.zip(counts, partitions)
-                    .map(t -> result(t.getT1(), resumed))
+                    .flatMap(t -> outsidePartitions(t.getT1()).map(outside -> result(t.getT1(), resumed, outside)))
+                    .publishOn(Schedulers.boundedElastic())
+                    .doOnNext(r -> record.finish())
                     .doFinally(signal -> diffs.close());
         }
 
-        private VerificationResult result(long[] counts, Map<Integer, Outcome> resumed) {
+        /**
+         * When the counts or a partition differ: the documents outside every partition's range, compared by
+         * {@code _id} as a partition's are; {missing, extra, different}. Skipped (all zero) when all agreed, as the
+         * query may have to scan.
+         */
+        private Mono<long[]> outsidePartitions(long[] counts) {
+            boolean anyMismatch = record.done().values().stream().anyMatch(o -> !o.match());
+            if (counts[0] == counts[1] && !anyMismatch) {
+                return Mono.just(new long[3]);
+            }
+            BsonArray ranges = new BsonArray();
+            for (Partition p : plan.partitions()) {
+                if (p.filter().isEmpty()) {
+                    return Mono.just(new long[3]); // one partition covers everything
+                }
+                ranges.add(p.filter());
+            }
+            BsonDocument outside = new BsonDocument("$nor", ranges);
+            return narrow(and(outside, strategyFilter), outside, "outside the plan's _id ranges");
+        }
+
+        private VerificationResult result(long[] counts, Map<Integer, Outcome> resumed, long[] outside) {
             diffs.flush();
             int mismatched = 0;
-            long missing = 0, extra = 0, different = 0;
-            for (Outcome o : checkpoint.done().values()) {
+            long missing = outside[0], extra = outside[1], different = outside[2];
+            for (Outcome o : record.done().values()) {
                 if (!o.match()) {
                     mismatched++;
                 }
@@ -125,6 +173,10 @@ public final class Verifier {
                 different += o.different();
             }
             boolean match = counts[0] == counts[1] && mismatched == 0 && missing + extra + different == 0;
+            if (!match && counts[0] != counts[1] && missing + extra + different == 0) {
+                LOG.warn("{}: source counts {} documents and target {}, yet no _id differs: documents were added or removed while "
+                        + "verifying; verify again once writes have stopped", plan.source(), counts[0], counts[1]);
+            }
             long diffCount = missing + extra + different;
             VerificationResult result = new VerificationResult(plan.source(), plan.target(),
                     match ? VerificationResult.Status.MATCH : VerificationResult.Status.MISMATCH, method,
@@ -156,24 +208,23 @@ public final class Verifier {
                         }
                         LOG.info("{}: partition {} differs ({} vs {} documents); narrowing down", plan.source(),
                                 partition.index(), d.getT1().count(), d.getT2().count());
-                        return narrow(partition).map(k -> new Outcome(partition.index(), false, d.getT1().count(),
-                                d.getT2().count(), k[0], k[1], k[2]));
+                        return narrow(sourceFilter(partition), partition.filter(), "partition " + partition.index())
+                                .map(k -> new Outcome(partition.index(), false, d.getT1().count(), d.getT2().count(), k[0], k[1], k[2]));
                     });
         }
 
         private Mono<ContentDigest> digest(MongoCollection<RawBsonDocument> coll, BsonDocument filter) {
             // Order does not matter to the digest, so no sort: the server streams in its cheapest order.
-            return Flux.from(coll.find(filter).batchSize(options.batchSize()))
-                    .reduce(new ContentDigest(), ContentDigest::add);
+            Requests reads = coll == source ? sourceReads : targetReads;
+            return reads.mono(Flux.from(coll.find(filter).batchSize(options.batchSize()))
+                    .reduce(new ContentDigest(), ContentDigest::add));
         }
 
         /** Streams both sides in {@code _id} order and writes the differences; returns {missing, extra, different}. */
-        private Mono<long[]> narrow(Partition partition) {
-            BsonDocument filter = partition.filter();
-            Flux<Entry> s = Flux.from(source.find(sourceFilter(partition)).sort(BY_ID).batchSize(options.batchSize()))
-                    .map(d -> Entry.of(true, d, true));
-            Flux<Entry> t = Flux.from(target.find(filter).sort(BY_ID).batchSize(options.batchSize()))
-                    .map(d -> Entry.of(false, d, true));
+        private Mono<long[]> narrow(BsonDocument sourceSide, BsonDocument targetSide, String what) {
+            LOG.debug("{}: comparing {} document by document", plan.source(), what);
+            Flux<Entry> s = sorted(source, sourceReads, sourceSide).map(d -> Entry.of(true, d, true));
+            Flux<Entry> t = sorted(target, targetReads, targetSide).map(d -> Entry.of(false, d, true));
             long[] kinds = new long[3];
             return SortedIdJoin.join(s, t, Math.min(options.batchSize(), 256))
                     .concatMapIterable(Run::classify)
@@ -247,13 +298,20 @@ public final class Verifier {
                     });
         }
 
+        /** The documents matching {@code filter} in {@code _id} order, resuming after the last one on a retry. */
+        private Flux<RawBsonDocument> sorted(MongoCollection<RawBsonDocument> coll, Requests reads, BsonDocument filter) {
+            return reads.sortedById(after -> coll.find(after == null ? filter
+                    : and(filter, new BsonDocument("_id", new BsonDocument("$gt", after)))).sort(BY_ID).batchSize(options.batchSize()));
+        }
+
         /** {@code _id} → content hash of the documents found. */
         private Mono<Map<BsonValue, Long>> lookup(MongoCollection<RawBsonDocument> coll, List<BsonValue> ids, BsonDocument extra) {
             if (ids.isEmpty()) {
                 return Mono.just(Map.of());
             }
-            return Flux.from(coll.find(and(idIn(ids), extra)).batchSize(options.batchSize()))
-                    .collectMap(d -> d.get("_id"), ContentDigest::hashOf);
+            Requests reads = coll == source ? sourceReads : targetReads;
+            return reads.mono(Flux.from(coll.find(and(idIn(ids), extra)).batchSize(options.batchSize()))
+                    .collectMap(d -> d.get("_id"), ContentDigest::hashOf));
         }
 
         // ---- strategy mode
@@ -263,18 +321,25 @@ public final class Verifier {
             BsonDocument filter = sourceFilter(partition);
             long[] counts = new long[2];
             long[] kinds = new long[3];
-            return Flux.from(source.find(filter).sort(BY_ID).batchSize(options.batchSize()))
+            IdMapping ids = strategy.idMapping();
+            if (!ids.isKnown()) {
+                return Mono.error(new DataWorksException(ExitCode.USAGE, plan.source() + ": cannot verify with strategy '"
+                        + strategy.name() + "': it does not say how target _ids follow from source _ids ("
+                        + ids.unknownBecause().orElse("") + ")"));
+            }
+            return sorted(source, sourceReads, filter)
                     .buffer(options.batchSize())
                     .concatMap(batch -> {
-                        List<BsonValue> ids = new ArrayList<>(batch.size());
-                        batch.forEach(d -> ids.add(d.get("_id")));
-                        return Flux.from(target.find(idIn(ids)).batchSize(options.batchSize()))
-                                .collectMap(d -> d.get("_id"))
+                        List<BsonValue> targetIds = new ArrayList<>(batch.size());
+                        batch.forEach(d -> targetIds.add(ids.toTarget(d.get("_id"))));
+                        return targetReads.mono(Flux.from(target.find(idIn(targetIds)).batchSize(options.batchSize()))
+                                .collectMap(d -> d.get("_id")))
+                                .publishOn(Schedulers.boundedElastic()) // the strategy's code, off the driver's threads
                                 .flatMapIterable(found -> {
                                     List<Diff> out = new ArrayList<>();
                                     for (RawBsonDocument s : batch) {
                                         BsonValue id = s.get("_id");
-                                        RawBsonDocument t = found.get(id);
+                                        RawBsonDocument t = found.get(ids.toTarget(id));
                                         counts[0]++;
                                         if (t != null) {
                                             counts[1]++;

@@ -23,6 +23,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.testing.Fill;
 import io.dataworks.migrations.testing.Servers;
 import io.dataworks.monitoring.RunReport;
@@ -54,7 +55,7 @@ class KillAndResumeIT {
 
     private long checkpointed() {
         try {
-            return new CheckpointStore(dir.resolve("cp")).load(NS).map(cp -> cp.documents()).orElse(0L);
+            return NamespaceCheckpoint.load(CheckpointStore.readOnly(dir.resolve("cp")), NS).map(cp -> cp.documents()).orElse(0L);
         } catch (RuntimeException partlyWrittenOrMissing) {
             return 0;
         }
@@ -90,7 +91,7 @@ class KillAndResumeIT {
             Thread.sleep(300); // let the server finish what it had received
             long checkpoint = checkpointed();
             long onTarget = count(dst);
-            assertThat(new CheckpointStore(dir.resolve("cp")).load(NS).orElseThrow().partitions()).hasSizeGreaterThan(1);
+            assertThat(NamespaceCheckpoint.load(CheckpointStore.readOnly(dir.resolve("cp")), NS).orElseThrow().partitions()).hasSizeGreaterThan(1);
             assertThat(onTarget).isLessThan(total).isGreaterThanOrEqualTo(checkpoint);
 
             target.throttleRate(0);
@@ -123,7 +124,7 @@ class KillAndResumeIT {
             assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             // The final checkpoint recorded progress, and everything up to its _id is on the target.
-            var checkpoint = new CheckpointStore(dir.resolve("cp")).load(NS).orElseThrow();
+            var checkpoint = NamespaceCheckpoint.load(CheckpointStore.readOnly(dir.resolve("cp")), NS).orElseThrow();
             long recorded = checkpoint.documents();
             assertThat(recorded).isPositive().isLessThanOrEqualTo(count(dst));
             // Per partition: every document from the partition's start up to its checkpointed _id is on the target.

@@ -30,6 +30,9 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.checkpoint.CheckpointHeader;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.VerifyRecord;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import reactor.core.publisher.Flux;
@@ -114,22 +117,62 @@ class VerifierIT {
     }
 
     @Test
-    void resumesFromItsCheckpointAndStartsOverWhenAskedTo() throws Exception {
-        Mono.from(target.deleteOne(Filters.eq("_id", 3))).block();
+    void aFinishedVerificationIsNeverReusedSoChangesAfterItAreFound() throws Exception {
         VerificationResult first = verify(VerifyOptions.defaults(checkpointDir));
-        assertThat(first.resumedPartitions()).isZero();
+        assertThat(first.status()).isEqualTo(VerificationResult.Status.MATCH);
 
+        // tampered after a clean verification: the next one must see it, not replay the stored "match"
+        Mono.from(target.deleteOne(Filters.eq("_id", 3))).block();
+        VerificationResult second = verify(VerifyOptions.defaults(checkpointDir));
+        assertThat(second.resumedPartitions()).isZero();
+        assertThat(second.status()).isEqualTo(VerificationResult.Status.MISMATCH);
+        assertThat(second.missing()).isEqualTo(1);
+        assertThat(Files.readAllLines(second.diffFile())).containsExactly(
+                "{\"ns\": \"" + plan.source() + "\", \"_id\": 3, \"kind\": \"missing\"}");
+
+        // repaired: the next verification says so (a stored mismatch is not replayed either)
+        Mono.from(target.insertOne(RawBsonDocument.parse(original.get(3).toJson()))).block();
+        VerificationResult third = verify(VerifyOptions.defaults(checkpointDir));
+        assertThat(third.resumedPartitions()).isZero();
+        assertThat(third.status()).isEqualTo(VerificationResult.Status.MATCH);
+        assertThat(checkpointDir.resolve("verify-diff-" + plan.source() + ".jsonl")).doesNotExist();
+    }
+
+    @Test
+    void anInterruptedVerificationResumesWithThePartitionsOfThatRunOnly() throws Exception {
+        Mono.from(target.deleteOne(Filters.eq("_id", 3))).block();
+        // an interrupted run: partitions 1 and 2 were verified (and matched) before the process died
+        CheckpointHeader header = CheckpointHeader.of("", "", plan.source(), plan.target(), "copy",
+                io.dataworks.migrations.checkpoint.NamespaceCheckpoint.fingerprintOf(plan), null);
+        try (CheckpointStore store = CheckpointStore.files(checkpointDir)) {
+            VerifyRecord interrupted = VerifyRecord.open(store, header, "hash", plan.partitions().size(), true);
+            interrupted.record(new VerifyRecord.Outcome(1, true, 3000, 3000, 0, 0, 0));
+            interrupted.record(new VerifyRecord.Outcome(2, true, 3000, 3000, 0, 0, 0));
+        }
         VerificationResult resumed = verify(VerifyOptions.defaults(checkpointDir));
-        assertThat(resumed.resumedPartitions()).isEqualTo(4);
+        assertThat(resumed.resumedPartitions()).isEqualTo(2);
         assertThat(resumed.status()).isEqualTo(VerificationResult.Status.MISMATCH);
         assertThat(resumed.missing()).isEqualTo(1);
-        assertThat(Files.readAllLines(resumed.diffFile())).hasSize(1);
 
-        Mono.from(target.insertOne(RawBsonDocument.parse(original.get(3).toJson()))).block();
         VerificationResult fresh = verify(VerifyOptions.defaults(checkpointDir).withResume(false));
         assertThat(fresh.resumedPartitions()).isZero();
-        assertThat(fresh.status()).isEqualTo(VerificationResult.Status.MATCH);
-        assertThat(checkpointDir.resolve("verify-diff-" + plan.source() + ".jsonl")).doesNotExist();
+        assertThat(fresh.missing()).isEqualTo(1);
+    }
+
+    @Test
+    void documentsOutsideEveryPartitionAreNamedWhenCountsDiffer() throws Exception {
+        // an _id type the plan did not know: no partition range covers it
+        Mono.from(target.insertOne(RawBsonDocument.parse("{_id: 'stray-string', name: 'x'}"))).block();
+        Mono.from(target.insertOne(RawBsonDocument.parse("{_id: {k: 1}, name: 'y'}"))).block();
+
+        VerificationResult result = verify(VerifyOptions.defaults(checkpointDir));
+
+        assertThat(result.status()).isEqualTo(VerificationResult.Status.MISMATCH);
+        assertThat(result.targetCount()).isEqualTo(result.sourceCount() + 2);
+        assertThat(result.extra()).isEqualTo(2);
+        assertThat(Files.readAllLines(result.diffFile())).containsExactlyInAnyOrder(
+                "{\"ns\": \"" + plan.source() + "\", \"_id\": \"stray-string\", \"kind\": \"extra\"}",
+                "{\"ns\": \"" + plan.source() + "\", \"_id\": {\"k\": 1}, \"kind\": \"extra\"}");
     }
 
     @Test

@@ -1,0 +1,304 @@
+package io.dataworks.migrations;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.migrations.StageOutcome.Kind;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.follow.ChangeFollower;
+import io.dataworks.migrations.follow.DeleteReconciler;
+import io.dataworks.migrations.follow.FollowHandle;
+import io.dataworks.migrations.follow.FollowOptions;
+import io.dataworks.migrations.follow.FollowResult;
+import io.dataworks.migrations.internal.StallWatch;
+import io.dataworks.migrations.plan.NamespacePlan;
+import io.dataworks.migrations.verify.VerificationResult;
+import io.dataworks.migrations.verify.Verifier;
+import io.dataworks.migrations.verify.VerifyOptions;
+import io.dataworks.monitoring.PerformanceSnapshot;
+import io.micrometer.core.instrument.Clock;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A whole migration as one run of named stages, in this order:
+ *
+ * <pre>
+ * follow-start ─► copy (per namespace: plan, unique indexes, copy, indexes) ─► reconcile ─► verify ─► follow ─► reconcile-again
+ *                 └ or, with verify-only: plan (from the checkpoints)
+ * </pre>
+ *
+ * Stages that were not asked for are left out. Every stage reads and writes through the engine's two
+ * {@link io.dataworks.migrations.endpoint.Endpoint}s and keeps its records in one {@link CheckpointStore}, opened (and
+ * locked) for the run. Each stage ends with a {@link StageOutcome}; a stage that fails, is interrupted or finds a
+ * mismatch ends the run there (a mismatch before following: the target is not a copy to keep in sync). The
+ * {@link RunResult} turns the outcomes into the status and the exit code. The CLI (and the Spark driver) only map
+ * options onto settings, run this, and print.
+ *
+ * <pre>{@code
+ * RunResult result = MigrationRun.create(settings, RunOptions.copyOnly().withVerify(true)).run(Mono.never()).block();
+ * }</pre>
+ */
+public final class MigrationRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRun.class);
+
+    private final MigrationSettings settings;
+    private final RunOptions options;
+    private final ConcurrencyLimiter writeConcurrency;
+
+    private MigrationRun(MigrationSettings settings, RunOptions options) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
+        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
+    }
+
+    /**
+     * The limit on bulk writes in flight to the target ({@code insertWorkers} at start), shared by every copy of this
+     * run; an adaptive controller may lower and raise it while the run goes on.
+     */
+    public ConcurrencyLimiter writeConcurrency() {
+        return writeConcurrency;
+    }
+
+    public static MigrationRun create(MigrationSettings settings, RunOptions options) {
+        return new MigrationRun(settings, options);
+    }
+
+    /**
+     * The run, cold. {@code stop} completing (Ctrl-C) stops the stage that runs: the copy writes a final checkpoint,
+     * follow applies what it received; the outcome is {@link Kind#INTERRUPTED}. Usage errors found before anything is
+     * read or written (a strategy that cannot map ids for {@code --reconcile-deletes}, a locked checkpoint directory)
+     * fail the returned Mono with a {@link DataWorksException}; everything later ends in the {@link RunResult}.
+     */
+    public Mono<RunResult> run(Mono<Void> stop) {
+        Objects.requireNonNull(stop, "stop");
+        return Mono.defer(() -> {
+            checkStrategyCanServe();
+            return Mono.usingWhen(
+                    Mono.fromCallable(() -> CheckpointStore.files(settings.checkpointDir())).subscribeOn(Schedulers.boundedElastic()),
+                    store -> new State(store, stop.cache()).stages(),
+                    store -> Mono.fromRunnable(store::close));
+        });
+    }
+
+    /** What needs the strategy's id mapping refuses to start without it, before anything is read or written. */
+    private void checkStrategyCanServe() {
+        MigrationStrategy strategy = settings.strategy();
+        IdMapping ids = strategy.idMapping();
+        if (ids.isKnown()) {
+            return;
+        }
+        String why = ids.unknownBecause().orElse("");
+        if (options.reconcileDeletes()) {
+            throw new DataWorksException(ExitCode.USAGE, "--reconcile-deletes needs to know which source document each target "
+                    + "document came from, and strategy '" + strategy.name() + "' cannot say (" + why + "); without it the "
+                    + "wrong target documents would be deleted. Run without --reconcile-deletes");
+        }
+        if (options.verify() && strategy.transformsDocuments()) {
+            throw new DataWorksException(ExitCode.USAGE, "verification with strategy '" + strategy.name() + "' needs to know "
+                    + "which target document each source document became, and the strategy cannot say (" + why
+                    + "). Run without --verify");
+        }
+    }
+
+    /** One subscription's stages and what they produced. */
+    private final class State {
+        final CheckpointStore store;
+        final Mono<Void> stop;
+        final MigrationEngine engine;
+        final List<StageOutcome> outcomes = new ArrayList<>();
+        List<NamespacePlan> plans = List.of();
+        MigrationResult copy;
+        List<VerificationResult> verification;
+        FollowResult follow;
+        Map<String, Long> deletes;
+        Throwable failure;
+
+        State(CheckpointStore store, Mono<Void> stop) {
+            this.store = store;
+            this.stop = stop;
+            this.engine = new io.dataworks.migrations.internal.DefaultMigrationEngine(settings, store, writeConcurrency);
+        }
+
+        Mono<RunResult> stages() {
+            List<Stage> stages = new ArrayList<>();
+            if (options.follow()) {
+                stages.add(new Stage("follow-start", this::captureFollowStart));
+            }
+            stages.add(options.copy() ? new Stage("copy", this::copy) : new Stage("plan", this::planFromCheckpoints));
+            if (options.reconcileDeletes()) {
+                stages.add(new Stage("reconcile", this::reconcile));
+            }
+            if (options.verify()) {
+                stages.add(new Stage("verify", this::verify));
+            }
+            if (options.follow()) {
+                stages.add(new Stage("follow", this::follow));
+                if (options.reconcileDeletes()) {
+                    stages.add(new Stage("reconcile-again", this::reconcile));
+                }
+            }
+            return Flux.fromIterable(stages)
+                    .concatMap(stage -> run(stage).map(outcome -> {
+                        outcomes.add(outcome);
+                        return outcome;
+                    }))
+                    .takeUntil(outcome -> outcome.kind() != Kind.DONE && outcome.kind() != Kind.REFUSED_DOCUMENTS)
+                    .then(Mono.fromCallable(() -> new RunResult(outcomes, plans, copy, verification, follow, deletes, failure)));
+        }
+
+        private Mono<StageOutcome> run(Stage stage) {
+            long start = System.nanoTime();
+            LOG.debug("stage {}", stage.name());
+            return Mono.defer(() -> stage.action().get())
+                    .onErrorResume(e -> {
+                        String message = io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage()));
+                        failure = e instanceof DataWorksException dwe
+                                ? new DataWorksException(dwe.exitCode(), stage.name() + ": " + message, e)
+                                : new DataWorksException(ExitCode.FAILED, stage.name() + " failed: " + message, e);
+                        return Mono.just(new Result(Kind.FAILED, failure.getMessage()));
+                    })
+                    .map(r -> new StageOutcome(stage.name(), r.kind(), r.detail(), Duration.ofNanos(System.nanoTime() - start)));
+        }
+
+        /** Where following will start, recorded before the copy reads anything. */
+        private Mono<Result> captureFollowStart() {
+            return engine.namespaceMappings()
+                    .flatMap(mappings -> follower().capture(settings.source(), mapping(mappings)))
+                    .thenReturn(new Result(Kind.DONE, "change streams will be followed from before the copy"));
+        }
+
+        private Mono<Result> copy() {
+            StallWatch watch = StallWatch.start("copy", options.stallTimeout(), this::copyProgress,
+                    () -> "the source to answer a read or the target to acknowledge a bulk write (" + engine.writeConcurrency()
+                            + ")", Schedulers.parallel());
+            return engine.migrate()
+                    .takeUntilOther(stop)
+                    .doFinally(signal -> watch.dispose())
+                    .map(result -> {
+                        copy = result;
+                        plans = result.plans();
+                        if (result.deadLettered() > 0) {
+                            String detail = (result.documentsFailed() > 0 ? result.documentsFailed()
+                                    + " document(s) refused by the target in this run; " : "") + "the dead-letter file "
+                                    + result.deadLetter() + " holds " + result.deadLettered() + " document(s) of these collections "
+                                    + "that are not on the target: fix and load them (mongoimport), then move the file aside; "
+                                    + "or rerun with --fresh after fixing the cause";
+                            LOG.warn("copy: {}", detail);
+                            return new Result(Kind.REFUSED_DOCUMENTS, detail);
+                        }
+                        return new Result(Kind.DONE, "copied");
+                    })
+                    .switchIfEmpty(Mono.fromSupplier(() -> new Result(Kind.INTERRUPTED,
+                            "stopped; the final checkpoint is written: rerun the same command to resume")));
+        }
+
+        private long copyProgress() {
+            PerformanceSnapshot now = settings.metrics().getCurrentPerformance();
+            return now.documentsRead() + now.documentsWritten() + now.documentsSkipped() + now.documentsFailed();
+        }
+
+        private Mono<Result> planFromCheckpoints() {
+            return engine.plan().map(found -> {
+                plans = found;
+                return new Result(Kind.DONE, found.size() + " namespace(s) planned");
+            });
+        }
+
+        private Mono<Result> reconcile() {
+            DeleteReconciler reconciler = DeleteReconciler.create(settings.batchSize(), settings.parallelCursors());
+            Map<String, Long> deleted = new LinkedHashMap<>();
+            return Flux.fromIterable(plans)
+                    // a namespace's reconcile is idempotent (it deletes only what the source confirms absent): retried whole
+                    .concatMap(plan -> engine.target().requests().mono(reconciler.reconcile(plan,
+                                    engine.source().collection(plan.source()), engine.target().collection(plan.target())))
+                            .doOnNext(r -> deleted.put(plan.target().toString(), r.deleted())))
+                    .takeUntilOther(stop)
+                    .then(Mono.fromSupplier(() -> {
+                        deletes = deleted;
+                        long total = deleted.values().stream().mapToLong(Long::longValue).sum();
+                        return deleted.size() < plans.size()
+                                ? new Result(Kind.INTERRUPTED, "stopped while reconciling deletes")
+                                : new Result(Kind.DONE, total + " target document(s) deleted that the source no longer has");
+                    }));
+        }
+
+        private Mono<Result> verify() {
+            VerifyOptions verifyOptions = VerifyOptions.defaults(settings.checkpointDir())
+                    .withParallelism(settings.parallelCursors())
+                    .withBatchSize(settings.sourceBatchSize())
+                    .withResume(!settings.fresh())
+                    .withStrategy(settings.strategy())
+                    .withStore(store)
+                    .withIdentities(settings.sourceIdentity(), settings.targetIdentity())
+                    .withRequests(engine.source().requests(), engine.target().requests());
+            List<VerificationResult> results = new ArrayList<>();
+            return Flux.fromIterable(plans)
+                    .concatMap(plan -> Verifier.create().verify(plan, engine.source().collection(plan.source()),
+                            engine.target().collection(plan.target()), verifyOptions))
+                    .doOnNext(results::add)
+                    .takeUntilOther(stop)
+                    .then(Mono.fromSupplier(() -> {
+                        verification = results;
+                        if (results.size() < plans.size()) {
+                            return new Result(Kind.INTERRUPTED, "stopped while verifying; --verify-only resumes the interrupted verification");
+                        }
+                        VerificationResult all = VerificationResult.combine(results);
+                        if (!all.matches()) {
+                            return new Result(Kind.MISMATCH, "verification found " + all.missing() + " missing, " + all.extra()
+                                    + " extra and " + all.different() + " different document(s)"
+                                    + (all.diffFile() == null ? "" : "; their _ids are in " + all.diffFile()));
+                        }
+                        return new Result(Kind.DONE, "target matches the source (" + all.method() + ")");
+                    }));
+        }
+
+        private Mono<Result> follow() {
+            Map<Namespace, Namespace> mapping = new LinkedHashMap<>();
+            plans.forEach(p -> mapping.put(p.source(), p.target()));
+            return Mono.defer(() -> {
+                FollowHandle handle = follower().start(settings.source(), settings.target(), mapping);
+                stop.subscribe(null, e -> handle.stop(), handle::stop);
+                return handle.result();
+            }).map(result -> {
+                follow = result;
+                return switch (result.reason()) {
+                    case CUTOVER, MAX_EVENTS -> new Result(Kind.DONE, result.summary());
+                    case STOPPED -> new Result(Kind.INTERRUPTED, result.summary());
+                    case SOURCE_ENDED -> new Result(Kind.INCOMPLETE, result.summary());
+                };
+            });
+        }
+
+        private ChangeFollower follower() {
+            FollowOptions followOptions = FollowOptions.defaults(settings.checkpointDir())
+                    .withCosmos(options.cosmosSource())
+                    .withCutover(options.cutover());
+            return ChangeFollower.create(followOptions, Clock.SYSTEM, settings.metrics()::gauge,
+                    engine.target().retryPolicy()::apply);
+        }
+
+        private Map<Namespace, Namespace> mapping(List<NamespaceMapping> mappings) {
+            Map<Namespace, Namespace> m = new LinkedHashMap<>();
+            mappings.forEach(n -> m.put(n.source(), n.target()));
+            return m;
+        }
+    }
+
+    private record Result(Kind kind, String detail) {
+    }
+
+    private record Stage(String name, java.util.function.Supplier<Mono<Result>> action) {
+    }
+}
