@@ -79,18 +79,18 @@ start_server source SOURCE_URI
 start_server target TARGET_URI
 echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, results in $OUT${PIN_TARGET_CPUS:+, target pinned to CPU $PIN_TARGET_CPUS, the rest to CPU $PIN_OTHER_CPUS}"
 
-java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
+java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
   | tee "$OUT/fill.txt"
 
 echo "measuring the target's raw ingest ceiling (concurrency $CONCURRENCIES)..."
-BENCH_SERVER_PIDS="$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx4g -XX:+UseParallelGC -cp "$JAR" io.dataworks.migrations.bench.BenchTool ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
+BENCH_SERVER_PIDS="$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx4g -XX:+UseParallelGC -cp "$JAR" "$ROOT/bench/BenchTool.java" ceiling "$TARGET_URI" "$TOTAL" "$TEMPLATE" "$CONCURRENCIES" \
   | tail -1 | tee "$OUT/ceiling.json"
 
 # The servers' raw copy rate: the simplest hand-written copy (one unsorted cursor, insertMany at the ceiling's
 # best concurrency) with both servers in the loop, as in the migration. It also warms the source's read path,
 # as the ceiling's probes warmed the target's write path, so the migration meets two equally warm servers.
 echo "measuring the servers' raw copy rate (one cursor, concurrency $(jq .bestConcurrency "$OUT/ceiling.json"))..."
-BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx1g -cp "$JAR" io.dataworks.migrations.bench.BenchTool pipe "$SOURCE_URI" \
+BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" pipe "$SOURCE_URI" \
   dealer_service service_orders "$TARGET_URI" "$(jq .bestConcurrency "$OUT/ceiling.json")" | tail -1 | tee "$OUT/pipe.json"
 
 # user+system CPU seconds a process has used so far (from /proc; clock ticks of 1/100 s)

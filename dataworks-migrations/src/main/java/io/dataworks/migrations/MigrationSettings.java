@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 
@@ -16,116 +17,216 @@ import io.dataworks.migrations.strategy.CopyStrategy;
 import io.dataworks.monitoring.MetricsCollector;
 
 /**
- * Everything a {@link MigrationEngine} needs, immutable; {@code withX} methods return changed copies.
- * Start from {@link #of(MongoClient, String, MongoClient, String)}.
+ * Everything a {@link MigrationEngine} and a {@link MigrationRun} need. Immutable and thread-safe; built, not
+ * constructed, as the driver's {@code MongoClientSettings} is:
  *
- * @param source the source deployment (reactive driver client; the caller owns and closes it)
- * @param sourceIdentity what identifies the source in checkpoints (e.g. its hosts); never a password
- * @param target the target deployment
- * @param targetIdentity what identifies the target in checkpoints
- * @param sourceDatabase database read when {@code namespaces} is empty (then every collection but {@code system.*})
- * @param targetDatabase database written when {@code namespaces} is empty; {@code null} = same as the source
- * @param namespaces explicit collections to copy, possibly renamed; empty = every collection of {@code sourceDatabase}
- * @param strategy what happens to each document
- * @param planner how a collection is split when no checkpoint holds its plan
- * @param parallelCursors partitions read at once, across all namespaces
- * @param insertWorkers bulk writes in flight at most, across all namespaces
- * @param sourceBatchSize cursor batch size on the source
- * @param batchSize documents per bulk write at most
- * @param maxBatchBytes bytes per bulk write at most (at most 48 MB, the server's message limit)
- * @param batchTimeout a partly filled batch is written after this long
- * @param writeMode insert, upsert or replace
- * @param matchFields upsert/replace filter fields; empty = {@code _id}
- * @param checkpointDir where checkpoints (and by default the dead-letter file) live
- * @param fresh delete this run's checkpoints first and start over
- * @param checkpointInterval how often checkpoints are written while copying (and always at stop)
- * @param errorStrategy continue or stop when a document cannot be written
- * @param maxErrors with CONTINUE, give up after this many failed documents; 0 = no limit
- * @param deadLetter JSON Lines file for documents that could not be written; {@code null} = {@code checkpointDir/dead-letter.jsonl}
- * @param copyIndexes copy indexes (unique ones before the data, the others after)
- * @param targetFlavour the target's kind (Cosmos DB targets get their index-option quirks)
- * @param targetMaxDocumentBytes larger documents are dead-lettered without being sent
- * @param retryPolicy retries of throttled and transient failures
- * @param metrics where counters and latencies go
+ * <pre>{@code
+ * MigrationSettings settings = MigrationSettings.builder(sourceClient, "src-hosts", targetClient, "dst-hosts")
+ *         .sourceDatabase("shop")
+ *         .applyToBatching(b -> b.batchSize(500).maxBatchBytes(4 << 20))
+ *         .applyToCheckpoints(c -> c.directory(Path.of("cp")))
+ *         .build();
+ * MigrationSettings other = settings.toBuilder().applyToErrors(e -> e.strategy(ErrorStrategy.CONTINUE)).build();
+ * }</pre>
+ *
+ * The parts that belong together are grouped ({@link Batching}, {@link Checkpoints}, {@link Errors}, {@link Writes});
+ * every value is checked once, in {@link Builder#build()}, with a message that names the flag or key that sets it.
+ * The source and target clients are the caller's: it creates and closes them.
  */
-public record MigrationSettings(
-        MongoClient source,
-        String sourceIdentity,
-        MongoClient target,
-        String targetIdentity,
-        String sourceDatabase,
-        String targetDatabase,
-        List<NamespaceMapping> namespaces,
-        MigrationStrategy strategy,
-        NamespacePlanner planner,
-        int parallelCursors,
-        int insertWorkers,
-        int sourceBatchSize,
-        int batchSize,
-        long maxBatchBytes,
-        Duration batchTimeout,
-        WriteMode writeMode,
-        List<String> matchFields,
-        Path checkpointDir,
-        boolean fresh,
-        Duration checkpointInterval,
-        ErrorStrategy errorStrategy,
-        long maxErrors,
-        Path deadLetter,
-        boolean copyIndexes,
-        Flavour targetFlavour,
-        long targetMaxDocumentBytes,
-        RetryPolicy retryPolicy,
-        MetricsCollector metrics) {
+public final class MigrationSettings {
 
     /** The server refuses messages above 48 MB; a bulk write must fit in one. */
     public static final long MAX_MESSAGE_BYTES = 48_000_000L;
     public static final long DEFAULT_MAX_BATCH_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
 
-    public MigrationSettings {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(sourceIdentity, "sourceIdentity");
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(targetIdentity, "targetIdentity");
-        namespaces = List.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
-        Objects.requireNonNull(strategy, "strategy");
-        Objects.requireNonNull(planner, "planner");
-        positive("parallelCursors (--parallel-cursors)", parallelCursors);
-        positive("insertWorkers (--insert-workers)", insertWorkers);
-        positive("sourceBatchSize (FRAMEWORK_SOURCE_DB_BATCH_SIZE)", sourceBatchSize);
-        positive("batchSize (--batch-size)", batchSize);
-        if (maxBatchBytes < 1024 || maxBatchBytes > MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("maxBatchBytes (--max-batch-bytes) must be within 1024.." + MAX_MESSAGE_BYTES
-                    + " (the server's message limit), was " + maxBatchBytes);
+    /**
+     * How documents are read and grouped into bulk writes.
+     *
+     * @param sourceBatchSize cursor batch size on the source ({@code FRAMEWORK_SOURCE_DB_BATCH_SIZE})
+     * @param batchSize       documents per bulk write at most ({@code --batch-size})
+     * @param maxBatchBytes   bytes per bulk write at most ({@code --max-batch-bytes}; at most 48 MB, the message limit)
+     * @param batchTimeout    a partly filled batch is written after this long
+     */
+    public record Batching(int sourceBatchSize, int batchSize, long maxBatchBytes, Duration batchTimeout) {
+
+        public Batching {
+            positive("sourceBatchSize (FRAMEWORK_SOURCE_DB_BATCH_SIZE)", sourceBatchSize);
+            positive("batchSize (--batch-size)", batchSize);
+            if (maxBatchBytes < 1024 || maxBatchBytes > MAX_MESSAGE_BYTES) {
+                throw new IllegalArgumentException("maxBatchBytes (--max-batch-bytes) must be within 1024.." + MAX_MESSAGE_BYTES
+                        + " (the server's message limit), was " + maxBatchBytes);
+            }
+            Objects.requireNonNull(batchTimeout, "batchTimeout");
         }
-        Objects.requireNonNull(batchTimeout, "batchTimeout");
-        Objects.requireNonNull(writeMode, "writeMode");
-        matchFields = List.copyOf(Objects.requireNonNull(matchFields, "matchFields"));
-        Objects.requireNonNull(checkpointDir, "checkpointDir");
-        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
-        Objects.requireNonNull(errorStrategy, "errorStrategy");
-        if (maxErrors < 0) {
-            throw new IllegalArgumentException("maxErrors (--max-errors) must be >= 0, was " + maxErrors);
+
+        static Batching defaults() {
+            return new Batching(1000, 1000, DEFAULT_MAX_BATCH_BYTES, Duration.ofMillis(100));
         }
-        Objects.requireNonNull(targetFlavour, "targetFlavour");
-        positive("targetMaxDocumentBytes", targetMaxDocumentBytes);
-        Objects.requireNonNull(retryPolicy, "retryPolicy");
-        Objects.requireNonNull(metrics, "metrics");
+
+        /** Builds a changed copy; see {@link MigrationSettings.Builder#applyToBatching}. */
+        public static final class Builder {
+            private int sourceBatchSize;
+            private int batchSize;
+            private long maxBatchBytes;
+            private Duration batchTimeout;
+
+            private Builder(Batching from) {
+                sourceBatchSize = from.sourceBatchSize;
+                batchSize = from.batchSize;
+                maxBatchBytes = from.maxBatchBytes;
+                batchTimeout = from.batchTimeout;
+            }
+
+            public Builder sourceBatchSize(int value) {
+                sourceBatchSize = value;
+                return this;
+            }
+
+            public Builder batchSize(int value) {
+                batchSize = value;
+                return this;
+            }
+
+            public Builder maxBatchBytes(long value) {
+                maxBatchBytes = value;
+                return this;
+            }
+
+            public Builder batchTimeout(Duration value) {
+                batchTimeout = Objects.requireNonNull(value, "batchTimeout");
+                return this;
+            }
+
+            Batching build() {
+                return new Batching(sourceBatchSize, batchSize, maxBatchBytes, batchTimeout);
+            }
+        }
     }
 
-    /** Defaults: copy strategy, the planner's partitioner chain, 4 cursors, 8 writers, 1000-document / 8 MiB batches. */
-    public static MigrationSettings of(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, null, null, List.of(),
-                new CopyStrategy(), NamespacePlanner.of(Planner.create(PlanOptions.defaults())), 4, 8, 1000, 1000, DEFAULT_MAX_BATCH_BYTES,
-                Duration.ofMillis(100), WriteMode.INSERT, List.of(), Path.of("checkpoints"), false, Duration.ofSeconds(1),
-                ErrorStrategy.STOP, 0, null, true, Flavour.MONGODB, DEFAULT_MAX_DOCUMENT_BYTES, RetryPolicy.of(RetryConfig.DEFAULTS),
-                MetricsCollector.create());
+    /**
+     * How documents are written.
+     *
+     * @param mode                   insert, upsert or replace ({@code --write-mode})
+     * @param matchFields            upsert/replace filter fields; empty = {@code _id} ({@code --match-fields})
+     * @param copyIndexes            copy indexes: unique ones before the data, the others after ({@code --no-indexes})
+     * @param targetFlavour          the target's kind (Cosmos DB targets get their index-option quirks)
+     * @param targetMaxDocumentBytes larger documents are dead-lettered without being sent
+     */
+    public record Writes(WriteMode mode, List<String> matchFields, boolean copyIndexes, Flavour targetFlavour,
+                         long targetMaxDocumentBytes) {
+
+        public Writes {
+            Objects.requireNonNull(mode, "mode");
+            matchFields = List.copyOf(Objects.requireNonNull(matchFields, "matchFields"));
+            if (!matchFields.isEmpty() && mode == WriteMode.INSERT) {
+                throw new IllegalArgumentException("--match-fields needs --write-mode upsert or replace");
+            }
+            Objects.requireNonNull(targetFlavour, "targetFlavour");
+            positive("targetMaxDocumentBytes", targetMaxDocumentBytes);
+        }
     }
 
-    /** The dead-letter file actually used. */
-    public Path deadLetterPath() {
-        return deadLetter != null ? deadLetter : checkpointDir.resolve("dead-letter.jsonl");
+    /**
+     * Where and how often progress is recorded.
+     *
+     * @param directory where checkpoints (and by default the dead-letter file) live ({@code --checkpoint-dir})
+     * @param fresh     delete this run's records first and start over ({@code --fresh})
+     * @param interval  how often checkpoints are written while copying (and always at stop)
+     */
+    public record Checkpoints(Path directory, boolean fresh, Duration interval) {
+
+        public Checkpoints {
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("the checkpoint interval (FRAMEWORK_CHECKPOINT_INTERVAL_MS) must be > 0, was "
+                        + interval.toMillis() + " ms");
+            }
+        }
+    }
+
+    /**
+     * What happens to documents the target refuses.
+     *
+     * @param strategy   continue or stop ({@code --error-strategy})
+     * @param maxErrors  with {@link ErrorStrategy#CONTINUE}, give up after this many refused documents; 0 = no limit
+     * @param deadLetter JSON Lines file for them; {@code null} = {@code <checkpoint dir>/dead-letter.jsonl}
+     */
+    public record Errors(ErrorStrategy strategy, long maxErrors, Path deadLetter) {
+
+        public Errors {
+            Objects.requireNonNull(strategy, "strategy");
+            if (maxErrors < 0) {
+                throw new IllegalArgumentException("maxErrors (--max-errors) must be >= 0, was " + maxErrors);
+            }
+        }
+    }
+
+    private final MongoClient source;
+    private final String sourceIdentity;
+    private final MongoClient target;
+    private final String targetIdentity;
+    private final String sourceDatabase;
+    private final String targetDatabase;
+    private final List<NamespaceMapping> namespaces;
+    private final MigrationStrategy strategy;
+    private final NamespacePlanner planner;
+    private final int parallelCursors;
+    private final int insertWorkers;
+    private final Batching batching;
+    private final Writes writes;
+    private final Checkpoints checkpoints;
+    private final Errors errors;
+    private final RetryPolicy retryPolicy;
+    private final Duration requestTimeout;
+    private final MetricsCollector metrics;
+
+    /** A request to a server that has not answered after this long is abandoned and retried (a stalled connection). */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+    private MigrationSettings(Builder b) {
+        this.source = b.source;
+        this.sourceIdentity = b.sourceIdentity;
+        this.target = b.target;
+        this.targetIdentity = b.targetIdentity;
+        this.sourceDatabase = b.sourceDatabase;
+        this.targetDatabase = b.targetDatabase;
+        this.namespaces = List.copyOf(b.namespaces);
+        this.strategy = b.strategy;
+        this.planner = b.planner;
+        positive("parallelCursors (--parallel-cursors)", b.parallelCursors);
+        positive("insertWorkers (--insert-workers)", b.insertWorkers);
+        this.parallelCursors = b.parallelCursors;
+        this.insertWorkers = b.insertWorkers;
+        this.batching = b.batching.build();
+        this.writes = new Writes(b.writeMode, b.matchFields, b.copyIndexes, b.targetFlavour, b.targetMaxDocumentBytes);
+        this.checkpoints = new Checkpoints(b.checkpointDir, b.fresh, b.checkpointInterval);
+        this.errors = new Errors(b.errorStrategy, b.maxErrors, b.deadLetter);
+        this.retryPolicy = b.retryPolicy;
+        if (b.requestTimeout.isZero() || b.requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("requestTimeout (FRAMEWORK_REQUEST_TIMEOUT_SECONDS) must be > 0, was "
+                    + b.requestTimeout.toSeconds() + " s");
+        }
+        this.requestTimeout = b.requestTimeout;
+        this.metrics = b.metrics;
+    }
+
+    /**
+     * A builder with the defaults: every collection of the source database, the {@code copy} strategy, the planner's
+     * partitioner chain, 4 cursors, 8 writers, 1000-document / 8 MiB batches, insert mode, checkpoints in
+     * {@code ./checkpoints}, stop at the first refused document.
+     *
+     * @param sourceIdentity what identifies the source in checkpoints (e.g. its hosts); never a password
+     * @param targetIdentity what identifies the target in checkpoints
+     */
+    public static Builder builder(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
+        return new Builder(source, sourceIdentity, target, targetIdentity);
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     private static void positive(String name, long value) {
@@ -134,115 +235,385 @@ public record MigrationSettings(
         }
     }
 
-    public MigrationSettings withSource(MongoClient value) {
-        return new MigrationSettings(value, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public MongoClient source() {
+        return source;
     }
 
-    public MigrationSettings withSourceIdentity(String value) {
-        return new MigrationSettings(source, value, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public String sourceIdentity() {
+        return sourceIdentity;
     }
 
-    public MigrationSettings withTarget(MongoClient value) {
-        return new MigrationSettings(source, sourceIdentity, value, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public MongoClient target() {
+        return target;
     }
 
-    public MigrationSettings withTargetIdentity(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, value, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public String targetIdentity() {
+        return targetIdentity;
     }
 
-    public MigrationSettings withSourceDatabase(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, value, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Database read when {@link #namespaces()} is empty (then every collection but {@code system.*}); may be null. */
+    public String sourceDatabase() {
+        return sourceDatabase;
     }
 
-    public MigrationSettings withTargetDatabase(String value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, value, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Database written when {@link #namespaces()} is empty; {@code null} = the source database's name. */
+    public String targetDatabase() {
+        return targetDatabase;
     }
 
-    public MigrationSettings withNamespaces(List<NamespaceMapping> value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, value, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Explicit collections to copy, possibly renamed; empty = every collection of {@link #sourceDatabase()}. */
+    public List<NamespaceMapping> namespaces() {
+        return namespaces;
     }
 
-    public MigrationSettings withStrategy(MigrationStrategy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, value, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public MigrationStrategy strategy() {
+        return strategy;
     }
 
-    public MigrationSettings withPlanner(NamespacePlanner value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, value, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** How a collection is split when no checkpoint holds its plan. */
+    public NamespacePlanner planner() {
+        return planner;
     }
 
-    public MigrationSettings withParallelCursors(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, value, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Partitions read at once, across all namespaces. */
+    public int parallelCursors() {
+        return parallelCursors;
     }
 
-    public MigrationSettings withInsertWorkers(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, value, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Bulk writes in flight at most, across all namespaces. */
+    public int insertWorkers() {
+        return insertWorkers;
     }
 
-    public MigrationSettings withSourceBatchSize(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, value, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public Batching batching() {
+        return batching;
     }
 
-    public MigrationSettings withBatchSize(int value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, value, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public Writes writes() {
+        return writes;
     }
 
-    public MigrationSettings withMaxBatchBytes(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, value, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public Checkpoints checkpoints() {
+        return checkpoints;
     }
 
-    public MigrationSettings withBatchTimeout(Duration value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, value, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public Errors errors() {
+        return errors;
     }
 
-    public MigrationSettings withWriteMode(WriteMode value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, value, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
     }
 
-    public MigrationSettings withMatchFields(List<String> value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, value, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /**
+     * How long a bulk write may go unanswered before it is abandoned and retried like a dropped connection: a stalled
+     * connection, or a reply the driver never completes, must not hang the run.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 
-    public MigrationSettings withCheckpointDir(Path value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, value, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    /** Where counters and latencies go. */
+    public MetricsCollector metrics() {
+        return metrics;
     }
 
-    public MigrationSettings withFresh(boolean value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, value, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    // Shorthands for the values every stage reads.
+
+    public int sourceBatchSize() {
+        return batching.sourceBatchSize();
     }
 
-    public MigrationSettings withCheckpointInterval(Duration value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, value, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public int batchSize() {
+        return batching.batchSize();
     }
 
-    public MigrationSettings withErrorStrategy(ErrorStrategy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, value, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public long maxBatchBytes() {
+        return batching.maxBatchBytes();
     }
 
-    public MigrationSettings withMaxErrors(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, value, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public Duration batchTimeout() {
+        return batching.batchTimeout();
     }
 
-    public MigrationSettings withDeadLetter(Path value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, value, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public WriteMode writeMode() {
+        return writes.mode();
     }
 
-    public MigrationSettings withCopyIndexes(boolean value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, value, targetFlavour, targetMaxDocumentBytes, retryPolicy, metrics);
+    public List<String> matchFields() {
+        return writes.matchFields();
     }
 
-    public MigrationSettings withTargetFlavour(Flavour value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, value, targetMaxDocumentBytes, retryPolicy, metrics);
+    public boolean copyIndexes() {
+        return writes.copyIndexes();
     }
 
-    public MigrationSettings withTargetMaxDocumentBytes(long value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, value, retryPolicy, metrics);
+    public Flavour targetFlavour() {
+        return writes.targetFlavour();
     }
 
-    public MigrationSettings withRetryPolicy(RetryPolicy value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, value, metrics);
+    public long targetMaxDocumentBytes() {
+        return writes.targetMaxDocumentBytes();
     }
 
-    public MigrationSettings withMetrics(MetricsCollector value) {
-        return new MigrationSettings(source, sourceIdentity, target, targetIdentity, sourceDatabase, targetDatabase, namespaces, strategy, planner, parallelCursors, insertWorkers, sourceBatchSize, batchSize, maxBatchBytes, batchTimeout, writeMode, matchFields, checkpointDir, fresh, checkpointInterval, errorStrategy, maxErrors, deadLetter, copyIndexes, targetFlavour, targetMaxDocumentBytes, retryPolicy, value);
+    public Path checkpointDir() {
+        return checkpoints.directory();
+    }
+
+    public boolean fresh() {
+        return checkpoints.fresh();
+    }
+
+    public Duration checkpointInterval() {
+        return checkpoints.interval();
+    }
+
+    public ErrorStrategy errorStrategy() {
+        return errors.strategy();
+    }
+
+    public long maxErrors() {
+        return errors.maxErrors();
+    }
+
+    /** The dead-letter file actually used. */
+    public Path deadLetterPath() {
+        return errors.deadLetter() != null ? errors.deadLetter() : checkpoints.directory().resolve("dead-letter.jsonl");
+    }
+
+    @Override
+    public String toString() {
+        return "MigrationSettings[" + sourceIdentity + " -> " + targetIdentity + ", " + (namespaces.isEmpty()
+                ? "database " + sourceDatabase : namespaces.size() + " namespace(s)") + ", strategy " + strategy.name() + "]";
+    }
+
+    /** Collects the settings; {@link #build()} checks them all. Not thread-safe. */
+    public static final class Builder {
+        private MongoClient source;
+        private String sourceIdentity;
+        private MongoClient target;
+        private String targetIdentity;
+        private String sourceDatabase;
+        private String targetDatabase;
+        private List<NamespaceMapping> namespaces = List.of();
+        private MigrationStrategy strategy = new CopyStrategy();
+        private NamespacePlanner planner = NamespacePlanner.of(Planner.create(PlanOptions.defaults()));
+        private int parallelCursors = 4;
+        private int insertWorkers = 8;
+        private Batching.Builder batching = new Batching.Builder(Batching.defaults());
+        private WriteMode writeMode = WriteMode.INSERT;
+        private List<String> matchFields = List.of();
+        private boolean copyIndexes = true;
+        private Flavour targetFlavour = Flavour.MONGODB;
+        private long targetMaxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
+        private Path checkpointDir = Path.of("checkpoints");
+        private boolean fresh;
+        private Duration checkpointInterval = Duration.ofSeconds(1);
+        private ErrorStrategy errorStrategy = ErrorStrategy.STOP;
+        private long maxErrors;
+        private Path deadLetter;
+        private RetryPolicy retryPolicy = RetryPolicy.of(RetryConfig.DEFAULTS);
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private MetricsCollector metrics;
+
+        private Builder(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.sourceIdentity = Objects.requireNonNull(sourceIdentity, "sourceIdentity");
+            this.target = Objects.requireNonNull(target, "target");
+            this.targetIdentity = Objects.requireNonNull(targetIdentity, "targetIdentity");
+        }
+
+        private Builder(MigrationSettings s) {
+            this(s.source, s.sourceIdentity, s.target, s.targetIdentity);
+            sourceDatabase = s.sourceDatabase;
+            targetDatabase = s.targetDatabase;
+            namespaces = s.namespaces;
+            strategy = s.strategy;
+            planner = s.planner;
+            parallelCursors = s.parallelCursors;
+            insertWorkers = s.insertWorkers;
+            batching = new Batching.Builder(s.batching);
+            writeMode = s.writes.mode();
+            matchFields = s.writes.matchFields();
+            copyIndexes = s.writes.copyIndexes();
+            targetFlavour = s.writes.targetFlavour();
+            targetMaxDocumentBytes = s.writes.targetMaxDocumentBytes();
+            checkpointDir = s.checkpoints.directory();
+            fresh = s.checkpoints.fresh();
+            checkpointInterval = s.checkpoints.interval();
+            errorStrategy = s.errors.strategy();
+            maxErrors = s.errors.maxErrors();
+            deadLetter = s.errors.deadLetter();
+            retryPolicy = s.retryPolicy;
+            requestTimeout = s.requestTimeout;
+            metrics = s.metrics;
+        }
+
+        public Builder source(MongoClient value, String identity) {
+            source = Objects.requireNonNull(value, "source");
+            sourceIdentity = Objects.requireNonNull(identity, "sourceIdentity");
+            return this;
+        }
+
+        public Builder target(MongoClient value, String identity) {
+            target = Objects.requireNonNull(value, "target");
+            targetIdentity = Objects.requireNonNull(identity, "targetIdentity");
+            return this;
+        }
+
+        public Builder sourceDatabase(String value) {
+            sourceDatabase = value;
+            return this;
+        }
+
+        public Builder targetDatabase(String value) {
+            targetDatabase = value;
+            return this;
+        }
+
+        public Builder namespaces(List<NamespaceMapping> value) {
+            namespaces = List.copyOf(Objects.requireNonNull(value, "namespaces"));
+            return this;
+        }
+
+        public Builder strategy(MigrationStrategy value) {
+            strategy = Objects.requireNonNull(value, "strategy");
+            return this;
+        }
+
+        public Builder planner(NamespacePlanner value) {
+            planner = Objects.requireNonNull(value, "planner");
+            return this;
+        }
+
+        public Builder parallelCursors(int value) {
+            parallelCursors = value;
+            return this;
+        }
+
+        public Builder insertWorkers(int value) {
+            insertWorkers = value;
+            return this;
+        }
+
+        /** Changes the batching settings in place: {@code b -> b.batchSize(500)}. */
+        public Builder applyToBatching(Consumer<Batching.Builder> change) {
+            change.accept(batching);
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batching.batchSize(value);
+            return this;
+        }
+
+        public Builder sourceBatchSize(int value) {
+            batching.sourceBatchSize(value);
+            return this;
+        }
+
+        public Builder maxBatchBytes(long value) {
+            batching.maxBatchBytes(value);
+            return this;
+        }
+
+        public Builder batchTimeout(Duration value) {
+            batching.batchTimeout(value);
+            return this;
+        }
+
+        public Builder writeMode(WriteMode value) {
+            writeMode = Objects.requireNonNull(value, "writeMode");
+            return this;
+        }
+
+        public Builder matchFields(List<String> value) {
+            matchFields = List.copyOf(Objects.requireNonNull(value, "matchFields"));
+            return this;
+        }
+
+        public Builder copyIndexes(boolean value) {
+            copyIndexes = value;
+            return this;
+        }
+
+        public Builder targetFlavour(Flavour value) {
+            targetFlavour = Objects.requireNonNull(value, "targetFlavour");
+            return this;
+        }
+
+        public Builder targetMaxDocumentBytes(long value) {
+            targetMaxDocumentBytes = value;
+            return this;
+        }
+
+        /** Changes the checkpoint settings: directory, fresh start, interval. */
+        public Builder checkpoints(Path directory, boolean startFresh, Duration interval) {
+            checkpointDir = Objects.requireNonNull(directory, "directory");
+            fresh = startFresh;
+            checkpointInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        public Builder checkpointDir(Path value) {
+            checkpointDir = Objects.requireNonNull(value, "checkpointDir");
+            return this;
+        }
+
+        public Builder fresh(boolean value) {
+            fresh = value;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration value) {
+            checkpointInterval = Objects.requireNonNull(value, "checkpointInterval");
+            return this;
+        }
+
+        /** What happens to refused documents: stop or continue, up to how many, and where they are written. */
+        public Builder errors(ErrorStrategy strategy, long max, Path deadLetterFile) {
+            errorStrategy = Objects.requireNonNull(strategy, "errorStrategy");
+            maxErrors = max;
+            deadLetter = deadLetterFile;
+            return this;
+        }
+
+        public Builder errorStrategy(ErrorStrategy value) {
+            errorStrategy = Objects.requireNonNull(value, "errorStrategy");
+            return this;
+        }
+
+        public Builder maxErrors(long value) {
+            maxErrors = value;
+            return this;
+        }
+
+        public Builder deadLetter(Path value) {
+            deadLetter = value;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy value) {
+            retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = Objects.requireNonNull(value, "requestTimeout");
+            return this;
+        }
+
+        public Builder metrics(MetricsCollector value) {
+            metrics = Objects.requireNonNull(value, "metrics");
+            return this;
+        }
+
+        /** Checks every value (messages name the flag or key) and builds the settings. */
+        public MigrationSettings build() {
+            if (metrics == null) {
+                metrics = MetricsCollector.create();
+            }
+            return new MigrationSettings(this);
+        }
     }
 }

@@ -69,11 +69,11 @@ class MigrationEngineIT {
         target.close();
     }
 
-    private MigrationSettings settings() {
-        return MigrationSettings.of(source.client(), source.uri(), target.client(), target.uri())
-                .withCheckpointDir(dir.resolve("checkpoints"))
-                .withBatchSize(100)
-                .withMetrics(metrics);
+    private MigrationSettings.Builder settings() {
+        return MigrationSettings.builder(source.client(), source.uri(), target.client(), target.uri())
+                .checkpointDir(dir.resolve("checkpoints"))
+                .batchSize(100)
+                .metrics(metrics);
     }
 
     private static List<BsonDocument> orders(int from, int count) {
@@ -91,10 +91,10 @@ class MigrationEngineIT {
         source.insert("shop", "orders", orders(0, 3000));
         source.insert("shop", "customers", orders(0, 700));
 
-        MigrationResult result = MigrationEngine.create(settings().withParallelCursors(2).withInsertWorkers(3)
-                .withNamespaces(List.of(
+        MigrationResult result = MigrationEngine.create(settings().parallelCursors(2).insertWorkers(3)
+                .namespaces(List.of(
                         new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2")),
-                        new NamespaceMapping(new Namespace("shop", "customers"), new Namespace("shop2", "customers")))))
+                        new NamespaceMapping(new Namespace("shop", "customers"), new Namespace("shop2", "customers")))).build())
                 .migrate().block(Duration.ofSeconds(60));
 
         assertThat(target.all("shop2", "orders_v2")).usingElementComparator(Servers.byBytes())
@@ -108,8 +108,8 @@ class MigrationEngineIT {
 
         // A second run finds everything done and writes nothing.
         MetricsCollector again = MetricsCollector.create();
-        MigrationEngine.create(settings().withMetrics(again).withNamespaces(List.of(
-                new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2"))))).migrate().block();
+        MigrationEngine.create(settings().metrics(again).namespaces(List.of(
+                new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop2", "orders_v2")))).build()).migrate().block();
         assertThat(again.getCurrentPerformance().documentsWritten()).isZero();
     }
 
@@ -117,7 +117,7 @@ class MigrationEngineIT {
     void copiesEveryCollectionOfTheSourceDatabaseWhenNoneAreNamed() {
         source.insert("app", "a", orders(0, 10));
         source.insert("app", "b", orders(0, 20));
-        MigrationEngine.create(settings().withSourceDatabase("app").withTargetDatabase("copy")).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("app").targetDatabase("copy").build()).migrate().block();
         assertThat(target.count("copy", "a")).isEqualTo(10);
         assertThat(target.count("copy", "b")).isEqualTo(20);
     }
@@ -150,7 +150,7 @@ class MigrationEngineIT {
         }
         source.insert("types", "all", docs);
 
-        MigrationEngine.create(settings().withSourceDatabase("types")).migrate().block(Duration.ofSeconds(30));
+        MigrationEngine.create(settings().sourceDatabase("types").build()).migrate().block(Duration.ofSeconds(30));
 
         List<RawBsonDocument> copied = target.all("types", "all");
         assertThat(copied).hasSize(50);
@@ -176,7 +176,7 @@ class MigrationEngineIT {
         target.insert("shop", "orders", orders(0, 500));
         target.insert("shop", "orders", orders(1000, 1000));
 
-        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block(Duration.ofSeconds(60));
+        MigrationResult result = MigrationEngine.create(settings().sourceDatabase("shop").build()).migrate().block(Duration.ofSeconds(60));
 
         assertThat(metrics.getCurrentPerformance().documentsWritten()).as("only the rest of partition 0 is read and written")
                 .isEqualTo(500);
@@ -200,7 +200,7 @@ class MigrationEngineIT {
         }
         target.insert("shop", "orders", orders(0, 300)); // emptied, or another server on the same address
 
-        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block(Duration.ofSeconds(60)))
+        assertThatThrownBy(() -> MigrationEngine.create(settings().sourceDatabase("shop").build()).migrate().block(Duration.ofSeconds(60)))
                 .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("holds 300 documents")
                 .hasMessageContaining("1500 acknowledged")
@@ -209,7 +209,7 @@ class MigrationEngineIT {
         assertThat(target.count("shop", "orders")).isEqualTo(300);
 
         // --fresh copies it all again and the target ends identical
-        MigrationEngine.create(settings().withSourceDatabase("shop").withFresh(true)).migrate().block(Duration.ofSeconds(60));
+        MigrationEngine.create(settings().sourceDatabase("shop").fresh(true).build()).migrate().block(Duration.ofSeconds(60));
         assertThat(Servers.ids(target.all("shop", "orders"))).containsExactlyElementsOf(Servers.ids(source.all("shop", "orders")));
     }
 
@@ -217,7 +217,7 @@ class MigrationEngineIT {
     void insertModeCountsDocumentsAlreadyThereAsSkipped() {
         source.insert("shop", "orders", orders(0, 1000));
         target.insert("shop", "orders", orders(0, 400));
-        MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("shop").build()).migrate().block();
         assertThat(target.count("shop", "orders")).isEqualTo(1000);
         assertThat(metrics.getCurrentPerformance().documentsSkipped()).isEqualTo(400);
         assertThat(metrics.getCurrentPerformance().documentsWritten()).isEqualTo(600);
@@ -229,8 +229,8 @@ class MigrationEngineIT {
         List<BsonDocument> stale = orders(0, 300);
         stale.forEach(d -> d.put("customer", new BsonString("stale")));
         target.insert("shop", "orders", stale);
-        MigrationEngine.create(settings().withSourceDatabase("shop").withWriteMode(WriteMode.UPSERT)
-                .withMatchFields(List.of("_id"))).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("shop").writeMode(WriteMode.UPSERT)
+                .matchFields(List.of("_id")).build()).migrate().block();
         assertThat(target.all("shop", "orders")).usingElementComparator(Servers.byBytes())
                 .containsExactlyElementsOf(source.all("shop", "orders"));
     }
@@ -241,8 +241,8 @@ class MigrationEngineIT {
         source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
                 .append("blob", new BsonBinary(new byte[5000]))));
 
-        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
-                .withErrorStrategy(ErrorStrategy.CONTINUE)).migrate().block();
+        MigrationResult result = MigrationEngine.create(settings().sourceDatabase("shop").targetMaxDocumentBytes(4096)
+                .errorStrategy(ErrorStrategy.CONTINUE).build()).migrate().block();
 
         assertThat(target.count("shop", "orders")).isEqualTo(500);
         assertThat(result.documentsFailed()).isEqualTo(1);
@@ -261,12 +261,12 @@ class MigrationEngineIT {
         source.insert("shop", "orders", orders(0, 500));
         source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
                 .append("blob", new BsonBinary(new byte[5000]))));
-        MigrationSettings continuing = settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
-                .withErrorStrategy(ErrorStrategy.CONTINUE);
+        MigrationSettings continuing = settings().sourceDatabase("shop").targetMaxDocumentBytes(4096)
+                .errorStrategy(ErrorStrategy.CONTINUE).build();
         Path file = MigrationEngine.create(continuing).migrate().block().deadLetter();
         String firstRun = Files.readString(file);
 
-        MigrationResult fresh = MigrationEngine.create(continuing.withFresh(true)).migrate().block();
+        MigrationResult fresh = MigrationEngine.create(continuing.toBuilder().fresh(true).build()).migrate().block();
 
         assertThat(fresh.deadLetter()).isEqualTo(file);
         assertThat(Files.readAllLines(file)).as("only this run's entry").hasSize(1);
@@ -283,8 +283,8 @@ class MigrationEngineIT {
         source.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonInt32(10_000))
                 .append("blob", new BsonBinary(new byte[5000]))));
 
-        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
-                .withErrorStrategy(ErrorStrategy.STOP)).migrate().block())
+        assertThatThrownBy(() -> MigrationEngine.create(settings().sourceDatabase("shop").targetMaxDocumentBytes(4096)
+                .errorStrategy(ErrorStrategy.STOP).build()).migrate().block())
                 .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
                 .hasMessageContaining("1 document(s) could not be written")
                 .hasMessageContaining("_id 10000")
@@ -302,8 +302,8 @@ class MigrationEngineIT {
             big.add(new BsonDocument("_id", new BsonInt32(10_000 + i)).append("blob", new BsonBinary(new byte[5000])));
         }
         source.insert("shop", "orders", big);
-        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop").withTargetMaxDocumentBytes(4096)
-                .withErrorStrategy(ErrorStrategy.CONTINUE).withMaxErrors(3)).migrate().block())
+        assertThatThrownBy(() -> MigrationEngine.create(settings().sourceDatabase("shop").targetMaxDocumentBytes(4096)
+                .errorStrategy(ErrorStrategy.CONTINUE).maxErrors(3).build()).migrate().block())
                 .isInstanceOf(DataWorksException.class)
                 .hasMessageContaining("more than --max-errors 3");
     }
@@ -311,17 +311,17 @@ class MigrationEngineIT {
     @Test
     void refusesACheckpointWrittenForAnotherTargetUntilFresh() {
         source.insert("shop", "orders", orders(0, 100));
-        MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("shop").build()).migrate().block();
 
-        assertThatThrownBy(() -> MigrationEngine.create(settings().withSourceDatabase("shop")
-                .withTargetIdentity("mongodb://elsewhere:27017")).migrate().block())
+        assertThatThrownBy(() -> MigrationEngine.create(settings().sourceDatabase("shop")
+                .target(target.client(), "mongodb://elsewhere:27017").build()).migrate().block())
                 .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("a different target deployment")
                 .hasMessageContaining("--fresh");
 
         MetricsCollector fresh = MetricsCollector.create();
-        MigrationEngine.create(settings().withSourceDatabase("shop").withMetrics(fresh).withFresh(true)
-                .withTargetIdentity("mongodb://elsewhere:27017")).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("shop").metrics(fresh).fresh(true)
+                .target(target.client(), "mongodb://elsewhere:27017").build()).migrate().block();
         assertThat(fresh.getCurrentPerformance().documentsSkipped()).isEqualTo(100);
     }
 
@@ -344,7 +344,7 @@ class MigrationEngineIT {
                 return List.of(document, new BsonDocument("_id", new BsonString("copy-" + id)));
             }
         };
-        MigrationEngine.create(settings().withSourceDatabase("shop").withStrategy(splitter)).migrate().block();
+        MigrationEngine.create(settings().sourceDatabase("shop").strategy(splitter).build()).migrate().block();
         assertThat(target.count("shop", "orders")).isEqualTo(400);
         assertThat(Servers.ids(target.all("shop", "orders"))).doesNotContain(new BsonInt32(0), new BsonInt32(3));
         assertThat(target.all("shop", "orders").get(0).getBoolean("migrated").getValue()).isTrue();
@@ -357,7 +357,7 @@ class MigrationEngineIT {
                 new com.mongodb.client.model.IndexOptions().unique(true))).block();
         target.insert("shop", "orders", List.of(new BsonDocument("_id", new BsonString("other")).append("customer", new BsonString("c5"))));
 
-        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop").withErrorStrategy(ErrorStrategy.CONTINUE))
+        MigrationResult result = MigrationEngine.create(settings().sourceDatabase("shop").errorStrategy(ErrorStrategy.CONTINUE).build())
                 .migrate().block();
 
         // customers c0..c96 repeat, so only the first order of each customer fits the unique index; c5 is taken.
@@ -382,9 +382,9 @@ class MigrationEngineIT {
         source.insert("mixed", "c", docs);
 
         // A small split threshold so the planner cuts the collection per type bracket and within brackets.
-        MigrationSettings mixed = settings().withSourceDatabase("mixed").withParallelCursors(3).withPlanner(NamespacePlanner.of(
+        MigrationSettings mixed = settings().sourceDatabase("mixed").parallelCursors(3).planner(NamespacePlanner.of(
                 io.dataworks.migrations.plan.Planner.create(io.dataworks.migrations.plan.PlanOptions.defaults()
-                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000).withRequireIndexedRanges(false))));
+                        .withParallelCursors(3).withMinDocumentsToSplit(100).withMinBytesToSplit(1000).withRequireIndexedRanges(false)))).build();
         List<NamespacePlan> plans = MigrationEngine.create(mixed).plan().block();
         assertThat(plans.get(0).partitions()).extracting(Partition::typeBracket).doesNotContainNull()
                 .contains("number", "string", "objectId", "object", "binData");
@@ -423,7 +423,7 @@ class MigrationEngineIT {
                 new com.mongodb.client.model.IndexOptions().unique(true).name("total_unique"))).block();
         reactor.core.publisher.Mono.from(source.bson("shop", "orders").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
 
-        MigrationResult result = MigrationEngine.create(settings().withSourceDatabase("shop")).migrate().block();
+        MigrationResult result = MigrationEngine.create(settings().sourceDatabase("shop").build()).migrate().block();
 
         List<String> names = reactor.core.publisher.Flux.from(target.bson("shop", "orders").listIndexes(BsonDocument.class))
                 .map(spec -> spec.getString("name").getValue()).collectList().block();
@@ -433,8 +433,8 @@ class MigrationEngineIT {
 
         source.insert("shop", "other", orders(0, 10));
         reactor.core.publisher.Mono.from(source.bson("shop", "other").createIndex(new BsonDocument("customer", new BsonInt32(1)))).block();
-        MigrationEngine.create(settings().withCopyIndexes(false).withNamespaces(List.of(
-                new NamespaceMapping(new Namespace("shop", "other"), new Namespace("shop", "other"))))).migrate().block();
+        MigrationEngine.create(settings().copyIndexes(false).namespaces(List.of(
+                new NamespaceMapping(new Namespace("shop", "other"), new Namespace("shop", "other")))).build()).migrate().block();
         assertThat(reactor.core.publisher.Flux.from(target.bson("shop", "other").listIndexes(BsonDocument.class)).count().block()).isEqualTo(1);
     }
 
@@ -483,8 +483,8 @@ class MigrationEngineIT {
         try (com.mongodb.reactivestreams.client.MongoClient src = com.mongodb.reactivestreams.client.MongoClients.create(
                 com.mongodb.MongoClientSettings.builder().applyConnectionString(new com.mongodb.ConnectionString(source.uri()))
                         .addCommandListener(listener).build())) {
-            MigrationResult result = MigrationEngine.create(settings().withSource(src).withSourceDatabase("shop")
-                    .withParallelCursors(2).withSourceBatchSize(50).withCopyIndexes(false)).migrate().block(Duration.ofSeconds(60));
+            MigrationResult result = MigrationEngine.create(settings().source(src, source.uri()).sourceDatabase("shop")
+                    .parallelCursors(2).sourceBatchSize(50).copyIndexes(false).build()).migrate().block(Duration.ofSeconds(60));
             assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(3000L, 3000L, 3000L);
         }
         assertThat(mostOpen.get()).as("partition cursors open at once").isEqualTo(2);
@@ -498,8 +498,8 @@ class MigrationEngineIT {
         List<BsonDocument> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (com.mongodb.reactivestreams.client.MongoClient src = client(source.uri(), "find", finds);
              com.mongodb.reactivestreams.client.MongoClient dst = client(target.uri(), "insert", inserts)) {
-            MigrationEngine.create(settings().withSource(src).withTarget(dst).withSourceDatabase("shop").withCopyIndexes(false)
-                    .withSourceBatchSize(250).withBatchSize(100).withMaxBatchBytes(20_000)).migrate().block();
+            MigrationEngine.create(settings().source(src, source.uri()).target(dst, target.uri()).sourceDatabase("shop").copyIndexes(false)
+                    .sourceBatchSize(250).batchSize(100).maxBatchBytes(20_000).build()).migrate().block();
         }
         // The planner's probes carry a limit; the partition reads do not.
         List<BsonDocument> reads = finds.stream().filter(find -> !find.containsKey("limit")).toList();

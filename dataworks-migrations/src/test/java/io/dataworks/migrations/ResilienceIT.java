@@ -1,6 +1,7 @@
 package io.dataworks.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +47,9 @@ class ResilienceIT {
             Fill.orders(source.connectionString(), "shop", "orders", 0, 10_000);
             MetricsCollector metrics = MetricsCollector.create();
 
-            MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                    .withCheckpointDir(dir).withBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
-                    .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))))
+            MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).batchSize(200).insertWorkers(4).metrics(metrics)
+                    .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))).build())
                     .migrate().block(Duration.ofSeconds(60));
 
             assertThat(all(dst, "shop", "orders")).usingElementComparator(Servers.byBytes())
@@ -73,9 +74,9 @@ class ResilienceIT {
              MongoClient directSource = MongoClients.create(source.connectionString())) {
             Fill.orders(source.connectionString(), "shop", "orders", 0, 20_000);
             MetricsCollector metrics = MetricsCollector.create();
-            var copy = MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                            .withCheckpointDir(dir).withBatchSize(100).withSourceBatchSize(200).withInsertWorkers(4).withMetrics(metrics)
-                            .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))))
+            var copy = MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                            .checkpointDir(dir).batchSize(100).sourceBatchSize(200).insertWorkers(4).metrics(metrics)
+                            .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(10)))).build())
                     .migrate().toFuture();
             // Twice, while the copy runs: hold every byte (requests in flight hang), then cut every connection.
             int drops = 0;
@@ -115,9 +116,9 @@ class ResilienceIT {
             source.throttleRate(0.3);
             MetricsCollector metrics = MetricsCollector.create();
 
-            MigrationEngine.create(MigrationSettings.of(src, "s", dst, "t").withSourceDatabase("shop")
-                    .withCheckpointDir(dir).withSourceBatchSize(100).withBatchSize(100).withMetrics(metrics)
-                    .withRetryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))))
+            MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).sourceBatchSize(100).batchSize(100).metrics(metrics)
+                    .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withInitialBackoff(Duration.ofMillis(5)))).build())
                     .migrate().block(Duration.ofSeconds(60));
 
             source.throttleRate(0);
@@ -127,6 +128,37 @@ class ResilienceIT {
             // every refused read, planning reads included, went through the run's policy and was counted
             assertThat(metrics.getCurrentPerformance().retriesByKind()).containsEntry("throttled", source.throttledCount());
             assertThat(metrics.getCurrentPerformance().documentsRead()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
+    void aTargetThatStopsAnsweringFailsWithinTheRetryBudgetInsteadOfHanging() throws Exception {
+        try (EmbeddedMongo source = EmbeddedMongo.start();
+             EmbeddedMongo target = EmbeddedMongo.start();
+             TcpProxy targetProxy = TcpProxy.start("127.0.0.1", target.port());
+             MongoClient src = MongoClients.create(source.connectionString());
+             MongoClient dst = MongoClients.create(targetProxy.connectionString())) {
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 2000);
+            MetricsCollector metrics = MetricsCollector.create();
+            // the planner and the first batches get through, then the target stops answering without closing anything
+            var copy = MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                            .checkpointDir(dir).batchSize(100).insertWorkers(2).metrics(metrics).copyIndexes(false)
+                            .requestTimeout(Duration.ofMillis(500))
+                            .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withMaxAttempts(3).withInitialBackoff(Duration.ofMillis(10))))
+                            .build())
+                    .migrate().toFuture();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics.getCurrentPerformance().documentsWritten() > 0 || copy.isDone());
+            targetProxy.stall(true);
+            try {
+                assertThatThrownBy(() -> copy.get(30, TimeUnit.SECONDS))
+                        .as("a stalled target must end the run, not hang it")
+                        .hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class)
+                        .hasMessageContaining("gave up after");
+                assertThat(metrics.getCurrentPerformance().retries()).isPositive();
+            } finally {
+                targetProxy.stall(false);
+            }
         }
     }
 }

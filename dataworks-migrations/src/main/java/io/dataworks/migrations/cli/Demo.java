@@ -64,7 +64,8 @@ final class Demo {
         try (PluginLoader plugins = command.common.pluginLoader();
              EmbeddedMongo sourceServer = EmbeddedMongo.start();
              EmbeddedMongo targetServer = EmbeddedMongo.start();
-             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()));
+             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()),
+                     b -> b.addCommandListener(command.readLatency));
              MongoEndpoint target = MongoEndpoint.connect(EndpointConfig.of(targetServer.uri(), TARGET.database()))) {
             MigrationStrategy strategy = plugins.load(MigrationStrategy.class).stream()
                     .filter(s -> s.name().equals("service-order")).findFirst().orElseGet(CopyStrategy::new);
@@ -72,11 +73,12 @@ final class Demo {
             fill(source, generator, command.total);
             LOG.info("demo: migrating {} -> {} with strategy '{}'{}", SOURCE, TARGET, strategy.name(),
                     strategy instanceof CopyStrategy ? " (add --plugins user-defined/target for 'service-order')" : "");
-            MigrationSettings settings = MigrationSettings.of(source.client(), "demo-source", target.client(), "demo-target")
-                    .withNamespaces(List.of(new NamespaceMapping(SOURCE, TARGET)))
-                    .withStrategy(strategy)
-                    .withCheckpointDir(checkpoints)
-                    .withTargetMaxDocumentBytes(target.maxDocumentBytes());
+            MigrationSettings settings = MigrationSettings.builder(source.client(), "demo-source", target.client(), "demo-target")
+                    .namespaces(List.of(new NamespaceMapping(SOURCE, TARGET)))
+                    .strategy(strategy)
+                    .checkpointDir(checkpoints)
+                    .targetMaxDocumentBytes(target.maxDocumentBytes())
+                    .build();
             exitCode = command.run(settings, command.out(), true);
             return exitCode;
         } finally {

@@ -34,6 +34,7 @@ import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ErrorStrategy;
 import io.dataworks.migrations.MigrationEngine;
 import io.dataworks.migrations.MigrationRun;
+import io.dataworks.migrations.endpoint.ReadLatency;
 import io.dataworks.migrations.follow.Cutover;
 import io.dataworks.migrations.RunOptions;
 import io.dataworks.migrations.RunResult;
@@ -171,6 +172,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
 
+    /** Times the source's cursor batches once the run's meters exist. */
+    final ReadLatency readLatency = new ReadLatency();
+
     /** FRAMEWORK_STALL_TIMEOUT_SECONDS of the loaded configuration. */
     private Duration stallTimeout = RunOptions.DEFAULT_STALL_TIMEOUT;
 
@@ -206,7 +210,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         EndpointConfig targetConfig = config.requireTarget();
         checkOutputPaths(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")));
         try (PluginLoader plugins = common.pluginLoader();
-             MongoEndpoint source = MongoEndpoint.connect(sourceConfig);
+             MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> b.addCommandListener(readLatency));
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
             alertRules = config.read(AlertRule::fromConfig);
@@ -299,31 +303,39 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (!matchFields.isEmpty() && writeMode == WriteMode.INSERT) {
             throw new ConfigException("--match-fields", "--match-fields needs --write-mode upsert or replace");
         }
-        return MigrationSettings.of(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
-                .withSourceDatabase(src.database())
-                .withTargetDatabase(targetDatabase)
-                .withNamespaces(namespaces)
-                .withStrategy(selected)
-                .withPlanner(NamespacePlanner.of(Planner.create(PlanOptions.fromConfig(config)
+        try {
+            return MigrationSettings.builder(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
+                .sourceDatabase(src.database())
+                .targetDatabase(targetDatabase)
+                .namespaces(namespaces)
+                .strategy(selected)
+                .planner(NamespacePlanner.of(Planner.create(PlanOptions.fromConfig(config)
                         .withParallelCursors(workers.parallelCursors()))))
-                .withParallelCursors(workers.parallelCursors())
-                .withInsertWorkers(workers.maxInsertWorkers())
-                .withSourceBatchSize(workers.sourceBatchSize())
-                .withBatchSize(workers.batchAggregationSize())
-                .withBatchTimeout(Duration.ofMillis(Math.max(1, workers.batchAggregationTimeoutMs())))
-                .withMaxBatchBytes(batchBytes)
-                .withWriteMode(writeMode)
-                .withMatchFields(matchFields)
-                .withCheckpointDir(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")))
-                .withFresh(fresh)
-                .withCheckpointInterval(Duration.ofMillis(config.get(MigrationKeys.CHECKPOINT_INTERVAL_MS, Long.class, 1000L)))
-                .withErrorStrategy(errorStrategy)
-                .withMaxErrors(maxErrors)
-                .withDeadLetter(deadLetter)
-                .withCopyIndexes(!noIndexes)
-                .withTargetFlavour(target.flavour())
-                .withTargetMaxDocumentBytes(target.maxDocumentBytes())
-                .withRetryPolicy(RetryPolicy.of(config.retry()));
+                .parallelCursors(workers.parallelCursors())
+                .insertWorkers(workers.maxInsertWorkers())
+                .sourceBatchSize(workers.sourceBatchSize())
+                .batchSize(workers.batchAggregationSize())
+                .batchTimeout(Duration.ofMillis(Math.max(1, workers.batchAggregationTimeoutMs())))
+                .maxBatchBytes(batchBytes)
+                .writeMode(writeMode)
+                .matchFields(matchFields)
+                .checkpointDir(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")))
+                .fresh(fresh)
+                .checkpointInterval(Duration.ofMillis(config.get(MigrationKeys.CHECKPOINT_INTERVAL_MS, Long.class, 1000L)))
+                .errorStrategy(errorStrategy)
+                .maxErrors(maxErrors)
+                .deadLetter(deadLetter)
+                .copyIndexes(!noIndexes)
+                .targetFlavour(target.flavour())
+                .targetMaxDocumentBytes(target.maxDocumentBytes())
+                .retryPolicy(RetryPolicy.of(config.retry()))
+                .requestTimeout(Duration.ofSeconds(config.get(MigrationKeys.REQUEST_TIMEOUT_SECONDS, Long.class,
+                        MigrationSettings.DEFAULT_REQUEST_TIMEOUT.toSeconds())))
+                .build();
+        } catch (IllegalArgumentException e) {
+            // the settings name the flag or key in their checks: a usage error, not a failed run
+            throw new ConfigException("settings", e.getMessage(), e);
+        }
     }
 
     /**
@@ -392,7 +404,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
         RunOptions options = new RunOptions(!verifyOnly, verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
                 cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos, stallTimeout);
         MonitoringSession session = monitoring();
-        MigrationSettings settings = base.withMetrics(session.collector());
+        readLatency.recordInto(session.collector());
+        MigrationSettings settings = base.toBuilder().metrics(session.collector()).build();
         MigrationRun migration = MigrationRun.create(settings, options);
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);

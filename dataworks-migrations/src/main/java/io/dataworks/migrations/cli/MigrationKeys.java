@@ -11,6 +11,8 @@ public final class MigrationKeys {
     public static final String MAX_BATCH_BYTES = "FRAMEWORK_MAX_BATCH_BYTES";
     /** Seconds a stage may make no progress before a WARN says what it waits for (default 60; 0 = off). */
     public static final String STALL_TIMEOUT_SECONDS = "FRAMEWORK_STALL_TIMEOUT_SECONDS";
+    /** Seconds a bulk write may go unanswered before it is abandoned and retried (default 120). */
+    public static final String REQUEST_TIMEOUT_SECONDS = "FRAMEWORK_REQUEST_TIMEOUT_SECONDS";
     /** Migration strategy name ({@code --strategy}), default {@code copy}. */
     public static final String STRATEGY = "FRAMEWORK_MIGRATION_STRATEGY";
 

@@ -26,6 +26,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
@@ -72,25 +73,30 @@ final class BatchWriter {
     Mono<Long> write(Batch batch) {
         return Mono.defer(() -> {
             Pending pending = new Pending(new ArrayList<>(batch.documents().size()));
+            List<RawBsonDocument> oversized = new ArrayList<>(0);
             for (RawBsonDocument doc : batch.documents()) {
-                long size = PartitionReader.size(doc);
-                if (size > settings.targetMaxDocumentBytes()) {
-                    fail(batch, pending, doc, 10334, "document of " + size + " bytes is larger than the target's limit of "
-                            + settings.targetMaxDocumentBytes() + " bytes");
+                if (PartitionReader.size(doc) > settings.targetMaxDocumentBytes()) {
+                    oversized.add(doc);
                 } else {
                     pending.documents.add(doc);
                 }
             }
+            // dead letters are file I/O: never on the driver's threads
+            Mono<Void> refuseOversized = oversized.isEmpty() ? Mono.empty() : Mono.fromRunnable(() -> oversized.forEach(doc ->
+                    fail(batch, pending, doc, 10334, "document of " + PartitionReader.size(doc) + " bytes is larger than the "
+                            + "target's limit of " + settings.targetMaxDocumentBytes() + " bytes")))
+                    .subscribeOn(Schedulers.boundedElastic()).then();
             Mono<Long> held = Mono.fromCallable(() -> {
                 checkBudget(pending);
                 return (long) batch.documents().size() - pending.refused;
             });
             if (pending.documents.isEmpty()) {
-                return held;
+                return refuseOversized.then(held);
             }
             // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
             // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
-            return limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry()))
+            return refuseOversized
+                    .then(limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry())))
                     .then(held);
         });
     }
@@ -107,7 +113,9 @@ final class BatchWriter {
         Mono<?> request = settings.writeMode() == WriteMode.INSERT
                 ? Mono.from(batch.namespace().target.insertMany(documents, INSERT))
                 : Mono.from(batch.namespace().target.bulkWrite(replacements(documents), BULK));
+        // a reply that never comes (a stalled connection) is abandoned and retried as a transient failure
         return request
+                .timeout(settings.requestTimeout())
                 .then(Mono.fromRunnable(() -> {
                     metrics.batchWritten(System.nanoTime() - start);
                     written(batch, documents, documents.size());
@@ -116,7 +124,8 @@ final class BatchWriter {
                 .onErrorResume(error -> {
                     if (error instanceof MongoBulkWriteException bulk) {
                         metrics.batchWritten(System.nanoTime() - start);
-                        return partialFailure(batch, pending, bulk);
+                        // refused documents go to the dead-letter file: file I/O, off the driver's threads
+                        return Mono.defer(() -> partialFailure(batch, pending, bulk)).subscribeOn(Schedulers.boundedElastic());
                     }
                     if (ErrorClassifier.classify(error).kind() == ErrorKind.THROTTLED) {
                         metrics.throttled();

@@ -23,6 +23,11 @@ import reactor.core.scheduler.Schedulers;
  * <p>Upstream is read only while downstream wants batches: it requests {@code prefetch} elements at a
  * time, and only when the downstream has outstanding demand, so at most about one extra batch waits
  * in memory. A single element larger than {@code maxBytes} forms a batch of its own.
+ *
+ * <p>Threading: the open batch is cut under a lock (upstream signals and the timer race for it), and finished
+ * batches and the terminal signal are handed downstream outside the lock, through a queue drained by one thread at
+ * a time (the work-in-progress pattern of Reactor's own operators), so a slow downstream never holds the lock and
+ * batches keep their order.
  */
 public final class Batcher {
 
@@ -46,8 +51,17 @@ public final class Batcher {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    /** All state is guarded by {@code this}: upstream signals and the timer race for the open batch. */
+    /**
+     * The open batch and the demand bookkeeping are guarded by {@code this}; {@link #ready} and {@link #wip} hand the
+     * cut batches downstream in order, outside the lock.
+     */
     private static final class BatchingSubscriber<T> extends BaseSubscriber<T> {
+
+        private final java.util.Queue<List<T>> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
+        /** The terminal signal, set once after the last batch is queued: null while running. */
+        private volatile Throwable terminalError;
+        private volatile boolean terminalQueued;
 
         private final FluxSink<List<T>> sink;
         private final int maxCount;
@@ -81,7 +95,15 @@ public final class Batcher {
         }
 
         @Override
-        protected synchronized void hookOnNext(T value) {
+        protected void hookOnNext(T value) {
+            synchronized (this) {
+                onNextLocked(value);
+            }
+            drain();
+            pull();
+        }
+
+        private void onNextLocked(T value) {
             outstanding--;
             long size = sizeOf.applyAsLong(value);
             if (!open.isEmpty() && openBytes + size > maxBytes) {
@@ -96,37 +118,71 @@ public final class Batcher {
             if (open.size() >= maxCount || openBytes >= maxBytes) {
                 flush();
             }
-            pull();
         }
 
         @Override
-        protected synchronized void hookOnComplete() {
-            terminated = true;
-            if (!open.isEmpty()) {
-                flush();
+        protected void hookOnComplete() {
+            synchronized (this) {
+                terminated = true;
+                if (!open.isEmpty()) {
+                    flush();
+                }
+                terminalQueued = true;
             }
-            sink.complete();
+            drain();
         }
 
         @Override
-        protected synchronized void hookOnError(Throwable error) {
-            terminated = true;
-            if (!open.isEmpty()) {
-                flush();
+        protected void hookOnError(Throwable error) {
+            synchronized (this) {
+                terminated = true;
+                if (!open.isEmpty()) {
+                    flush();
+                }
+                terminalError = error;
+                terminalQueued = true;
             }
-            sink.error(error);
+            drain();
+        }
+
+        /** Emits the queued batches, then the terminal signal once they are all out; one thread at a time, in order. */
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                List<T> batch;
+                while ((batch = ready.poll()) != null) {
+                    sink.next(batch);
+                }
+                if (terminalQueued && ready.isEmpty()) {
+                    Throwable error = terminalError;
+                    if (error != null) {
+                        sink.error(error);
+                    } else {
+                        sink.complete();
+                    }
+                    return;
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
         }
 
         /**
          * Tops the upstream request back up to {@code prefetch} once half of it is used, while downstream
          * wants batches, so the next cursor batch is on its way while this one is being cut.
          */
-        synchronized void pull() {
-            if (outstanding <= prefetch / 2 && !terminated && upstream() != null && sink.requestedFromDownstream() > 0) {
-                long more = prefetch - outstanding;
+        void pull() {
+            long more;
+            synchronized (this) {
+                if (outstanding > prefetch / 2 || terminated || upstream() == null || sink.requestedFromDownstream() <= 0) {
+                    return;
+                }
+                more = prefetch - outstanding;
                 outstanding = prefetch;
-                request(more);
             }
+            request(more); // outside the lock: the upstream may deliver on this thread at once
         }
 
         synchronized void stop() {
@@ -137,10 +193,13 @@ public final class Batcher {
             dispose();
         }
 
-        private synchronized void timeout(long armedFor) {
-            if (armedFor == generation && !open.isEmpty() && !terminated) {
-                flush();
+        private void timeout(long armedFor) {
+            synchronized (this) {
+                if (armedFor == generation && !open.isEmpty() && !terminated) {
+                    flush();
+                }
             }
+            drain();
         }
 
         private void flush() {
@@ -152,7 +211,7 @@ public final class Batcher {
             open = new ArrayList<>(Math.min(maxCount, 1024));
             openBytes = 0;
             generation++;
-            sink.next(batch);
+            ready.offer(batch); // emitted by drain(), outside the lock
         }
     }
 }

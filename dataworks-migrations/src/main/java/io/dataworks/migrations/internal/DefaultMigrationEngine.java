@@ -332,7 +332,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 LOG.info("{}: already copied (checkpoint), nothing to do", ns.mapping);
                 return Mono.empty();
             }
+            // the strategy's hooks and the checkpoint write run on the blocking scheduler, never on a driver thread
             return Mono.fromRunnable(() -> settings.strategy().beforeNamespace(ns.mapping.source(), ns.mapping.target()))
+                    .subscribeOn(Schedulers.boundedElastic())
                     .thenMany(Flux.fromIterable(todo)
                             .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
                                     permit -> reader.read(ns, progress),
@@ -340,6 +342,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(batch -> writer.write(batch).doOnNext(held -> batch.progress()
                                     .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held)),
                                     settings.insertWorkers(), 1))
+                    .publishOn(Schedulers.boundedElastic())
                     .then(Mono.fromRunnable(() -> {
                         save(ns.checkpoint);
                         settings.strategy().afterNamespace(ns.mapping.source(), ns.mapping.target());

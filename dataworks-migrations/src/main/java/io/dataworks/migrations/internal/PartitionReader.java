@@ -22,6 +22,7 @@ import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Reads one partition in {@code _id} order, from just after its checkpointed {@code _id}, and cuts it
@@ -81,7 +82,9 @@ public final class PartitionReader {
                                 docs.size(), docs, bytes);
                     });
         } else {
-            batches = Batcher.batch(documents.map(doc -> transform(strategy, doc, sourceNs)), settings.batchSize(),
+            // the strategy is plug-in code: it runs on the blocking scheduler, never on the driver's threads
+            batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
+                                    .map(doc -> transform(strategy, doc, sourceNs)), settings.batchSize(),
                             settings.maxBatchBytes(), settings.batchTimeout(), Transformed::bytes, prefetch)
                     .map(items -> {
                         List<RawBsonDocument> out = new ArrayList<>(items.size());

@@ -39,7 +39,8 @@ public final class MetricsFeedback {
             }
             last[0] = throttles;
             last[1] = writes;
-        });
+        }, error -> org.slf4j.LoggerFactory.getLogger(MetricsFeedback.class)
+                .warn("adaptive concurrency stopped adjusting (the limit stays where it is): {}", error.toString()));
     }
 
     private static long throttles(MeterRegistry registry) {

@@ -230,6 +230,7 @@ public final class Verifier {
                     .concatMapIterable(Run::classify)
                     .buffer(options.batchSize())
                     .concatMap(this::confirm)
+                    .publishOn(Schedulers.boundedElastic()) // the diff file is written off the driver's threads
                     .doOnNext(diff -> {
                         kinds[diff.kind().ordinal()]++;
                         diffs.write(diff.kind(), diff.id(), diff.reason());

@@ -184,6 +184,22 @@ class TrustIT {
     }
 
     @Test
+    void readLatencyIsMeasuredNotReportedAsZero() throws Exception {
+        source = EmbeddedMongo.start();
+        target = EmbeddedMongo.start();
+        Fill.orders(source.connectionString(), "shop", "orders", 0, 3000);
+        Path metrics = dir.resolve("metrics.json");
+
+        Result result = run("--metrics-out", metrics.toString(), "--batch-size", "200");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        var export = io.dataworks.monitoring.MetricsExporter.read(metrics);
+        var last = export.snapshots().get(export.snapshots().size() - 1);
+        assertThat(last.overallReadLatency().count()).as("cursor batches timed").isPositive();
+        assertThat(last.overallReadLatency().maxMillis()).isPositive();
+    }
+
+    @Test
     void badOutputPathsAreRefusedBeforeAnythingIsReadOrWritten() throws Exception {
         source = EmbeddedMongo.start();
         target = EmbeddedMongo.start();

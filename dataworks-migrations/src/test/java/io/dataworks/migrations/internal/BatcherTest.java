@@ -85,4 +85,37 @@ class BatcherTest {
         assertThat(all).hasSize(50_000);
         assertThat(all).isSorted();
     }
+
+    @Test
+    void aSlowDownstreamDoesNotHoldTheLockTheUpstreamNeeds() throws Exception {
+        Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<List<Integer>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable subscription = Batcher.batch(source.asFlux(), 100, Long.MAX_VALUE, Duration.ofMillis(10), i -> 1, 10)
+                .subscribe(batch -> {
+                    seen.add(batch);
+                    entered.countDown();
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        try {
+            source.tryEmitNext(1);
+            // the timer cuts [1] and hands it to the downstream, which now sits in onNext on the timer's thread
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the upstream must still be able to deliver: the batcher's lock is not held while emitting
+            java.util.concurrent.CompletableFuture<Void> next = java.util.concurrent.CompletableFuture.runAsync(() -> source.tryEmitNext(2));
+            next.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            release.countDown();
+            source.tryEmitComplete();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertThat(seen).containsExactly(List.of(1), List.of(2));
+        } finally {
+            release.countDown();
+            subscription.dispose();
+        }
+    }
 }

@@ -1,4 +1,3 @@
-package io.dataworks.migrations.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +25,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Helpers for {@code bench/migration.sh}, run from the shaded jar:
+ * Helpers for {@code bench/migration.sh}, launched as a source file on the shaded jar (kept out of the production jar):
  * <pre>
  * fill    URI DB COLLECTION TOTAL TEMPLATE          fills a collection with template documents (seed 42)
  * drop    URI DB                                    drops a database
