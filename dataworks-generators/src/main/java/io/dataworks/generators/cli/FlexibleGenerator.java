@@ -366,6 +366,9 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 current.set(engine);
                 Disposable subscription = engine.run(session.collector()).subscribe(run::complete, run::completeExceptionally);
                 run.whenComplete((r, e) -> subscription.dispose()); // cancels the run when interrupted
+                if (stopped.get()) {
+                    engine.stop(); // interrupted while this collection was being started
+                }
                 GenerationResult result = result(run);
                 batches += result.batches();
                 if (collections != null) {
@@ -425,14 +428,17 @@ public final class FlexibleGenerator implements Callable<Integer> {
      */
     private static void interrupted(AtomicReference<GenerationEngine> engine, AtomicBoolean stopped,
                                     AtomicReference<CompletableFuture<GenerationResult>> current, CountDownLatch reported) {
-        CompletableFuture<GenerationResult> run = current.get();
-        if (run.isDone() && reported.getCount() == 0) {
+        if (reported.getCount() == 0) {
             return;
         }
+        // stopped first, then the engine: the main thread, starting the next collection of a set,
+        // either is seen here or sees stopped (and stops that engine itself)
         stopped.set(true);
-        if (engine.get() != null) {
-            engine.get().stop();
+        GenerationEngine running = engine.get();
+        if (running != null) {
+            running.stop();
         }
+        CompletableFuture<GenerationResult> run = current.get();
         try {
             run.get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
