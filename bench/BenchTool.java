@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
  * Helpers for {@code bench/migration.sh}, launched as a source file on the shaded jar (kept out of the production jar):
  * <pre>
  * fill    URI DB COLLECTION TOTAL TEMPLATE          fills a collection with template documents (seed 42)
+ * fill-many URI DB COLLECTIONS DOCS TEMPLATE       fills COLLECTIONS collections (c000, c001, ...) with DOCS documents each
  * drop    URI DB                                    drops a database
  * pipe    SOURCE_URI DB COLLECTION TARGET_URI CONCURRENCY
  *                                                   the servers' raw copy rate: the simplest hand-written copy (one
@@ -49,6 +50,14 @@ public final class BenchTool {
     public static void main(String[] args) {
         if (args.length >= 5 && args[0].equals("fill")) {
             fill(args[1], args[2], args[3], Long.parseLong(args[4]), Path.of(args[5]));
+        } else if (args.length == 6 && args[0].equals("fill-many")) {
+            int collections = Integer.parseInt(args[3]);
+            long start = System.nanoTime();
+            for (int i = 0; i < collections; i++) {
+                fillQuietly(args[1], args[2], String.format(Locale.ROOT, "c%03d", i), Long.parseLong(args[4]), Path.of(args[5]));
+            }
+            System.out.printf(Locale.ROOT, "filled %d collections of %s with %s documents each in %.1f s%n", collections, args[2],
+                    args[4], (System.nanoTime() - start) / 1e9);
         } else if (args.length == 3 && args[0].equals("drop")) {
             try (MongoClient client = MongoClients.create(args[1])) {
                 Mono.from(client.getDatabase(args[2]).drop()).block();
@@ -64,16 +73,20 @@ public final class BenchTool {
     }
 
     static void fill(String uri, String db, String collection, long total, Path template) {
-        TemplateGenerator generator = TemplateGenerator.compile(template);
         long start = System.nanoTime();
+        fillQuietly(uri, db, collection, total, template);
+        System.out.printf(Locale.ROOT, "filled %s.%s with %d documents in %.1f s%n", db, collection, total,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    static void fillQuietly(String uri, String db, String collection, long total, Path template) {
+        TemplateGenerator generator = TemplateGenerator.compile(template);
         try (MongoClient client = MongoClients.create(uri)) {
             MongoCollection<Document> coll = client.getDatabase(db).getCollection(collection);
             Flux.range(0, (int) ((total + BATCH - 1) / BATCH))
                     .flatMap(chunk -> Mono.from(coll.insertMany(documents(generator, chunk, total), new InsertManyOptions().ordered(false))), 4)
                     .blockLast();
         }
-        System.out.printf(Locale.ROOT, "filled %s.%s with %d documents in %.1f s%n", db, collection, total,
-                (System.nanoTime() - start) / 1e9);
     }
 
     static void pipe(String sourceUri, String db, String collection, String targetUri, int concurrency) {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.StageOutcome.Kind;
+import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.follow.ChangeFollower;
 import io.dataworks.migrations.follow.DeleteReconciler;
 import io.dataworks.migrations.follow.FollowHandle;
@@ -25,6 +27,7 @@ import io.dataworks.migrations.verify.VerificationResult;
 import io.dataworks.migrations.verify.Verifier;
 import io.dataworks.migrations.verify.VerifyOptions;
 import io.dataworks.monitoring.PerformanceSnapshot;
+import io.dataworks.monitoring.RunProgress;
 import io.micrometer.core.instrument.Clock;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -124,6 +127,8 @@ public final class MigrationRun {
         FollowResult follow;
         Map<String, Long> deletes;
         Throwable failure;
+        /** Source → target of every namespace, for the follow records' headers. */
+        final Map<Namespace, Namespace> followTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
         State(CheckpointStore store, Mono<Void> stop) {
             this.store = store;
@@ -149,6 +154,7 @@ public final class MigrationRun {
                     stages.add(new Stage("reconcile-again", this::reconcile));
                 }
             }
+            settings.progress().state(RunProgress.State.PLANNING);
             return Flux.fromIterable(stages)
                     .concatMap(stage -> run(stage).map(outcome -> {
                         outcomes.add(outcome);
@@ -161,6 +167,13 @@ public final class MigrationRun {
         private Mono<StageOutcome> run(Stage stage) {
             long start = System.nanoTime();
             LOG.debug("stage {}", stage.name());
+            settings.progress().state(switch (stage.name()) {
+                case "copy" -> RunProgress.State.COPYING;
+                case "verify" -> RunProgress.State.VERIFYING;
+                case "reconcile", "reconcile-again" -> RunProgress.State.RECONCILING;
+                case "follow" -> RunProgress.State.FOLLOWING;
+                default -> RunProgress.State.PLANNING;
+            });
             return Mono.defer(() -> stage.action().get())
                     .onErrorResume(e -> {
                         String message = io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage()));
@@ -175,7 +188,16 @@ public final class MigrationRun {
         /** Where following will start, recorded before the copy reads anything. */
         private Mono<Result> captureFollowStart() {
             return engine.namespaceMappings()
-                    .flatMap(mappings -> follower().capture(settings.source(), mapping(mappings)))
+                    .flatMap(mappings -> {
+                        followTargets.putAll(mapping(mappings));
+                        if (settings.fresh()) {
+                            // --fresh starts following from a new point too (the copy starts over)
+                            return Mono.fromRunnable(() -> mappings.forEach(m -> store.delete(CheckpointStore.Kind.FOLLOW, m.source())))
+                                    .subscribeOn(Schedulers.boundedElastic())
+                                    .then(follower().capture(settings.source(), mapping(mappings)));
+                        }
+                        return follower().capture(settings.source(), mapping(mappings));
+                    })
                     .thenReturn(new Result(Kind.DONE, "change streams will be followed from before the copy"));
         }
 
@@ -189,6 +211,7 @@ public final class MigrationRun {
                     .map(result -> {
                         copy = result;
                         plans = result.plans();
+                        settings.progress().deadLetters(result.deadLettered());
                         if (result.deadLettered() > 0) {
                             String detail = (result.documentsFailed() > 0 ? result.documentsFailed()
                                     + " document(s) refused by the target in this run; " : "") + "the dead-letter file "
@@ -217,12 +240,13 @@ public final class MigrationRun {
         }
 
         private Mono<Result> reconcile() {
-            DeleteReconciler reconciler = DeleteReconciler.create(settings.batchSize(), settings.parallelCursors());
+            DeleteReconciler reconciler = DeleteReconciler.builder().batchSize(settings.batchSize())
+                    .parallelism(settings.parallelCursors()).strategy(settings.strategy())
+                    .sourceRequests(engine.source().requests()).targetRequests(engine.target().requests()).build();
             Map<String, Long> deleted = new LinkedHashMap<>();
             return Flux.fromIterable(plans)
-                    // a namespace's reconcile is idempotent (it deletes only what the source confirms absent): retried whole
-                    .concatMap(plan -> engine.target().requests().mono(reconciler.reconcile(plan,
-                                    engine.source().collection(plan.source()), engine.target().collection(plan.target())))
+                    .concatMap(plan -> reconciler.reconcile(plan, engine.source().collection(plan.source()),
+                                    engine.target().collection(plan.target()))
                             .doOnNext(r -> deleted.put(plan.target().toString(), r.deleted())))
                     .takeUntilOther(stop)
                     .then(Mono.fromSupplier(() -> {
@@ -255,6 +279,11 @@ public final class MigrationRun {
                             return new Result(Kind.INTERRUPTED, "stopped while verifying; --verify-only resumes the interrupted verification");
                         }
                         VerificationResult all = VerificationResult.combine(results);
+                        for (VerificationResult r : results) {
+                            settings.progress().namespace(r.source().toString(), r.target().toString())
+                                    .verification(r.status().label(), r.missing() + r.extra() + r.different());
+                        }
+                        settings.progress().verification(all.status().label(), all.missing() + all.extra() + all.different());
                         if (!all.matches()) {
                             return new Result(Kind.MISMATCH, "verification found " + all.missing() + " missing, " + all.extra()
                                     + " extra and " + all.different() + " different document(s)"
@@ -267,12 +296,22 @@ public final class MigrationRun {
         private Mono<Result> follow() {
             Map<Namespace, Namespace> mapping = new LinkedHashMap<>();
             plans.forEach(p -> mapping.put(p.source(), p.target()));
+            followTargets.putAll(mapping);
+            if (options.cutover() != null) {
+                settings.progress().cutover(options.cutover().maxLag().toMillis() / 1000.0, options.cutover().holdFor());
+            }
             return Mono.defer(() -> {
                 FollowHandle handle = follower().start(settings.source(), settings.target(), mapping);
                 stop.subscribe(null, e -> handle.stop(), handle::stop);
                 return handle.result();
             }).map(result -> {
                 follow = result;
+                if (result.reason() == FollowResult.StopReason.SOURCE_ENDED || !result.ended().isEmpty()) {
+                    return new Result(Kind.INCOMPLETE, result.summary());
+                }
+                if (result.refused() > 0) {
+                    return new Result(Kind.REFUSED_DOCUMENTS, result.summary());
+                }
                 return switch (result.reason()) {
                     case CUTOVER, MAX_EVENTS -> new Result(Kind.DONE, result.summary());
                     case STOPPED -> new Result(Kind.INTERRUPTED, result.summary());
@@ -284,9 +323,23 @@ public final class MigrationRun {
         private ChangeFollower follower() {
             FollowOptions followOptions = FollowOptions.defaults(settings.checkpointDir())
                     .withCosmos(options.cosmosSource())
-                    .withCutover(options.cutover());
-            return ChangeFollower.create(followOptions, Clock.SYSTEM, settings.metrics()::gauge,
-                    engine.target().retryPolicy()::apply);
+                    .withCutover(options.cutover())
+                    .withStore(store, this::followHeader);
+            return ChangeFollower.create(followOptions
+                            .withDocuments(DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes()))
+                            .withStallTimeout(options.stallTimeout()),
+                    engine.source().requests(), engine.target().requests(), Clock.SYSTEM, settings.metrics()::gauge,
+                    engine.target().blocking());
+        }
+
+        /**
+         * The header of a follow record: the run's identities, namespaces and strategy. A follow record is not tied to a
+         * plan (its start point is taken before planning), hence the fixed fingerprint.
+         */
+        private CheckpointHeader followHeader(Namespace source) {
+            Namespace target = followTargets.getOrDefault(source, source);
+            return CheckpointHeader.of(settings.sourceIdentity(), settings.targetIdentity(), source, target,
+                    settings.strategy().name(), "follow", null);
         }
 
         private Map<Namespace, Namespace> mapping(List<NamespaceMapping> mappings) {

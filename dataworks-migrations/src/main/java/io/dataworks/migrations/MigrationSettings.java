@@ -15,6 +15,7 @@ import io.dataworks.migrations.plan.PlanOptions;
 import io.dataworks.migrations.plan.Planner;
 import io.dataworks.migrations.strategy.CopyStrategy;
 import io.dataworks.monitoring.MetricsCollector;
+import io.dataworks.monitoring.RunProgress;
 
 /**
  * Everything a {@link MigrationEngine} and a {@link MigrationRun} need. Immutable and thread-safe; built, not
@@ -181,6 +182,7 @@ public final class MigrationSettings {
     private final RetryPolicy retryPolicy;
     private final Duration requestTimeout;
     private final MetricsCollector metrics;
+    private final RunProgress progress;
 
     /** A request to a server that has not answered after this long is abandoned and retried (a stalled connection). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(2);
@@ -210,6 +212,7 @@ public final class MigrationSettings {
         }
         this.requestTimeout = b.requestTimeout;
         this.metrics = b.metrics;
+        this.progress = b.progress;
     }
 
     /**
@@ -318,6 +321,14 @@ public final class MigrationSettings {
         return metrics;
     }
 
+    /**
+     * What the run reports as it goes (stage, per-namespace totals, partitions, verification, dead letters): the
+     * progress API and the live page read it. When none is given, a model of its own that nobody reads.
+     */
+    public RunProgress progress() {
+        return progress;
+    }
+
     // Shorthands for the values every stage reads.
 
     public int sourceBatchSize() {
@@ -415,6 +426,7 @@ public final class MigrationSettings {
         private RetryPolicy retryPolicy = RetryPolicy.of(RetryConfig.DEFAULTS);
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private MetricsCollector metrics;
+        private RunProgress progress;
 
         private Builder(MongoClient source, String sourceIdentity, MongoClient target, String targetIdentity) {
             this.source = Objects.requireNonNull(source, "source");
@@ -447,6 +459,7 @@ public final class MigrationSettings {
             retryPolicy = s.retryPolicy;
             requestTimeout = s.requestTimeout;
             metrics = s.metrics;
+            progress = s.progress;
         }
 
         public Builder source(MongoClient value, String identity) {
@@ -603,6 +616,11 @@ public final class MigrationSettings {
             return this;
         }
 
+        public Builder progress(RunProgress value) {
+            progress = Objects.requireNonNull(value, "progress");
+            return this;
+        }
+
         public Builder metrics(MetricsCollector value) {
             metrics = Objects.requireNonNull(value, "metrics");
             return this;
@@ -612,6 +630,9 @@ public final class MigrationSettings {
         public MigrationSettings build() {
             if (metrics == null) {
                 metrics = MetricsCollector.create();
+            }
+            if (progress == null) {
+                progress = RunProgress.create(metrics);
             }
             return new MigrationSettings(this);
         }

@@ -138,11 +138,11 @@ class ResilienceIT {
              TcpProxy targetProxy = TcpProxy.start("127.0.0.1", target.port());
              MongoClient src = MongoClients.create(source.connectionString());
              MongoClient dst = MongoClients.create(targetProxy.connectionString())) {
-            Fill.orders(source.connectionString(), "shop", "orders", 0, 2000);
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 30_000);
             MetricsCollector metrics = MetricsCollector.create();
             // the planner and the first batches get through, then the target stops answering without closing anything
             var copy = MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
-                            .checkpointDir(dir).batchSize(100).insertWorkers(2).metrics(metrics).copyIndexes(false)
+                            .checkpointDir(dir).batchSize(50).insertWorkers(1).metrics(metrics).copyIndexes(false)
                             .requestTimeout(Duration.ofMillis(500))
                             .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withMaxAttempts(3).withInitialBackoff(Duration.ofMillis(10))))
                             .build())
@@ -150,6 +150,7 @@ class ResilienceIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> metrics.getCurrentPerformance().documentsWritten() > 0 || copy.isDone());
             targetProxy.stall(true);
+            assertThat(copy.isDone()).as("still copying when the target stopped answering").isFalse();
             try {
                 assertThatThrownBy(() -> copy.get(30, TimeUnit.SECONDS))
                         .as("a stalled target must end the run, not hang it")

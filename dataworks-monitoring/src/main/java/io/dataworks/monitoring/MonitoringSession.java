@@ -1,5 +1,7 @@
 package io.dataworks.monitoring;
 
+import io.dataworks.monitoring.internal.ProgressHistory;
+import io.dataworks.monitoring.internal.RunHealth;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleConfig;
@@ -7,6 +9,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (MonitoringSession session = MonitoringSession.start(options)) {
- *     engine.run(session.collector());                  // the engine records into the collector
- *     RunReport report = session.finish(RunReport.builder("flexible-migrate").seed(seed));
- *     System.out.println(report.toJson());
+ *     engine.run(session.collector(), session.progress()); // the engine records into both
+ *     session.finish(RunReport.builder("flexible-migrate").seed(seed), reportPath); // summary on stderr, JSON to --report
  * }
  * }</pre>
  *
@@ -32,19 +39,35 @@ import org.slf4j.LoggerFactory;
  * {@link MetricsCollector} over it, a started {@link PerformanceMonitor} with the rules, a WARN log line
  * per alert, and the {@link ProgressReporter} when asked. Alerts are also listed in the report's
  * {@code details.alerts}.
+ *
+ * <p>With a port, the same server answers {@code /api/v1/progress} from {@link #progress()} (the
+ * {@link RunProgress} the engine feeds), {@code /api/v1/history} (a bounded series for the page's charts) and
+ * the live page at {@code /}; {@code /health} says DOWN with the reason once the run failed, when every write
+ * failed over the last {@value #FAILING_WINDOW_SECONDS} s, or when nothing was written for the stall timeout
+ * while copying.
  */
 public final class MonitoringSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringSession.class);
     /** Snapshots kept when there is no {@code metricsOut}: the last hour at one per second. */
     static final int UNEXPORTED_MAX_SNAPSHOTS = 3_600;
+    /** Points kept for the page's charts (the whole run, thinned as it grows). */
+    static final int HISTORY_POINTS = 1_200;
+    /** {@code /health} is DOWN when every write failed over this many seconds. */
+    static final int FAILING_WINDOW_SECONDS = 10;
 
     private final MonitoringOptions options;
     private final CompositeMeterRegistry registry;
     private final MetricsCollector collector;
     private final PerformanceMonitor monitor;
     private final List<Alert> alerts = new ArrayList<>();
+    private final RunProgress progressModel;
+    private final ProgressHistory history = new ProgressHistory(HISTORY_POINTS);
+    private final RunHealth runHealth;
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> namespacePercent =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean healthy = true;
+    private volatile String failureReason;
     private volatile ProgressReporter progress;
     private volatile RunReport report;
     private PrometheusServer prometheus;
@@ -64,6 +87,9 @@ public final class MonitoringSession implements AutoCloseable {
                 options.metricsOut() != null ? PerformanceMonitor.DEFAULT_MAX_SNAPSHOTS : UNEXPORTED_MAX_SNAPSHOTS);
         options.rules().forEach(monitor::addRule);
         monitor.addAlertCallback(this::onAlert);
+        this.progressModel = RunProgress.create(collector);
+        this.runHealth = new RunHealth(clock, options.stallTimeout(), Duration.ofSeconds(FAILING_WINDOW_SECONDS));
+        monitor.addSnapshotListener(this::onSnapshot);
     }
 
     /** Starts monitoring with the system clock. */
@@ -78,7 +104,8 @@ public final class MonitoringSession implements AutoCloseable {
         MonitoringSession session = new MonitoringSession(options, clock);
         try {
             if (options.metricsPort() != null) {
-                session.prometheus = PrometheusServer.start(options.metricsPort(), session.collector, session::healthy);
+                session.prometheus = PrometheusServer.start(options.metricsPort(), session.collector,
+                        session::health, session.api());
             }
             if (options.progress()) {
                 session.progress = ProgressReporter.attach(session.monitor);
@@ -103,13 +130,49 @@ public final class MonitoringSession implements AutoCloseable {
         return options;
     }
 
-    /** Sets what {@code /health} answers: 200 while true, 503 once false (e.g. the run failed). */
+    /**
+     * What the engine feeds for {@code /api/v1/progress} and the page: stages, namespaces, follow lag, cut-over.
+     * See {@link RunProgress}.
+     */
+    public RunProgress progress() {
+        return progressModel;
+    }
+
+    /** The progress API's answer now. */
+    public ProgressView progressView() {
+        return progressModel.view(monitor.latest());
+    }
+
+    /** The progress API's answer now as JSON, through the options' secret masker. */
+    public String progressJson() {
+        return options.redact().apply(progressView().toJson());
+    }
+
+    /** Sets whether the run failed: {@code /health} answers 503 once false (e.g. the run failed). */
     public void healthy(boolean value) {
         this.healthy = value;
     }
 
+    /** The run failed: {@code /health} answers {@code 503 DOWN: reason}, the progress state is {@code failed}. */
+    public void failed(String reason) {
+        failureReason = reason;
+        healthy = false;
+        progressModel.state(RunProgress.State.FAILED).lastError(reason);
+    }
+
     public boolean healthy() {
-        return healthy;
+        return health().up();
+    }
+
+    /**
+     * What {@code /health} answers now: DOWN once the run was marked failed, when every write failed over the last
+     * {@value #FAILING_WINDOW_SECONDS} seconds, or when no document was written for the stall timeout while copying.
+     */
+    public Health health() {
+        if (!healthy) {
+            return Health.down(failureReason == null ? "the run failed" : options.redact().apply(failureReason));
+        }
+        return runHealth.check(copying());
     }
 
     /** The bound Prometheus port, when {@code metricsPort} was given. */
@@ -134,6 +197,53 @@ public final class MonitoringSession implements AutoCloseable {
     /** The alerts seen so far, in order. */
     public synchronized List<Alert> alerts() {
         return List.copyOf(alerts);
+    }
+
+    /**
+     * Ends the run as {@link #finish(RunReport.Builder)} does, then prints the human {@link RunSummary} to stderr and
+     * writes the JSON report where {@code --report} says: a file, {@code -} for stdout, or nowhere when null. Both go
+     * through the options' secret masker ({@link MonitoringOptions#redact()}).
+     *
+     * @throws java.io.UncheckedIOException when the report or {@code metricsOut} cannot be written
+     */
+    public RunReport finish(RunReport.Builder builder, Path report) {
+        return finish(builder, report, System.err);
+    }
+
+    /** As {@link #finish(RunReport.Builder, Path)}, the summary going to {@code summaryOut}. */
+    public RunReport finish(RunReport.Builder builder, Path report, PrintStream summaryOut) {
+        PrintWriter stdout = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter summary = new PrintWriter(new OutputStreamWriter(summaryOut, StandardCharsets.UTF_8), true);
+        return finish(builder, report, stdout, summary);
+    }
+
+    /**
+     * As {@link #finish(RunReport.Builder, Path)}, for a CLI that prints through writers (picocli's {@code out} and
+     * {@code err}): the report goes to {@code out} for {@code --report -}, the summary to {@code err}. When the report
+     * file cannot be written, the summary says so and the {@link java.io.UncheckedIOException} is thrown after it.
+     */
+    public RunReport finish(RunReport.Builder builder, Path report, PrintWriter out, PrintWriter err) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+        RunReport built = finish(builder);
+        RuntimeException writeFailure = null;
+        if (RunReport.isStdout(report)) {
+            out.println(built.toJson(options.redact()));
+            out.flush();
+        } else if (report != null) {
+            try {
+                built.writeTo(report, options.redact());
+            } catch (RuntimeException e) {
+                writeFailure = e;
+            }
+        }
+        err.print(options.redact().apply(RunSummary.format(built, progressModel.view(monitor.latest()), report,
+                writeFailure == null ? null : String.valueOf(writeFailure.getMessage()))));
+        err.flush();
+        if (writeFailure != null) {
+            throw writeFailure;
+        }
+        return built;
     }
 
     /**
@@ -162,15 +272,36 @@ public final class MonitoringSession implements AutoCloseable {
             }
             RunReport built = builder.build();
             report = built;
+            endState(built.status());
             if (options.metricsOut() != null) {
                 MetricsExporter.write(options.metricsOut(), monitor.snapshots(), built);
                 LOG.info("metrics written to {}", options.metricsOut());
             }
+            lingerForTheLastPoll();
             return built;
         } finally {
             close();
         }
     }
+
+    /**
+     * With {@code --metrics-port}, the endpoints keep answering for {@link #FINAL_ANSWER_LINGER} after the run ended,
+     * so that a script or page polling once a second sees the final state ({@code done} at 100 %, or {@code failed})
+     * rather than a closed port.
+     */
+    private void lingerForTheLastPoll() {
+        if (prometheus == null) {
+            return;
+        }
+        try {
+            Thread.sleep(FINAL_ANSWER_LINGER.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long the endpoints of {@code --metrics-port} answer after the run ended. */
+    public static final java.time.Duration FINAL_ANSWER_LINGER = java.time.Duration.ofSeconds(2);
 
     /** Stops progress, monitor and Prometheus; idempotent. Prefer {@link #finish} at the end of a run. */
     @Override
@@ -189,6 +320,81 @@ public final class MonitoringSession implements AutoCloseable {
             prometheus.close();
         }
         registry.close();
+    }
+
+    private boolean copying() {
+        return progressModel.shownState() == RunProgress.State.COPYING;
+    }
+
+    private void endState(String status) {
+        RunProgress.State now = progressModel.state();
+        if (now.terminal() && now != RunProgress.State.DONE) {
+            return; // a failure or interruption already fed stays
+        }
+        progressModel.state(switch (status) {
+            case RunReport.FAILED -> RunProgress.State.FAILED;
+            case RunReport.INTERRUPTED -> RunProgress.State.INTERRUPTED;
+            default -> RunProgress.State.DONE;
+        });
+    }
+
+    private void onSnapshot(PerformanceSnapshot s) {
+        ProgressView v = progressModel.view(s);
+        runHealth.onSnapshot(s, copying());
+        exportProgress(v, s);
+        history.add(s.timestamp().toEpochMilli() / 1000.0,
+                v.documentsPerSecond(), v.bytesPerSecond(),
+                s.intervalLatency().count() == 0 ? Double.NaN : s.intervalLatency().p50Millis(),
+                s.intervalLatency().count() == 0 ? Double.NaN : s.intervalLatency().p99Millis(),
+                v.throttledPerSecond(),
+                v.pacingRate() == null ? Double.NaN : v.pacingRate(),
+                v.concurrencyLimit() == null ? Double.NaN : v.concurrencyLimit(),
+                v.lagSeconds() == null ? Double.NaN : v.lagSeconds(),
+                v.percent() == null ? Double.NaN : v.percent());
+    }
+
+    /**
+     * The progress as meters too, for Prometheus and the Grafana dashboard: {@code dataworks.progressPercent},
+     * {@code dataworks.etaSeconds}, {@code dataworks.canCutover} (0/1), {@code dataworks.deadLetters},
+     * {@code dataworks.pacingRate} and {@code dataworks.concurrency} when fed, and
+     * {@code dataworks.namespace.progress.percent{ns}}. Unknown values are NaN.
+     */
+    private void exportProgress(ProgressView v, PerformanceSnapshot s) {
+        collector.gauge("progressPercent", v.percent() == null ? Double.NaN : v.percent());
+        collector.gauge("etaSeconds", v.etaSeconds() == null ? Double.NaN : v.etaSeconds());
+        collector.gauge("canCutover", v.canCutover() ? 1 : 0);
+        collector.gauge("deadLetters", v.deadLetters());
+        if (v.pacingRate() != null) {
+            collector.gauge("pacingRate", v.pacingRate());
+        }
+        if (v.concurrencyLimit() != null && !s.gauges().containsKey("concurrency")) {
+            collector.gauge("concurrency", v.concurrencyLimit());
+        }
+        for (ProgressView.Namespace ns : v.namespaces()) {
+            namespacePercent.computeIfAbsent(ns.source(), source -> {
+                java.util.concurrent.atomic.AtomicReference<Double> holder =
+                        new java.util.concurrent.atomic.AtomicReference<>(Double.NaN);
+                io.micrometer.core.instrument.Gauge.builder("dataworks.namespace.progress.percent", holder,
+                                h -> h.get() == null ? Double.NaN : h.get())
+                        .description("percent of the namespace's documents copied").tag("ns", source)
+                        .strongReference(true).register(registry);
+                return holder;
+            }).set(ns.percent() == null ? Double.NaN : ns.percent());
+        }
+    }
+
+    private PrometheusServer.Api api() {
+        return new PrometheusServer.Api() {
+            @Override
+            public String progressJson() {
+                return MonitoringSession.this.progressJson();
+            }
+
+            @Override
+            public String historyJson() {
+                return history.toJson();
+            }
+        };
     }
 
     private void onAlert(Alert alert) {

@@ -172,8 +172,24 @@ public record RunReport(
         writeTo(path, UnaryOperator.identity());
     }
 
-    /** Writes {@link #toJson(UnaryOperator)} to {@code path} (parent directories created, file replaced atomically). */
+    /** The {@code --report} value that means stdout. */
+    public static final String STDOUT = "-";
+
+    /** True for {@code --report -}. */
+    public static boolean isStdout(Path path) {
+        return path != null && path.getNameCount() == 1 && STDOUT.equals(path.toString());
+    }
+
+    /**
+     * Writes {@link #toJson(UnaryOperator)} to {@code path} (parent directories created, file replaced atomically), or
+     * to stdout when {@code path} is {@code -}.
+     */
     public void writeTo(Path path, UnaryOperator<String> redact) {
+        if (isStdout(path)) {
+            System.out.println(toJson(redact));
+            System.out.flush();
+            return;
+        }
         writeAtomically(path, toJson(redact) + System.lineSeparator());
     }
 

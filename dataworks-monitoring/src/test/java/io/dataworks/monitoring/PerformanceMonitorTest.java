@@ -106,6 +106,7 @@ class PerformanceMonitorTest {
                 org.assertj.core.groups.Tuple.tuple(Alert.State.RESOLVED, AlertRule.Kind.THROTTLE_RATE_ABOVE));
 
         heap.set(200.0);
+        collector.batchWritten(TimeUnit.MILLISECONDS.toNanos(5)); // fast again (a stall would keep it firing)
         clock.add(Duration.ofSeconds(1));
         monitor.sampleNow();
         assertThat(alerts.subList(6, alerts.size())).extracting(Alert::state, a -> a.rule().kind())
@@ -175,5 +176,53 @@ class PerformanceMonitorTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Issue 12 bug 4: an interval without a completed batch read as latency 0 and resolved the p99 alert. */
+    @Test
+    void aStallDoesNotResolveTheP99LatencyAlert() {
+        monitor.addRule(AlertRule.p99LatencyAbove(100, Duration.ofSeconds(2))).addAlertCallback(alerts::add);
+        for (int i = 0; i < 3; i++) {
+            collector.batchWritten(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500));
+            clock.add(Duration.ofSeconds(1));
+            monitor.sampleNow();
+        }
+        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+        for (int i = 0; i < 5; i++) { // the writes hang: no batch completes
+            clock.add(Duration.ofSeconds(1));
+            monitor.sampleNow();
+        }
+        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+        collector.batchWritten(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+        clock.add(Duration.ofSeconds(1));
+        monitor.sampleNow();
+        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+    }
+
+    @Test
+    void aStallAfterSlowBatchesKeepsCountingTowardsTheP99Alert() {
+        monitor.addRule(AlertRule.p99LatencyAbove(100, Duration.ofSeconds(3))).addAlertCallback(alerts::add);
+        collector.batchWritten(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500));
+        clock.add(Duration.ofSeconds(1));
+        monitor.sampleNow(); // slow: holding since now
+        for (int i = 0; i < 3; i++) {
+            clock.add(Duration.ofSeconds(1));
+            monitor.sampleNow();
+        }
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(Alert.State.FIRING);
+            assertThat(a.message()).contains("no batch completed in the last 1 s");
+        });
+    }
+
+    @Test
+    void anIdleRunWithFastBatchesDoesNotFireTheP99Alert() {
+        monitor.addRule(AlertRule.p99LatencyAbove(100, Duration.ofSeconds(1))).addAlertCallback(alerts::add);
+        collector.batchWritten(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+        for (int i = 0; i < 5; i++) {
+            clock.add(Duration.ofSeconds(1));
+            monitor.sampleNow();
+        }
+        assertThat(alerts).isEmpty();
     }
 }

@@ -108,4 +108,67 @@ class ProgressReporterTest {
         return ProgressReporter.Settings.defaults().withTerminal(terminal).withOut(out).withLog(logged::add)
                 .withLogEvery(Duration.ofSeconds(5));
     }
+
+    /** Issue 12 bug 6: the final log line (written to System.err, as logback does) was glued to the progress line. */
+    @Test
+    void aLineWrittenToStderrWhileTheProgressIsDrawnStartsAtTheLeftMarginOnItsOwnLine() {
+        PrintStream original = System.err;
+        System.setErr(out);
+        try {
+            ProgressReporter reporter = ProgressReporter.attach(monitor,
+                    ProgressReporter.Settings.defaults().withTerminal(true).withLog(logged::add));
+            second(42);
+            System.err.println("12:00:01.000 INFO  FlexibleGenerator - wrote 42 documents");
+            second(8);
+            reporter.close();
+            assertThat(System.err).isSameAs(out); // the original stream is back
+            System.err.println("after the run");
+        } finally {
+            System.setErr(original);
+        }
+        List<String> screen = terminal(bytes.toString(StandardCharsets.UTF_8));
+        assertThat(screen).containsExactly(
+                "12:00:01.000 INFO  FlexibleGenerator - wrote 42 documents",
+                "50 docs | 8 docs/s | 0.0 MB/s | errors 0 | throttled 0",
+                "after the run");
+    }
+
+    @Test
+    void onlyATerminalDeviceOnStderrCountsAsATerminal() {
+        assertThat(ProgressReporter.isTerminalDevice("/dev/pts/3")).isTrue();
+        assertThat(ProgressReporter.isTerminalDevice("/dev/tty1")).isTrue();
+        assertThat(ProgressReporter.isTerminalDevice("/tmp/err.log")).isFalse(); // 2> err.log
+        assertThat(ProgressReporter.isTerminalDevice("pipe:[41230]")).isFalse();
+        assertThat(ProgressReporter.isTerminalDevice("/dev/null")).isFalse();
+        // the test JVM's stderr is a pipe or a file, whatever stdout is
+        assertThat(ProgressReporter.stderrIsTerminal()).isFalse();
+        assertThat(ProgressReporter.Settings.defaults().terminal()).isFalse();
+    }
+
+    /** What a terminal shows for this output: '\r' returns to column 0 and overwrites, trailing blanks dropped. */
+    static List<String> terminal(String output) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        int col = 0;
+        for (char c : output.toCharArray()) {
+            if (c == '\n') {
+                lines.add(line.toString().stripTrailing());
+                line.setLength(0);
+                col = 0;
+            } else if (c == '\r') {
+                col = 0;
+            } else {
+                if (col < line.length()) {
+                    line.setCharAt(col, c);
+                } else {
+                    line.append(c);
+                }
+                col++;
+            }
+        }
+        if (!line.toString().isBlank()) {
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines;
+    }
 }

@@ -69,7 +69,7 @@ class PrometheusServerIT {
             healthy.set(false);
             HttpResponse<String> down = get(server.port(), "/health");
             assertThat(down.statusCode()).isEqualTo(503);
-            assertThat(down.body()).isEqualTo("DOWN\n");
+            assertThat(down.body()).isEqualTo("DOWN: the run failed\n");
 
             assertThat(get(server.port(), "/").statusCode()).isEqualTo(404);
         }

@@ -39,14 +39,14 @@ class ServiceOrderPluginIT {
 
     @Test
     void loadsFromAPluginsDirectory() throws Exception {
-        String output = run("-jar", CLI_JAR.toString(), "--demo", "--total", "300", "--no-progress", "--plugins", "target");
+        String output = run("-jar", CLI_JAR.toString(), "--demo", "--total", "300", "--no-progress", "--plugins", "target", "--report", "-");
         assertThat(output).contains("\"strategy\" : \"service-order\"").contains("\"status\" : \"match\"");
     }
 
     @Test
     void loadsFromTheClassPath() throws Exception {
         String output = run("-cp", CLI_JAR + File.pathSeparator + PLUGIN_JAR, "io.dataworks.migrations.cli.FlexibleMigrate",
-                "--demo", "--total", "300", "--no-progress");
+                "--demo", "--total", "300", "--no-progress", "--report", "-");
         assertThat(output).contains("\"strategy\" : \"service-order\"").contains("\"status\" : \"match\"");
     }
 }

@@ -22,7 +22,7 @@ public final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = "--report", paramLabel = "PATH", description = "Write the run report (JSON) to PATH.")
+    @Option(names = "--report", paramLabel = "PATH", description = "Write the run report (JSON) to PATH; - for stdout. A summary goes to stderr either way.")
     private Path report;
 
     private Path metricsOut;
@@ -49,7 +49,8 @@ public final class CommonOptions {
     }
 
     @Option(names = "--metrics-port", paramLabel = "N",
-            description = "Serve Prometheus metrics on port N (/metrics and /health) while the run lasts.")
+            description = "While the run lasts, serve on port N: the live page (/), the progress API (/api/v1/progress), "
+                    + "Prometheus metrics (/metrics) and /health.")
     void metricsPort(int value) {
         if (value < 0 || value > 65_535) {
             throw new ParameterException(spec.commandLine(),

@@ -3,6 +3,7 @@ package io.dataworks.core.embedded;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.dataworks.core.config.MongoUri;
@@ -18,6 +19,18 @@ import io.dataworks.core.config.MongoUri;
  * applied, so retrying it is always safe. Which commands are throttled is a pure function of the seed and
  * the command's sequence number. Alternatively (or as well) a write budget in documents per second refuses
  * writes only while the client sends more than the budget, with {@code RetryAfterMs} = time until it refills.
+ *
+ * <p>The <b>Cosmos mode</b> ({@link Builder#cosmosBudget(double)}) behaves as Azure Cosmos DB for MongoDB does under a
+ * provisioned throughput of N request units per second: every read and write costs RUs by its size
+ * ({@link CosmosRequestUnits}); a bulk insert the budget covers in part writes that part and answers the rest with
+ * per-document 16500 write errors (unordered: all the rest; ordered: the next one, and stops); a request with no budget
+ * left is refused whole with 16500 and {@code RetryAfterMs} = the time until the budget covers it; and
+ * {@code getLastRequestStatistics} answers the last request's {@code RequestCharge} per connection. What it counted is
+ * in {@link #cosmosStats()}.
+ *
+ * <p>These throttling modes are features of the embedded server, not test fixtures: the demo and the benchmarks run
+ * the server from the product jars ({@code main} below), and a user can try pacing against a Cosmos-like budget
+ * without an Azure account.
  *
  * <pre>{@code
  * try (EmbeddedMongo mongo = EmbeddedMongo.builder().throttleRate(0.2).retryAfterMs(5).start()) {
@@ -37,8 +50,9 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private EmbeddedMongo(Builder builder) {
         this.backend = new ThrottlingMemoryBackend(builder.throttleRate, builder.retryAfterMs, builder.throttleSeed,
-                builder.writeBudget);
+                builder.writeBudget, builder.cosmosBudget, builder.nanoClock);
         backend.throttleReads(builder.throttleReads);
+        backend.orderedIdIndex(builder.orderedIdIndex);
         this.server = new MongoServer(backend);
         this.oplog = builder.oplog;
         if (oplog) {
@@ -72,6 +86,11 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     public boolean oplogEnabled() {
         return oplog;
+    }
+
+    /** Whether collections keep an ordered {@code _id} index (see {@link Builder#orderedIdIndex(boolean)}). */
+    public boolean orderedIdIndex() {
+        return backend.orderedIdIndex();
     }
 
     /** Write commands received so far, throttled ones included. */
@@ -112,6 +131,24 @@ public final class EmbeddedMongo implements AutoCloseable {
         backend.writeBudget(checkBudget(documentsPerSecond));
     }
 
+    /** Request units per second of the Cosmos mode; 0 when it is off. */
+    public double cosmosBudget() {
+        return backend.cosmosBudget();
+    }
+
+    /**
+     * Changes the Cosmos mode's budget (request units per second) from now on, e.g. to step it up or down under
+     * load; 0 turns the mode off. Turning it on starts it with a full bucket and fresh counters.
+     */
+    public void cosmosBudget(double ruPerSecond) {
+        backend.cosmosBudget(checkCosmosBudget(ruPerSecond));
+    }
+
+    /** What the Cosmos mode counted so far (all zero when it is off). */
+    public CosmosStats cosmosStats() {
+        return backend.cosmosStats();
+    }
+
     /** Changes the {@code RetryAfterMs} value the random refusals carry from now on. */
     public void retryAfterMs(long retryAfterMs) {
         backend.retryAfterMs(checkRetryAfter(retryAfterMs));
@@ -127,9 +164,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "")
+        return "EmbeddedMongo[" + connectionString() + (oplog ? ", oplog" : "") + (backend.orderedIdIndex() ? ", orderedIdIndex" : "")
                 + (backend.throttleRate() > 0 ? ", throttleRate=" + backend.throttleRate() : "")
-                + (backend.writeBudget() > 0 ? ", writeBudget=" + backend.writeBudget() + "/s" : "") + "]";
+                + (backend.writeBudget() > 0 ? ", writeBudget=" + backend.writeBudget() + "/s" : "")
+                + (backend.cosmosBudget() > 0 ? ", cosmosBudget=" + backend.cosmosBudget() + " RU/s" : "") + "]";
     }
 
     private static double checkRate(double rate) {
@@ -144,6 +182,13 @@ public final class EmbeddedMongo implements AutoCloseable {
             throw new IllegalArgumentException("writeBudget must be >= 0 documents per second, was " + documentsPerSecond);
         }
         return documentsPerSecond;
+    }
+
+    private static double checkCosmosBudget(double ruPerSecond) {
+        if (!(ruPerSecond >= 0) || Double.isInfinite(ruPerSecond)) {
+            throw new IllegalArgumentException("cosmosBudget must be >= 0 RU per second, was " + ruPerSecond);
+        }
+        return ruPerSecond;
     }
 
     private static long checkRetryAfter(long retryAfterMs) {
@@ -162,6 +207,9 @@ public final class EmbeddedMongo implements AutoCloseable {
         private long throttleSeed = 42;
         private long writeBudget;
         private boolean throttleReads;
+        private double cosmosBudget;
+        private LongSupplier nanoClock = System::nanoTime;
+        private boolean orderedIdIndex;
 
         private Builder() {
         }
@@ -215,6 +263,34 @@ public final class EmbeddedMongo implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Turns on the Cosmos mode with a budget of {@code ruPerSecond} request units per second (0, the default, is
+         * off); see the class comment and {@link CosmosRequestUnits} for what requests cost. For a budget counted in
+         * inserted documents of up to 1 KB per second use {@link CosmosRequestUnits#insertBudget(double)}. Applies
+         * after {@link #throttleRate(double)} and {@link #writeBudget(long)}.
+         */
+        public Builder cosmosBudget(double ruPerSecond) {
+            this.cosmosBudget = checkCosmosBudget(ruPerSecond);
+            return this;
+        }
+
+        /**
+         * Keeps an ordered index on {@code _id}, as a MongoDB server does: a query that is a range on {@code _id} sorted
+         * by {@code _id} reads only that range, in order, and {@code explain} of such a query answers an {@code IXSCAN}
+         * on {@code _id} (anything else: {@code COLLSCAN}). Off by default: then every query scans the collection and
+         * {@code explain} is refused, as Cosmos DB-like as today, and the planner reads each collection with one cursor.
+         */
+        public Builder orderedIdIndex(boolean value) {
+            this.orderedIdIndex = value;
+            return this;
+        }
+
+        /** The clock the budgets refill by, in nanoseconds; tests move it by hand. Default {@link System#nanoTime()}. */
+        Builder nanoClock(LongSupplier nanoClock) {
+            this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
         /** Seed of the throttle decisions (default 42). */
         public Builder throttleSeed(long seed) {
             this.throttleSeed = seed;
@@ -229,7 +305,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /**
      * Runs the server in its own JVM until it is killed:
      * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--throttle-reads]
-     * [--oplog]}.
+     * [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]}.
      * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -260,7 +336,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static final String USAGE =
             "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC]"
-                    + " [--throttle-reads] [--oplog]";
+                    + " [--throttle-reads] [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]";
 
     /** Returns null when help was asked for. */
     static Builder parseArgs(String[] args) {
@@ -273,7 +349,9 @@ public final class EmbeddedMongo implements AutoCloseable {
                 case "--retry-after-ms" -> builder.retryAfterMs(longValue(arg, value(args, ++i, arg)));
                 case "--throttle-seed" -> builder.throttleSeed(longValue(arg, value(args, ++i, arg)));
                 case "--write-budget" -> builder.writeBudget(longValue(arg, value(args, ++i, arg)));
+                case "--cosmos-budget" -> builder.cosmosBudget(doubleValue(arg, value(args, ++i, arg)));
                 case "--oplog" -> builder.oplog(true);
+                case "--ordered-id-index" -> builder.orderedIdIndex(true);
                 case "--throttle-reads" -> builder.throttleReads(true);
                 case "-h", "--help" -> {
                     return null;

@@ -2,14 +2,19 @@ package io.dataworks.core.embedded;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import io.netty.channel.Channel;
 
 /**
- * The in-memory backend with Cosmos DB-like request throttling in front of the write commands: a random share
- * (seeded) and/or a documents-per-second budget ({@link WriteBudget}).
+ * The in-memory backend with Cosmos DB-like request throttling in front of the commands: a random share (seeded),
+ * a documents-per-second budget ({@link WriteBudget}), and/or the Cosmos mode ({@link CosmosMode}: a request-unit
+ * budget that charges every request by its size, writes bulk inserts in part and answers
+ * {@code getLastRequestStatistics}). Checked in that order; a command refused by one is not charged by the next.
  *
  * <p>The throttle decision is taken before the command reaches the backend, so a refused command has
  * changed nothing (Cosmos DB refuses the whole request) and the client can retry it as is. The cost on the
@@ -33,12 +38,19 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     private volatile WriteBudget budget;
     private volatile boolean throttleReads;
     private final AtomicLong readCommands = new AtomicLong();
+    private final LongSupplier nanoClock;
+    private volatile CosmosMode cosmos;
+    /** Fixed at start: collections are created with it or without it. */
+    private volatile boolean orderedIdIndex;
 
-    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget) {
+    ThrottlingMemoryBackend(double throttleRate, long retryAfterMs, long seed, long writeBudget, double cosmosBudget,
+                            LongSupplier nanoClock) {
         this.throttleRate = throttleRate;
         this.retryAfterMs = retryAfterMs;
         this.seed = seed;
+        this.nanoClock = nanoClock;
         writeBudget(writeBudget);
+        cosmosBudget(cosmosBudget);
     }
 
     /*
@@ -74,7 +86,76 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
                 return tooManyRequests(retryAfterMs);
             }
         }
+        CosmosMode cosmosMode = cosmos;
+        if (cosmosMode != null) {
+            return cosmosMode.handle(message, name, this::execute, throttled::increment);
+        }
+        return execute(message);
+    }
+
+    private Document execute(MongoMessage message) {
+        Document command = message.getDocument();
+        String name = command.keySet().iterator().next();
+        if (orderedIdIndex && "explain".equals(name) && command.get("explain") instanceof Document explained
+                && explained.containsKey("find")) {
+            return explainFind(message.getDatabaseName(), explained);
+        }
         return "aggregate".equals(name) ? aggregate(message) : super.handleMessage(message);
+    }
+
+    /**
+     * {@code explain} of a {@code find}, answered as a MongoDB server would in its {@code queryPlanner} section: an
+     * {@code IXSCAN} on {@code _id} (under a {@code FETCH}) for an {@code _id} range sorted by {@code _id}, which the
+     * ordered index serves; a {@code COLLSCAN} for anything else. Nothing is run.
+     */
+    private static Document explainFind(String databaseName, Document find) {
+        Document filter = find.get("filter") instanceof Document f ? f : new Document();
+        Document sort = find.get("sort") instanceof Document s ? s : null;
+        Document winningPlan;
+        if (IdOrderedCollection.servesFromIndex(filter, sort)) {
+            Document indexScan = new Document("stage", "IXSCAN");
+            indexScan.put("keyPattern", new Document("_id", 1));
+            indexScan.put("indexName", "_id_");
+            indexScan.put("isUnique", true);
+            indexScan.put("direction", IdOrderedCollection.idSortDirection(sort) > 0 ? "forward" : "backward");
+            winningPlan = new Document("stage", "FETCH");
+            winningPlan.put("inputStage", indexScan);
+        } else {
+            winningPlan = new Document("stage", "COLLSCAN");
+            winningPlan.put("direction", "forward");
+        }
+        Document planner = new Document("namespace", databaseName + "." + find.get("find"));
+        planner.put("parsedQuery", filter);
+        planner.put("winningPlan", winningPlan);
+        planner.put("rejectedPlans", java.util.List.of());
+        Document reply = new Document("explainVersion", "1");
+        reply.put("queryPlanner", planner);
+        reply.put("ok", 1.0);
+        return reply;
+    }
+
+    /** Databases whose collections keep an ordered _id index when {@link #orderedIdIndex(boolean)} is on. */
+    @Override
+    public MemoryDatabase openOrCreateDatabase(String databaseName) {
+        return orderedIdIndex ? new IdOrderedDatabase(databaseName, getCursorRegistry()) : super.openOrCreateDatabase(databaseName);
+    }
+
+    /** Before any database is opened: whether collections keep an ordered _id index and explain answers. */
+    void orderedIdIndex(boolean value) {
+        this.orderedIdIndex = value;
+    }
+
+    boolean orderedIdIndex() {
+        return orderedIdIndex;
+    }
+
+    @Override
+    public void handleClose(Channel channel) {
+        CosmosMode cosmosMode = cosmos;
+        if (cosmosMode != null) {
+            cosmosMode.closed(channel);
+        }
+        super.handleClose(channel);
     }
 
     /**
@@ -152,15 +233,19 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
      * (every document of the batch), which would cost more than the insert itself.
      */
     static Document tooManyRequests(long retryAfterMs) {
-        String message = "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate "
-                + "success: TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may "
-                + "be needed, so no changes were made. Please retry this request later.)'";
         Document reply = new Document();
         reply.put("ok", 0);
-        reply.put("errmsg", message);
+        reply.put("errmsg", tooManyRequestsMessage(retryAfterMs));
         reply.put("code", TOO_MANY_REQUESTS);
         reply.put("codeName", TOO_MANY_REQUESTS_NAME);
         return reply;
+    }
+
+    /** Cosmos DB's message for a refused request or document. */
+    static String tooManyRequestsMessage(long retryAfterMs) {
+        return "Error=16500, RetryAfterMs=" + retryAfterMs + ", Details='Response status code does not indicate "
+                + "success: TooManyRequests (429); Substatus: 3200; Reason: (Request rate is large. More Request Units may "
+                + "be needed, so no changes were made. Please retry this request later.)'";
     }
 
     long writeCommandCount() {
@@ -196,7 +281,7 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
         if (documentsPerSecond <= 0) {
             budget = null;
         } else if (budget == null) {
-            budget = new WriteBudget(documentsPerSecond, System::nanoTime);
+            budget = new WriteBudget(documentsPerSecond, nanoClock);
         } else {
             budget.setRate(documentsPerSecond);
         }
@@ -205,5 +290,26 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
     long writeBudget() {
         WriteBudget current = budget;
         return current == null ? 0 : current.rate();
+    }
+
+    /** Request units per second of the Cosmos mode; 0 turns the mode off (its counters start again when turned on). */
+    synchronized void cosmosBudget(double ruPerSecond) {
+        if (ruPerSecond <= 0) {
+            cosmos = null;
+        } else if (cosmos == null) {
+            cosmos = new CosmosMode(ruPerSecond, nanoClock);
+        } else {
+            cosmos.budget(ruPerSecond);
+        }
+    }
+
+    double cosmosBudget() {
+        CosmosMode current = cosmos;
+        return current == null ? 0 : current.budget();
+    }
+
+    CosmosStats cosmosStats() {
+        CosmosMode current = cosmos;
+        return current == null ? new CosmosStats(0, 0, 0, 0, 0, 0, 0, 0) : current.stats();
     }
 }

@@ -161,6 +161,18 @@ class EmbeddedMongoIT {
             mongo.writeBudget(0);
             assertThat(mongo.writeBudget()).isZero();
         }
+        assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--cosmos-budget", "-5"})).hasMessageContaining("cosmosBudget");
+        assertThatThrownBy(() -> EmbeddedMongo.builder().cosmosBudget(Double.NaN)).hasMessageContaining("cosmosBudget");
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--ordered-id-index"}).start()) {
+            assertThat(mongo.orderedIdIndex()).isTrue();
+            assertThat(mongo.toString()).contains("orderedIdIndex");
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--cosmos-budget", "44000"}).start()) {
+            assertThat(mongo.cosmosBudget()).isEqualTo(44_000);
+            assertThat(mongo.toString()).contains("cosmosBudget=44000.0 RU/s");
+            mongo.cosmosBudget(0);
+            assertThat(mongo.cosmosBudget()).isZero();
+        }
     }
 
     private static List<Boolean> decisions(long seed, double rate) {

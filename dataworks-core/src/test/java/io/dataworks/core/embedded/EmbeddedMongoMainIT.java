@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -52,6 +54,30 @@ class EmbeddedMongoMainIT {
             process.destroy(); // SIGTERM: the shutdown hook stops the server
             assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
             assertThat(portOpen(port)).isFalse();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void cosmosBudgetFlagWritesABulkInsertInPart() throws Exception {
+        // 1,100 RU/s: a full bucket covers 200 documents of 5.5 RU, the other 100 are refused one by one
+        Process process = start(true, "--port", "0", "--cosmos-budget", "1100");
+        try {
+            String uri = awaitListening(process).group(1);
+            try (MongoClient client = MongoClients.create(uri + "/?maxPoolSize=1")) {
+                MongoCollection<Document> coll = client.getDatabase("db").getCollection("c");
+                List<Document> docs = java.util.stream.IntStream.range(0, 300).mapToObj(i -> new Document("_id", i)).toList();
+                Object error = Mono.from(coll.insertMany(docs, new InsertManyOptions().ordered(false))).map(Object.class::cast)
+                        .onErrorResume(Mono::just).block(Duration.ofSeconds(10));
+                assertThat(error).isInstanceOfSatisfying(MongoBulkWriteException.class, e -> {
+                    assertThat(e.getWriteResult().getInsertedCount()).isEqualTo(200);
+                    assertThat(e.getWriteErrors()).hasSize(100).allSatisfy(w -> assertThat(w.getMessage()).contains("RetryAfterMs="));
+                });
+                Document stats = Mono.from(client.getDatabase("db").runCommand(new Document("getLastRequestStatistics", 1)))
+                        .block(Duration.ofSeconds(10));
+                assertThat(stats.getDouble("RequestCharge")).isEqualTo(1100.0);
+            }
         } finally {
             process.destroyForcibly();
         }

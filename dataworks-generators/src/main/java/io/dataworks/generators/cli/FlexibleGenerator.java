@@ -1,6 +1,5 @@
 package io.dataworks.generators.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -52,6 +51,7 @@ import io.dataworks.generators.template.TemplateSet;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
+import io.dataworks.monitoring.RunProgress;
 import io.dataworks.monitoring.RunReport;
 import picocli.CommandLine.Command;
 import reactor.core.Disposable;
@@ -179,6 +179,9 @@ public final class FlexibleGenerator implements Callable<Integer> {
             return generateSet(config, runSeed);
         }
         Destination destination = destination(config);
+        if (destination.stdout && common.report().filter(RunReport::isStdout).isPresent()) {
+            throw new ConfigException("--report", "--report - and --output - both write to stdout: give --report a file");
+        }
         checkOutputPaths(destination);
         List<AlertRule> alerts = config.read(AlertRule::fromConfig);
         WorkerConfig workerConfig = config.workers();
@@ -191,7 +194,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 GenerationSettings settings = new GenerationSettings(documents, total, runSeed,
                         workerConfig.generationWorkers(), workerConfig.batchAggregationSize(),
                         Duration.ofMillis(workerConfig.batchAggregationTimeoutMs()), workerConfig.writeWorkers(), sink);
-                return generate(List.of(GenerationEngine.create(settings)), null, runSeed, alerts, destination.stdout);
+                return generate(List.of(GenerationEngine.create(settings)), null, runSeed, alerts);
             } finally {
                 if (endpoint != null) {
                     endpoint.close();
@@ -264,7 +267,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
         if (destination.file != null) {
             paths.check("--output", destination.file);
         }
-        common.report().ifPresent(p -> paths.check("--report", p));
+        common.report().filter(p -> !RunReport.isStdout(p)).ifPresent(p -> paths.check("--report", p));
         common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
     }
 
@@ -303,7 +306,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
                         + ConfigKeys.TARGET_COLLECTION);
             }
         }
-        common.report().ifPresent(p -> paths.check("--report", p));
+        common.report().filter(p -> !RunReport.isStdout(p)).ifPresent(p -> paths.check("--report", p));
         common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
         List<AlertRule> alerts = config.read(AlertRule::fromConfig);
         WorkerConfig w = config.workers();
@@ -319,7 +322,7 @@ public final class FlexibleGenerator implements Callable<Integer> {
                         w.writeWorkers(), sink)));
                 names.add(m.name());
             }
-            return generate(engines, names, runSeed, alerts, false);
+            return generate(engines, names, runSeed, alerts);
         } finally {
             if (endpoint != null) {
                 endpoint.close();
@@ -332,13 +335,13 @@ public final class FlexibleGenerator implements Callable<Integer> {
      * {@code collections} names them (a template set) or is null (one generator). Each collection of a
      * set is rendered with its own seed derived from {@code runSeed}, which the report shows.
      */
-    private int generate(List<GenerationEngine> engines, List<String> collections, long runSeed, List<AlertRule> alerts,
-                         boolean toStdout) {
+    private int generate(List<GenerationEngine> engines, List<String> collections, long runSeed, List<AlertRule> alerts) {
         GenerationEngine engine0 = engines.get(0);
         GenerationSettings settings = engine0.settings();
         long total = engines.stream().mapToLong(e -> e.settings().total()).sum();
         MonitoringOptions options = new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), alerts);
+                common.metricsPort().orElse(null), true, Duration.ofSeconds(1), alerts)
+                .withRedactor(MongoUri::maskSecrets);
         RunReport.Builder report = RunReport.builder(TOOL)
                 .seed(runSeed)
                 .detail("generator", collections == null ? settings.generator().name() : "template set " + template.getFileName())
@@ -349,6 +352,8 @@ public final class FlexibleGenerator implements Callable<Integer> {
                 .detail("writeWorkers", settings.sink().ordered() ? 1 : settings.writeWorkers())
                 .detail("batchSize", settings.batchSize());
         MonitoringSession session = MonitoringSession.start(options);
+        session.progress().state(RunProgress.State.COPYING)
+                .namespace(settings.generator().name(), settings.sink().description()).documentsTotal(settings.total()).wholeRun();
         RuntimeException failure = null;
         AtomicReference<GenerationEngine> current = new AtomicReference<>();
         AtomicReference<CompletableFuture<GenerationResult>> currentRun = new AtomicReference<>(new CompletableFuture<>());
@@ -391,17 +396,13 @@ public final class FlexibleGenerator implements Callable<Integer> {
             }
         } catch (RuntimeException e) {
             failure = e;
-            session.healthy(false);
+            session.failed(MongoUri.maskSecrets(String.valueOf(e.getMessage())));
             report.status(e instanceof Interrupted ? RunReport.INTERRUPTED : RunReport.FAILED)
                     .detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
         }
         try {
-            RunReport finished = session.finish(report);
-            // stdout carries the documents with --output -: the report then goes to stderr
-            PrintStream out = toStdout ? System.err : System.out;
-            out.println(finished.toJson(MongoUri::maskSecrets));
-            out.flush();
-            common.report().ifPresent(path -> finished.writeTo(path, MongoUri::maskSecrets));
+            // a summary for people on stderr; the JSON report only where --report says (- for stdout)
+            session.finish(report, common.report().orElse(null));
         } finally {
             reported.countDown();
             removeHook(onInterrupt);

@@ -88,8 +88,21 @@ class FlexibleGeneratorIT {
         assertThat(json.path("status").asText()).isEqualTo("completed");
         assertThat(json.path("documentsWritten").asLong()).isEqualTo(500);
         assertThat(json.path("seed").isIntegralNumber()).isTrue();
-        assertThat(new ObjectMapper().readTree(printedReport(run.stdout())).path("seed").asLong()).isEqualTo(json.path("seed").asLong());
+        assertThat(run.stdout()).isEmpty(); // the JSON goes only where --report says
+        assertThat(run.stderr()).contains("flexible-generator completed in ")
+                .contains("500 documents written").contains("seed " + json.path("seed").asLong())
+                .contains("report: " + report);
         assertThat(metrics).isNotEmptyFile();
+
+        // --report - : the JSON report on stdout, for scripts
+        Run toStdout = run("--template", template().toString(), "--total", "50", "--output", dir.resolve("o.jsonl").toString(),
+                "--report", "-", "--seed", "9");
+        assertThat(toStdout.exitCode()).as(toStdout.stderr()).isZero();
+        assertThat(new ObjectMapper().readTree(printedReport(toStdout.stdout())).path("seed").asLong()).isEqualTo(9);
+        assertThat(toStdout.stderr()).contains("report: stdout");
+        Run both = run("--template", template().toString(), "--total", "5", "--output", "-", "--report", "-");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderr()).contains("--report - and --output - both write to stdout");
 
         // the printed seed repeats the run exactly, whatever the workers and batch size
         Path again = dir.resolve("again.jsonl");

@@ -52,6 +52,14 @@ public interface CheckpointStore extends AutoCloseable {
         return FileCheckpointStore.readOnly(directory);
     }
 
+    /**
+     * The file store in {@code directory} for reading and writing without its lock, for a library caller that keeps
+     * other runs out itself (a follower given only a directory). A CLI run always uses {@link #files(Path)}.
+     */
+    static CheckpointStore unlocked(Path directory) {
+        return FileCheckpointStore.unlocked(directory);
+    }
+
     /** Where the records are, for messages: a directory, or a database. */
     String location();
 

@@ -45,12 +45,14 @@ final class FileCheckpointStore implements CheckpointStore {
 
     private final Path directory;
     private final FileChannel lockChannel;
+    private final boolean writable;
     private FileLock lock;
 
-    private FileCheckpointStore(Path directory, FileChannel lockChannel, FileLock lock) {
+    private FileCheckpointStore(Path directory, FileChannel lockChannel, FileLock lock, boolean writable) {
         this.directory = directory;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.writable = writable;
     }
 
     static FileCheckpointStore open(Path directory) {
@@ -74,7 +76,7 @@ final class FileCheckpointStore implements CheckpointStore {
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return new FileCheckpointStore(directory, channel, lock);
+            return new FileCheckpointStore(directory, channel, lock, true);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new DataWorksException(ExitCode.USAGE, "cannot use checkpoint directory " + directory + " (" + e
@@ -83,11 +85,15 @@ final class FileCheckpointStore implements CheckpointStore {
     }
 
     static FileCheckpointStore readOnly(Path directory) {
-        return new FileCheckpointStore(Objects.requireNonNull(directory, "directory"), null, null);
+        return new FileCheckpointStore(Objects.requireNonNull(directory, "directory"), null, null, false);
+    }
+
+    static FileCheckpointStore unlocked(Path directory) {
+        return new FileCheckpointStore(Objects.requireNonNull(directory, "directory"), null, null, true);
     }
 
     private void requireWritable() {
-        if (lockChannel == null) {
+        if (!writable) {
             throw new IllegalStateException("the checkpoint store " + directory + " was opened read-only");
         }
     }

@@ -383,7 +383,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     MonitoringSession monitoring() {
         return MonitoringSession.start(new MonitoringOptions(TOOL, common.metricsOut().orElse(null),
-                common.metricsPort().orElse(null), !noProgress, null, alertRules));
+                common.metricsPort().orElse(null), !noProgress, null, alertRules)
+                .withRedactor(MongoUri::maskSecrets)
+                .withStallTimeout(stallTimeout.isZero() ? RunOptions.DEFAULT_STALL_TIMEOUT : stallTimeout));
     }
 
     /**
@@ -405,7 +407,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 cutover(cutoverMaxLag, cutoverHold), sourceIsCosmos, stallTimeout);
         MonitoringSession session = monitoring();
         readLatency.recordInto(session.collector());
-        MigrationSettings settings = base.toBuilder().metrics(session.collector()).build();
+        MigrationSettings settings = base.toBuilder().metrics(session.collector()).progress(session.progress()).build();
         MigrationRun migration = MigrationRun.create(settings, options);
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
@@ -431,7 +433,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 result = migration.run(stop.asMono()).block();
             } catch (RuntimeException e) {
                 // refused before any stage ran (a locked checkpoint directory, a strategy that cannot map ids)
-                session.healthy(false);
+                session.failed(MongoUri.maskSecrets(String.valueOf(e.getMessage())));
                 report.status(RunReport.FAILED).detail("error", MongoUri.maskSecrets(String.valueOf(e.getMessage())));
                 finish(session, report, settings, out, ExitCode.FAILED);
                 throw e;
@@ -443,7 +445,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             describe(report, result);
             ExitCode exit = result.exitCode();
             if (result.failure() != null) {
-                session.healthy(false);
+                session.failed(MongoUri.maskSecrets(String.valueOf(result.failure().getMessage())));
                 report.detail("error", MongoUri.maskSecrets(String.valueOf(result.failure().getMessage())));
             }
             int code = finish(session, report, settings, out, exit);
@@ -521,18 +523,16 @@ public final class FlexibleMigrate implements Callable<Integer> {
     }
 
     /**
-     * Closes monitoring, prints the report and writes it where {@code --report} says. Returns the exit code: {@code exit},
-     * or 1 when the report could not be written and nothing worse (a verification mismatch: 3) was already known.
+     * Closes monitoring: a short summary for a person on stderr, the JSON report where {@code --report} says ({@code -}
+     * for stdout). Returns the exit code: {@code exit}, or 1 when the report could not be written and nothing worse (a
+     * verification mismatch: 3) was already known.
      */
     int finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out, ExitCode exit) {
         report.detail("strategy", settings.strategy().name())
                 .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
                 .detail("checkpointDir", settings.checkpointDir().toString());
-        RunReport done = session.finish(report);
-        out.println(done.toJson(MongoUri::maskSecrets));
-        out.flush();
         try {
-            common.report().ifPresent(path -> done.writeTo(path, MongoUri::maskSecrets));
+            session.finish(report, common.report().orElse(null), out, spec.commandLine().getErr());
         } catch (RuntimeException e) {
             LOG.error("cannot write the report to {}: {}", common.report().orElse(null), MongoUri.maskSecrets(e.toString()));
             return exit == ExitCode.OK || exit == ExitCode.COMPLETED_WITH_ERRORS ? ExitCode.FAILED.code() : exit.code();

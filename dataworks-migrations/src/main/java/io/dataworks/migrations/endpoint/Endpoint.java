@@ -41,7 +41,7 @@ public final class Endpoint {
     private final AtomicLong retriesSinceWarn = new AtomicLong();
     private final AtomicLong lastWarnNanos = new AtomicLong(Long.MIN_VALUE);
 
-    private Endpoint(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics) {
+    private Endpoint(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics, Duration requestTimeout) {
         this.side = Objects.requireNonNull(side, "side");
         this.client = Objects.requireNonNull(client, "client");
         Objects.requireNonNull(metrics, "metrics");
@@ -51,16 +51,32 @@ public final class Endpoint {
             warn(kind.name(), attempt, delay);
             given.onRetry(kind, attempt, delay);
         });
-        this.requests = Requests.retrying(retry);
+        Requests retrying = Requests.retrying(retry);
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        // a single request (a command, a count, a lookup) unanswered for requestTimeout is abandoned and retried as a
+        // transient failure; cursors are not timed this way (a slow consumer is not a slow server)
+        this.requests = new Requests() {
+            @Override
+            public <T> reactor.core.publisher.Mono<T> mono(reactor.core.publisher.Mono<T> request) {
+                return retrying.mono(reactor.core.publisher.Mono.defer(() -> request).timeout(requestTimeout));
+            }
+
+            @Override
+            public <T> reactor.core.publisher.Flux<T> flux(reactor.core.publisher.Flux<T> request) {
+                return retrying.flux(request);
+            }
+        };
     }
 
     /**
      * @param side    {@code source} or {@code target}, for messages
      * @param policy  the retry policy (its listener is still told of every retry)
      * @param metrics where retries are counted
+     * @param requestTimeout how long one request may go unanswered before it is abandoned and retried
      */
-    public static Endpoint of(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics) {
-        return new Endpoint(side, client, Objects.requireNonNull(policy, "policy"), metrics);
+    public static Endpoint of(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics,
+                              Duration requestTimeout) {
+        return new Endpoint(side, client, Objects.requireNonNull(policy, "policy"), metrics, requestTimeout);
     }
 
     private void warn(String kind, long attempt, Duration delay) {

@@ -24,8 +24,8 @@ import io.dataworks.core.io.AtomicFile;
 /**
  * Where following a namespace stands: the start point captured before the copy
  * ({@code startAtOperationTime}), then the resume token of the last applied batch, and the events applied
- * so far by kind. Stored as canonical Extended JSON ({@code follow-<ns>.json}) so that tokens and
- * timestamps round-trip exactly; written atomically.
+ * so far by kind. Stored as canonical Extended JSON (the {@code follow} part of the namespace's follow record
+ * in the checkpoint store) so that tokens and timestamps round-trip exactly; written atomically.
  *
  * @param resumeToken          resume after this event; {@code null} until the first batch was applied
  * @param startAtOperationTime where to start when there is no token yet
@@ -44,10 +44,6 @@ public record FollowCheckpoint(Namespace source, Namespace target, BsonDocument 
             throw new IllegalArgumentException("a follow checkpoint needs a resume token or a start time: " + source);
         }
         applied = Map.copyOf(applied);
-    }
-
-    public static Path fileFor(Path dir, Namespace source) {
-        return dir.resolve("follow-" + source.toString().replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
     }
 
     public FollowCheckpoint withProgress(BsonDocument token, Map<String, Long> appliedTotal) {
@@ -81,22 +77,12 @@ public record FollowCheckpoint(Namespace source, Namespace target, BsonDocument 
                 applied);
     }
 
-    public void save(Path file) {
-        try {
-            AtomicFile.write(file, toBson().toJson(CANONICAL).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write follow checkpoint " + file, e);
-        }
-    }
-
-    public static Optional<FollowCheckpoint> load(Path file) {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(fromBson(BsonDocument.parse(Files.readString(file, StandardCharsets.UTF_8))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read follow checkpoint " + file, e);
-        }
+    /**
+     * The follow record of {@code source} in {@code store} (the {@code follow} part of the record; its header is
+     * checked by the follower), for tools and tests.
+     */
+    public static Optional<FollowCheckpoint> load(io.dataworks.migrations.checkpoint.CheckpointStore store, Namespace source) {
+        return store.read(io.dataworks.migrations.checkpoint.CheckpointStore.Kind.FOLLOW, source)
+                .map(doc -> fromBson(doc.isDocument("follow") ? doc.getDocument("follow") : doc));
     }
 }

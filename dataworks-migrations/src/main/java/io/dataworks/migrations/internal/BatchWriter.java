@@ -24,6 +24,7 @@ import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -47,15 +48,17 @@ final class BatchWriter {
     private final DeadLetterWriter deadLetter;
     private final ErrorBudget budget;
     private final MetricsCollector metrics;
+    private final DocumentStage stage;
 
     BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, RetryPolicy retry, DeadLetterWriter deadLetter,
-                ErrorBudget budget) {
+                ErrorBudget budget, DocumentStage stage) {
         this.settings = settings;
         this.limiter = limiter;
         this.retry = retry;
         this.deadLetter = deadLetter;
         this.budget = budget;
         this.metrics = settings.metrics();
+        this.stage = stage;
     }
 
     /** Mutable per-batch state across retries: the documents still to be written. */
@@ -73,22 +76,23 @@ final class BatchWriter {
     Mono<Long> write(Batch batch) {
         return Mono.defer(() -> {
             Pending pending = new Pending(new ArrayList<>(batch.documents().size()));
-            List<RawBsonDocument> oversized = new ArrayList<>(0);
+            // the document stage's size check: a transformed batch was checked when it was cut, raw documents here
+            List<DocumentStage.Refused> refused = new ArrayList<>(batch.refused());
             for (RawBsonDocument doc : batch.documents()) {
-                if (PartitionReader.size(doc) > settings.targetMaxDocumentBytes()) {
-                    oversized.add(doc);
+                if (stage.tooLarge(doc)) {
+                    refused.add(stage.tooLarge(doc.get("_id"), doc));
                 } else {
                     pending.documents.add(doc);
                 }
             }
             // dead letters are file I/O: never on the driver's threads
-            Mono<Void> refuseOversized = oversized.isEmpty() ? Mono.empty() : Mono.fromRunnable(() -> oversized.forEach(doc ->
-                    fail(batch, pending, doc, 10334, "document of " + PartitionReader.size(doc) + " bytes is larger than the "
-                            + "target's limit of " + settings.targetMaxDocumentBytes() + " bytes")))
+            Mono<Void> refuseOversized = refused.isEmpty() ? Mono.empty() : Mono.fromRunnable(() -> refused.forEach(r ->
+                    fail(batch, pending, r.document(), r.code(), r.reason())))
                     .subscribeOn(Schedulers.boundedElastic()).then();
+            // what the target now holds for this batch: its documents, less those refused here or by the server
             Mono<Long> held = Mono.fromCallable(() -> {
                 checkBudget(pending);
-                return (long) batch.documents().size() - pending.refused;
+                return (long) batch.documents().size() + batch.refused().size() - pending.refused;
             });
             if (pending.documents.isEmpty()) {
                 return refuseOversized.then(held);

@@ -29,12 +29,14 @@ import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.endpoint.Endpoint;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.index.IndexCopier;
 import io.dataworks.migrations.index.IndexReport;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Planner;
+import io.dataworks.monitoring.RunProgress;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -67,8 +69,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writeConcurrency = Objects.requireNonNull(writeConcurrency, "writeConcurrency");
         this.givenStore = store;
-        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics());
-        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics());
+        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout());
+        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout());
     }
 
     /** {@code work} with the given store, or with a file store opened for it and closed after it. */
@@ -198,14 +202,14 @@ public final class DefaultMigrationEngine implements MigrationEngine {
      */
     private Mono<String> ensureTargetCollection(Namespace ns) {
         var db = settings.target().getDatabase(ns.database());
-        Mono<String> uuid = target.retryPolicy().apply(Flux.from(db.listCollections(BsonDocument.class)
+        Mono<String> uuid = target.requests().mono(Flux.from(db.listCollections(BsonDocument.class)
                         .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))))
                 .next()
                 .map(info -> {
                     BsonDocument i = info.getDocument("info", new BsonDocument());
                     return i.isBinary("uuid") ? java.util.HexFormat.of().formatHex(i.getBinary("uuid").getData()) : "";
                 }));
-        return uuid.switchIfEmpty(target.retryPolicy().apply(Mono.from(db.createCollection(ns.collection())))
+        return uuid.switchIfEmpty(target.requests().mono(Mono.from(db.createCollection(ns.collection())))
                         .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
                                 e -> Mono.empty()) // created meanwhile: NamespaceExists
                         .then(Mono.defer(() -> uuid)))
@@ -221,7 +225,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         if (acknowledged == 0) {
             return Mono.empty();
         }
-        return target.retryPolicy().apply(Mono.from(settings.target().getDatabase(mapping.target().database())
+        return target.requests().mono(Mono.from(settings.target().getDatabase(mapping.target().database())
                         .getCollection(mapping.target().collection()).estimatedDocumentCount()))
                 .flatMap(count -> count >= acknowledged ? Mono.<Void>empty()
                         : Mono.error(new DataWorksException(ExitCode.USAGE, "target " + mapping.target() + " holds " + count
@@ -237,8 +241,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
-        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy());
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget);
+        /** The strategy's transform and the size check, the same for the copy as for follow. */
+        final DocumentStage stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
+        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy(), stage);
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget, stage);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
@@ -259,7 +265,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
                             DeadLetterWriter.archive(deadLetter.file(),
                                     mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()), Instant.now());
-                            mappings.forEach(m -> store.delete(m.source()));
+                            // the follow record is not the copy's: follow-start, which runs first, resets it itself
+                            mappings.forEach(m -> {
+                                store.delete(CheckpointStore.Kind.COPY, m.source());
+                                store.delete(CheckpointStore.Kind.VERIFY, m.source());
+                            });
                         }
                         deadLetter.rememberWritten();
                     })
@@ -317,6 +327,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
                 active.put(ns.mapping.source(), cp);
+                int partitionsDone = (int) cp.partitions().stream().filter(PartitionProgress::done).count();
+                ns.progress = settings.progress().namespace(ns.mapping.source().toString(), ns.mapping.target().toString())
+                        .documentsTotal(Math.max(cp.plan().estimatedDocuments(), cp.documents()))
+                        .documentsCopied(cp.documents())
+                        .partitions(partitionsDone, cp.partitions().size())
+                        .state(RunProgress.State.COPYING);
                 settings.metrics().total(estimatedTotal.addAndGet(cp.plan().estimatedDocuments()));
                 LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
                         cp.plan().partitioner(), cp.plan().estimatedDocuments(),
@@ -339,8 +355,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(progress -> Flux.usingWhen(cursors.acquire(),
                                     permit -> reader.read(ns, progress),
                                     permit -> Mono.fromRunnable(cursors::release)), settings.parallelCursors(), 2)
-                            .flatMap(batch -> writer.write(batch).doOnNext(held -> batch.progress()
-                                    .acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held)),
+                            .flatMap(batch -> writer.write(batch).doOnNext(held -> {
+                                        PartitionProgress partition = batch.progress();
+                                        partition.acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held);
+                                        ns.progress.addDocumentsCopied(batch.sourceDocuments());
+                                        if (partition.done()) {
+                                            ns.progress.partitions((int) ns.checkpoint.partitions().stream()
+                                                    .filter(PartitionProgress::done).count(), ns.checkpoint.partitions().size());
+                                        }
+                                    }),
                                     settings.insertWorkers(), 1))
                     .publishOn(Schedulers.boundedElastic())
                     .then(Mono.fromRunnable(() -> {
@@ -374,6 +397,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         private NamespaceResult report(NamespaceRun ns) {
             NamespaceCheckpoint cp = ns.checkpoint;
+            ns.progress.partitions(cp.plan().partitions().size(), cp.plan().partitions().size()).copyDone()
+                    .deadLetters(deadLetter.entries(ns.mapping.source().toString()));
             var m = ns.metrics.counts();
             if (m.documentsFailed() > 0) {
                 LOG.warn("{}: {} source documents read, {} written, {} already on the target, {} REFUSED (in the dead-letter file {}); "

@@ -18,6 +18,8 @@ final class NamespaceRun {
     volatile NamespaceCheckpoint checkpoint;
     volatile int partitionsResumed;
     volatile int partitionsSkipped;
+    /** What the progress API shows of this namespace (set by the plan step). */
+    volatile io.dataworks.monitoring.RunProgress.NamespaceProgress progress;
     /** The target collection's UUID where the server tells it, else null. */
     volatile String targetUuid;
     /** How long each step took, in step order (written by the step chain, one step at a time). */

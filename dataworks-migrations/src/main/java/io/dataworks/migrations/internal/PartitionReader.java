@@ -19,6 +19,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
+import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import reactor.core.publisher.Flux;
@@ -37,10 +38,12 @@ public final class PartitionReader {
 
     private final MigrationSettings settings;
     private final RetryPolicy retry;
+    private final DocumentStage stage;
 
-    PartitionReader(MigrationSettings settings, RetryPolicy retry) {
+    PartitionReader(MigrationSettings settings, RetryPolicy retry, DocumentStage stage) {
         this.settings = settings;
         this.retry = retry;
+        this.stage = stage;
     }
 
     /** The documents of {@code partition} after {@code after} (exclusive; {@code null} = from its start), in {@code _id} order. */
@@ -79,44 +82,30 @@ public final class PartitionReader {
                         }
                         run.metrics.documentsRead(docs.size(), bytes);
                         return new Batch(run, progress, sequence.getAndIncrement(), docs.get(docs.size() - 1).get("_id"),
-                                docs.size(), docs, bytes);
+                                docs.size(), docs, bytes, List.of());
                     });
         } else {
-            // the strategy is plug-in code: it runs on the blocking scheduler, never on the driver's threads
+            // the document stage runs the strategy, plug-in code: on the blocking scheduler, never on the driver's threads
             batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
-                                    .map(doc -> transform(strategy, doc, sourceNs)), settings.batchSize(),
-                            settings.maxBatchBytes(), settings.batchTimeout(), Transformed::bytes, prefetch)
+                                    .map(doc -> stage.apply(doc, sourceNs)), settings.batchSize(),
+                            settings.maxBatchBytes(), settings.batchTimeout(), DocumentStage.Result::bytes, prefetch)
                     .map(items -> {
                         List<RawBsonDocument> out = new ArrayList<>(items.size());
+                        List<DocumentStage.Refused> refused = new ArrayList<>(0);
                         long bytes = 0;
                         long sourceBytes = 0;
-                        for (Transformed item : items) {
+                        for (DocumentStage.Result item : items) {
                             out.addAll(item.documents());
+                            refused.addAll(item.refused());
                             bytes += item.bytes();
                             sourceBytes += item.sourceBytes();
                         }
                         run.metrics.documentsRead(items.size(), sourceBytes);
                         return new Batch(run, progress, sequence.getAndIncrement(), items.get(items.size() - 1).sourceId(),
-                                items.size(), out, bytes);
+                                items.size(), out, bytes, refused);
                     });
         }
         return batches.doOnComplete(() -> progress.readComplete(sequence.get()));
-    }
-
-    private record Transformed(BsonValue sourceId, List<RawBsonDocument> documents, long bytes, long sourceBytes) {
-    }
-
-    private static Transformed transform(MigrationStrategy strategy, RawBsonDocument raw, Namespace source) {
-        BsonValue id = raw.get("_id");
-        List<BsonDocument> results = strategy.transform(raw.decode(DOCUMENT_CODEC), source);
-        List<RawBsonDocument> encoded = new ArrayList<>(results.size());
-        long bytes = 0;
-        for (BsonDocument result : results) {
-            RawBsonDocument doc = result instanceof RawBsonDocument r ? r : new RawBsonDocument(result, DOCUMENT_CODEC);
-            encoded.add(doc);
-            bytes += size(doc);
-        }
-        return new Transformed(id, encoded, bytes, size(raw));
     }
 
     static long size(RawBsonDocument doc) {

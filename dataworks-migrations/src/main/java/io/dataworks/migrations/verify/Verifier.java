@@ -216,8 +216,9 @@ public final class Verifier {
         private Mono<ContentDigest> digest(MongoCollection<RawBsonDocument> coll, BsonDocument filter) {
             // Order does not matter to the digest, so no sort: the server streams in its cheapest order.
             Requests reads = coll == source ? sourceReads : targetReads;
+            // reduceWith: a retry starts from a new digest, not from the one the failed attempt filled half-way
             return reads.mono(Flux.from(coll.find(filter).batchSize(options.batchSize()))
-                    .reduce(new ContentDigest(), ContentDigest::add));
+                    .reduceWith(ContentDigest::new, ContentDigest::add));
         }
 
         /** Streams both sides in {@code _id} order and writes the differences; returns {missing, extra, different}. */

@@ -28,8 +28,11 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
+import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.embedded.EmbeddedMongo;
+import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import io.micrometer.core.instrument.Clock;
@@ -41,6 +44,7 @@ class ChangeFollowerIT {
 
     private static final Namespace SOURCE = new Namespace("shop", "orders");
     private static final Namespace TARGET = new Namespace("shop_copy", "orders");
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path checkpointDir;
@@ -112,7 +116,7 @@ class ChangeFollowerIT {
                 .result().block(Duration.ofSeconds(30));
         assertThat(first.reason()).isEqualTo(FollowResult.StopReason.MAX_EVENTS);
         assertThat(first.eventsThisRun()).isEqualTo(73);
-        FollowCheckpoint saved = FollowCheckpoint.load(FollowCheckpoint.fileFor(checkpointDir, SOURCE)).orElseThrow();
+        FollowCheckpoint saved = FollowCheckpoint.load(io.dataworks.migrations.checkpoint.CheckpointStore.readOnly(checkpointDir), SOURCE).orElseThrow();
         assertThat(saved.resumeToken()).isNotNull();
 
         FollowHandle second = follower(options).start(client, client, Map.of(SOURCE, TARGET));
@@ -135,7 +139,8 @@ class ChangeFollowerIT {
         captureAfterTheLoad(follower);
         randomChanges(100);
         Map<String, Double> gauges = new ConcurrentHashMap<>();
-        ChangeFollower measured = ChangeFollower.create(options, Clock.SYSTEM, gauges::put, m -> m);
+        Requests retrying = Requests.retrying(RetryPolicy.of(RetryConfig.DEFAULTS));
+        ChangeFollower measured = ChangeFollower.create(options, retrying, retrying, Clock.SYSTEM, gauges::put);
 
         long started = System.nanoTime();
         FollowResult result = measured.start(client, client, Map.of(SOURCE, TARGET)).result().block(Duration.ofSeconds(30));
@@ -166,18 +171,19 @@ class ChangeFollowerIT {
         assertThat(result.appliedThisRun()).containsOnlyKeys("upsert");
         assertThat(result.summary()).contains("--reconcile-deletes");
 
-        long extra = count(target) - Mono.from(rawSource.countDocuments()).block();
+        long extra = count(target) - Mono.from(rawSource.countDocuments()).block(WAIT);
         assertThat(extra).as("deleted on the source, still on the target").isEqualTo(made.get("delete"));
-        Mono.from(target.insertOne(RawBsonDocument.parse("{_id: 'not-a-number', note: 'outside the partitions'}"))).block();
+        Mono.from(target.insertOne(RawBsonDocument.parse("{_id: 'not-a-number', note: 'outside the partitions'}"))).block(WAIT);
         NamespacePlan plan = new NamespacePlan(SOURCE, TARGET, 0, 0, "test", List.of(
                 new Partition(0, "number", null, new BsonInt32(300)),
                 new Partition(1, "number", new BsonInt32(300), new BsonInt32(800)),
                 new Partition(2, "number", new BsonInt32(800), null)));
 
-        DeleteReconciler.Result reconciled = DeleteReconciler.create(100, 2).reconcile(plan, rawSource, target).block();
+        DeleteReconciler.Result reconciled = DeleteReconciler.builder().batchSize(100).parallelism(2).build()
+                .reconcile(plan, rawSource, target).block(Duration.ofSeconds(30));
 
         assertThat(reconciled.deleted()).isEqualTo(extra);
-        Mono.from(target.deleteOne(Filters.eq("_id", "not-a-number"))).block();
+        Mono.from(target.deleteOne(Filters.eq("_id", "not-a-number"))).block(WAIT);
         assertTargetEqualsSource();
     }
 
@@ -186,7 +192,7 @@ class ChangeFollowerIT {
         try (EmbeddedMongo noOplog = EmbeddedMongo.start();
              MongoClient plain = MongoClients.create(noOplog.connectionString())) {
             Throwable error = org.assertj.core.api.Assertions.catchThrowable(() ->
-                    ChangeFollower.create(FollowOptions.defaults(checkpointDir)).capture(plain, Map.of(SOURCE, TARGET)).block());
+                    ChangeFollower.create(FollowOptions.defaults(checkpointDir)).capture(plain, Map.of(SOURCE, TARGET)).block(Duration.ofSeconds(30)));
             assertThat(error).isInstanceOf(io.dataworks.core.DataWorksException.class)
                     .hasMessageContaining("cannot open a change stream").hasMessageContaining("--follow needs");
         }
@@ -196,9 +202,11 @@ class ChangeFollowerIT {
     void theCheckpointRoundTripsThroughItsStoredForm() {
         FollowCheckpoint cp = new FollowCheckpoint(SOURCE, TARGET, BsonDocument.parse("{_data: '826B016B48000000022B'}"),
                 new org.bson.BsonTimestamp(1_795_255_112, 3), Map.of("insert", 5L, "delete", 2L));
-        Path file = checkpointDir.resolve("cp.json");
-        cp.save(file);
-        assertThat(FollowCheckpoint.load(file)).contains(cp);
+        try (io.dataworks.migrations.checkpoint.CheckpointStore store = io.dataworks.migrations.checkpoint.CheckpointStore.files(checkpointDir)) {
+            store.write(io.dataworks.migrations.checkpoint.CheckpointStore.Kind.FOLLOW, SOURCE,
+                    new BsonDocument("follow", cp.toBson()));
+            assertThat(FollowCheckpoint.load(store, SOURCE)).contains(cp);
+        }
         assertThat(FollowCheckpoint.fromBson(cp.toBson())).isEqualTo(cp);
     }
 
@@ -210,7 +218,7 @@ class ChangeFollowerIT {
     private void captureAfterTheLoad(ChangeFollower follower) {
         sleep(1100);
         ChangeFollower exact = ChangeFollower.create(FollowOptions.defaults(checkpointDir).withStartMargin(Duration.ZERO));
-        exact.capture(client, Map.of(SOURCE, TARGET)).block();
+        exact.capture(client, Map.of(SOURCE, TARGET)).block(Duration.ofSeconds(30));
     }
 
     private void insertSource(int n) {
@@ -218,7 +226,7 @@ class ChangeFollowerIT {
         for (int i = 0; i < n; i++) {
             docs.add(doc(nextId++));
         }
-        Flux.fromIterable(docs).buffer(500).concatMap(b -> source.insertMany(b)).blockLast();
+        Flux.fromIterable(docs).buffer(500).concatMap(b -> source.insertMany(b)).blockLast(WAIT);
     }
 
     private Document doc(int id) {
@@ -229,7 +237,7 @@ class ChangeFollowerIT {
     private void copy() {
         Flux.from(rawSource.find().batchSize(200)).buffer(200)
                 .concatMap(b -> Mono.from(target.insertMany(b, new InsertManyOptions().ordered(false))).onErrorResume(e -> Mono.empty()))
-                .blockLast();
+                .blockLast(WAIT);
     }
 
     /** Inserts, updates, replaces and deletes on the source, counted by the change event each one makes. */
@@ -238,21 +246,21 @@ class ChangeFollowerIT {
             int op = random.nextInt(10);
             int id = random.nextInt(Math.max(1, nextId));
             if (op < 3) {
-                Mono.from(source.insertOne(doc(nextId++))).block();
+                Mono.from(source.insertOne(doc(nextId++))).block(WAIT);
                 made.merge("insert", 1L, Long::sum);
             } else if (op < 7) {
-                long modified = Mono.from(source.updateOne(Filters.eq("_id", id), Updates.inc("v", 1))).block().getModifiedCount();
+                long modified = Mono.from(source.updateOne(Filters.eq("_id", id), Updates.inc("v", 1))).block(WAIT).getModifiedCount();
                 if (modified > 0) {
                     made.merge("update", 1L, Long::sum);
                 }
             } else if (op < 8) {
                 long modified = Mono.from(source.replaceOne(Filters.eq("_id", id),
-                        new Document("_id", id).append("status", "replaced").append("v", 100 + i))).block().getModifiedCount();
+                        new Document("_id", id).append("status", "replaced").append("v", 100 + i))).block(WAIT).getModifiedCount();
                 if (modified > 0) {
                     made.merge("update", 1L, Long::sum); // this server reports replacements as updates
                 }
             } else {
-                long deleted = Mono.from(source.deleteOne(Filters.eq("_id", id))).block().getDeletedCount();
+                long deleted = Mono.from(source.deleteOne(Filters.eq("_id", id))).block(WAIT).getDeletedCount();
                 if (deleted > 0) {
                     made.merge("delete", 1L, Long::sum);
                 }
@@ -262,14 +270,14 @@ class ChangeFollowerIT {
 
     private void assertTargetEqualsSource() {
         BsonDocument byId = new BsonDocument("_id", new BsonInt32(1));
-        List<String> expected = Flux.from(rawSource.find().sort(byId)).map(RawBsonDocument::toJson).collectList().block();
-        List<String> actual = Flux.from(target.find().sort(byId)).map(RawBsonDocument::toJson).collectList().block();
+        List<String> expected = Flux.from(rawSource.find().sort(byId)).map(RawBsonDocument::toJson).collectList().block(WAIT);
+        List<String> actual = Flux.from(target.find().sort(byId)).map(RawBsonDocument::toJson).collectList().block(WAIT);
         assertThat(actual).hasSameSizeAs(expected);
         assertThat(actual).isEqualTo(expected);
     }
 
     private static long count(MongoCollection<RawBsonDocument> coll) {
-        return Mono.from(coll.countDocuments()).block();
+        return Mono.from(coll.countDocuments()).block(WAIT);
     }
 
     private static void sleep(long millis) {

@@ -58,14 +58,19 @@ public final class AlertEvaluator {
             }
             double value = rule.valueOf(snapshot);
             Instant at = snapshot.timestamp();
-            if (rule.holds(snapshot)) {
+            boolean noBatch = rule.kind() == AlertRule.Kind.P99_LATENCY_ABOVE && snapshot.intervalLatency().count() == 0;
+            if (noBatch && holdingSince == null) {
+                return null; // idle, and not slow before: nothing to say
+            }
+            if (noBatch || rule.holds(snapshot)) {
                 if (holdingSince == null) {
                     holdingSince = at;
                 }
                 if (!firing && Duration.between(holdingSince, at).compareTo(rule.duration()) >= 0) {
                     firing = true;
-                    return new Alert(rule, Alert.State.FIRING, value, at,
-                            "ALERT " + rule.description() + ": now " + rule.format(value));
+                    return new Alert(rule, Alert.State.FIRING, value, at, "ALERT " + rule.description() + ": now "
+                            + (noBatch ? "no batch completed in the last " + Math.round(snapshot.intervalSeconds()) + " s"
+                            : rule.format(value)));
                 }
                 return null;
             }

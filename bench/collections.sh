@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Per-collection cost: many small collections copied by flexible-migrate, whole process (JVM start included).
+# Two embedded servers in their own JVMs; the source filled with COLLECTIONS x DOCS service orders; then RUNS
+# copies, each into a new target database, timed from `java -jar` to exit. Prints every run and the median.
+#
+#   bench/collections.sh                              # 200 collections x 100 documents, 5 runs
+#   MIGRATE_JAR=/other/flexible-migrate.jar bench/collections.sh   # the same against another build (before/after)
+#   COLLECTIONS=1 DOCS=1000 bench/collections.sh      # the fixed cost of one small collection
+#
+# Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+COLLECTIONS="${COLLECTIONS:-200}"
+DOCS="${DOCS:-100}"
+RUNS="${RUNS:-5}"
+JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"      # servers and filler
+MIGRATE_JAR="${MIGRATE_JAR:-$JAR}"                                 # the build under test
+TEMPLATE="$ROOT/templates/service_order_template.json"
+OUT="${OUT:-$ROOT/bench/out/collections-$(date -u +%Y%m%dT%H%M%SZ)}"
+
+[[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q package -DskipTests' first" >&2; exit 2; }
+[[ -f "$MIGRATE_JAR" ]] || { echo "missing $MIGRATE_JAR" >&2; exit 2; }
+mkdir -p "$OUT"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+start_server() {
+  local log="$OUT/$1.log"
+  java -Xmx2g -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 300); do
+    if grep -q "listening on" "$log"; then
+      printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "the $1 server did not start; see $log" >&2
+  return 1
+}
+
+start_server source SOURCE_URI
+start_server target TARGET_URI
+java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill-many "$SOURCE_URI" many "$COLLECTIONS" "$DOCS" "$TEMPLATE" | tee "$OUT/fill.txt"
+
+# one warm-up copy, not counted: the servers' first requests are slow (their JIT), whichever client comes first
+java -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db warmup \
+  --checkpoint-dir "$OUT/cp-warmup" --no-progress --report "$OUT/warmup.json" >"$OUT/warmup.log" 2>&1
+
+times=()
+for run in $(seq 1 "$RUNS"); do
+  start=$(date +%s.%N)
+  java -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db "copy$run" \
+    --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" >"$OUT/run-$run.log" 2>&1
+  end=$(date +%s.%N)
+  seconds=$(echo "$end - $start" | bc)
+  written=$(jq .documentsWritten "$OUT/run-$run.json")
+  [[ "$written" == "$((COLLECTIONS * DOCS))" ]] || { echo "run $run wrote $written documents, not $((COLLECTIONS * DOCS)); see $OUT/run-$run.log" >&2; exit 1; }
+  times+=("$seconds")
+  printf 'run %d: %.2f s\n' "$run" "$seconds"
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "jar": "%s"}\n' \
+  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$MIGRATE_JAR" | tee "$OUT/summary.json"

@@ -1,0 +1,97 @@
+package io.dataworks.core.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class PacerTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+    private Pacer pacer(double rate) {
+        return Pacer.builder().initialRate(rate).burst(Duration.ZERO).clock(nanos::get).build();
+    }
+
+    @Test
+    void reservationsQueueAtTheRate() {
+        Pacer pacer = pacer(1000);
+        assertThat(pacer.reserve(100)).isZero();
+        assertThat(pacer.reserve(100)).isEqualTo(Duration.ofMillis(100));
+        assertThat(pacer.reserve(50)).isEqualTo(Duration.ofMillis(200));
+        nanos.addAndGet(Duration.ofMillis(1000).toNanos());
+        assertThat(pacer.reserve(100)).as("idle time is not saved beyond the burst").isZero();
+        assertThat(pacer.reserve(100)).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aBurstKeepsUnusedRateForAWhile() {
+        Pacer pacer = Pacer.builder().initialRate(1000).burst(Duration.ofMillis(50)).clock(nanos::get).build();
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(pacer.reserve(30)).isZero();
+        assertThat(pacer.reserve(30)).as("30 units of saved rate were left").isZero();
+        assertThat(pacer.reserve(30)).isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void acquireWaitsOnTheSchedulerInVirtualTime() {
+        VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
+        Pacer pacer = Pacer.builder().initialRate(10).burst(Duration.ZERO).scheduler(scheduler).build();
+        StepVerifier.withVirtualTime(() -> pacer.acquire(10).then(pacer.acquire(10)).then(pacer.acquire(5)), () -> scheduler, 1)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(1999))
+                .thenAwait(Duration.ofMillis(1))
+                .verifyComplete();
+    }
+
+    @Test
+    void theInFlightLimitFollowsLittlesLaw() {
+        Pacer pacer = Pacer.builder().initialRate(10_000).maxInFlight(64).clock(nanos::get).build();
+        assertThat(pacer.inFlightLimit()).as("slow start begins with two").isEqualTo(2);
+        for (int i = 0; i < 4; i++) {
+            pacer.onSuccess(100, Duration.ofMillis(50));
+        }
+        // 10,000 units/s × 50 ms / 100 units = 5 requests; twice that for headroom, plus one; slow start caps it at 2
+        assertThat(pacer.inFlightLimit()).isEqualTo(2);
+        Pacer settled = Pacer.builder().initialRate(10_000).maxInFlight(8).clock(nanos::get).build();
+        settled.onSuccess(100, Duration.ofMillis(50));
+        assertThat(settled.inFlightLimit()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void aBudgetOverrunCutsTheRateToWhatTheServerAcceptedLessTheMargin() {
+        Pacer pacer = Pacer.builder().initialRate(4000).clock(nanos::get).build();
+        for (int answer = 0; answer < Pacer.MIN_COMPLETIONS; answer++) { // slow start's first epoch: everything written
+            nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            pacer.onSuccess(100, Duration.ofMillis(5));
+        }
+        for (int answer = 0; answer < Pacer.MIN_COMPLETIONS; answer++) { // then half of every batch refused
+            nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            pacer.onThrottled(50, 100, Duration.ofMillis(25), Duration.ofMillis(5));
+        }
+        PacerStats stats = pacer.stats();
+        assertThat(stats.decreases()).isEqualTo(1);
+        // accepted between the epoch's first and last answers: 7 × 50 units in 70 ms = 5,000 units/s
+        assertThat(pacer.rate()).isCloseTo(5000 * (1 - Pacer.MARGIN), org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(stats.throttledAnswers()).isEqualTo(8);
+        assertThat(stats.answers()).isEqualTo(16);
+        assertThat(stats.sentUnits()).isEqualTo(1600);
+        assertThat(stats.refusedUnits()).isEqualTo(400);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        Pacer pacer = pacer(10);
+        assertThatThrownBy(() -> pacer.reserve(-1)).hasMessageContaining("units");
+        assertThatThrownBy(() -> pacer.onThrottled(11, 10, Duration.ZERO, Duration.ZERO)).hasMessageContaining("refusedUnits");
+        assertThatThrownBy(() -> Pacer.builder().initialRate(0)).hasMessageContaining("initialRate");
+        assertThatThrownBy(() -> Pacer.builder().maxInFlight(0)).hasMessageContaining("maxInFlight");
+        assertThatThrownBy(() -> Pacer.builder().minRate(10).maxRate(5).build()).hasMessageContaining("minRate");
+    }
+}
