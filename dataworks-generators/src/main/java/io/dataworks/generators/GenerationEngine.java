@@ -34,12 +34,15 @@ import reactor.core.scheduler.Schedulers;
  * down instead of filling memory: at most about 2·G + W batches exist at any time.
  *
  * <p>Nothing happens until the {@code Mono} returned by {@link #run} is subscribed; it may be run again.
+ * {@link #stop} ends a run early but cleanly: no new slice is started, the batches in flight are written
+ * and counted, the sink is closed, and the run completes with what was actually written.
  */
 public final class GenerationEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationEngine.class);
 
     private final GenerationSettings settings;
+    private volatile boolean stopRequested;
 
     private GenerationEngine(GenerationSettings settings) {
         this.settings = settings;
@@ -47,12 +50,16 @@ public final class GenerationEngine {
 
     public static GenerationEngine create(GenerationSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        long slices = sliceCount(settings.total(), settings.batchSize());
-        if (slices > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("total " + settings.total() + " with batchSize " + settings.batchSize()
-                    + " makes more than " + Integer.MAX_VALUE + " batches: use a larger batch size");
-        }
         return new GenerationEngine(settings);
+    }
+
+    /**
+     * Asks the running run to stop: slices already started are rendered and written, no new one is begun,
+     * and the run's {@code Mono} then completes normally with the true counts. Safe from any thread
+     * (a signal handler); a no-op when nothing runs.
+     */
+    public void stop() {
+        stopRequested = true;
     }
 
     public GenerationSettings settings() {
@@ -62,7 +69,10 @@ public final class GenerationEngine {
     /** Runs the generation; the {@code Mono} completes with the result once the sink is closed. */
     public Mono<GenerationResult> run(MetricsCollector metrics) {
         Objects.requireNonNull(metrics, "metrics");
-        return Mono.defer(() -> execute(settings.sink(), metrics));
+        return Mono.defer(() -> {
+            stopRequested = false;
+            return execute(settings.sink(), metrics);
+        });
     }
 
     private <E> Mono<GenerationResult> execute(DocumentSink<E> sink, MetricsCollector metrics) {
@@ -74,8 +84,9 @@ public final class GenerationEngine {
                 run -> run.finish(true));
     }
 
+    /** Slices of {@code batchSize} indices; no overflow for a total up to {@code Long.MAX_VALUE}. */
     private static long sliceCount(long total, int batchSize) {
-        return (total + batchSize - 1) / batchSize;
+        return total / batchSize + (total % batchSize == 0 ? 0 : 1);
     }
 
     /** The state of one run: its scheduler, counters and clock. */
@@ -97,20 +108,32 @@ public final class GenerationEngine {
         }
 
         Mono<GenerationResult> execute() {
-            int slices = (int) sliceCount(settings.total(), settings.batchSize());
+            long slices = sliceCount(settings.total(), settings.batchSize());
             int g = settings.generationWorkers();
             return sink.open(context)
                     .then(Mono.fromRunnable(this::start))
                     .thenMany(sink.ordered()
-                            ? Flux.range(0, slices)
+                            ? slices(slices)
                                     .flatMapSequential(this::renderSlice, 2 * g, 1)
                                     .concatMap(this::write, 1)
-                            : Flux.range(0, slices)
+                            : slices(slices)
                                     .flatMap(this::renderSlice, g, 1)
                                     .flatMap(this::write, settings.writeWorkers(), 1))
                     .reduce(BatchResult.EMPTY, BatchResult::plus)
                     .map(total -> new GenerationResult(settings.seed(), total.written(), total.skipped(), total.bytes(),
                             batches.sum(), Duration.ofNanos(System.nanoTime() - startNanos)));
+        }
+
+        /** Slice numbers 0 .. count-1 (a long: any --total), ending early once {@link #stop} is asked. */
+        private Flux<Long> slices(long count) {
+            return Flux.<Long, long[]>generate(() -> new long[1], (next, out) -> {
+                if (stopRequested || next[0] >= count) {
+                    out.complete();
+                } else {
+                    out.next(next[0]++);
+                }
+                return next;
+            });
         }
 
         private void start() {
@@ -127,9 +150,9 @@ public final class GenerationEngine {
          * holds {@code batchSize} documents (the slice's end) or when {@code batchTimeout} has passed since
          * its first document.
          */
-        private Flux<List<E>> renderSlice(int slice) {
-            long start = (long) slice * settings.batchSize();
-            long end = Math.min(settings.total(), start + settings.batchSize());
+        private Flux<List<E>> renderSlice(long slice) {
+            long start = slice * settings.batchSize();
+            long end = start + Math.min(settings.total() - start, settings.batchSize());
             return Flux.<List<E>, long[]>generate(() -> new long[] {start}, (next, out) -> {
                 long index = next[0];
                 long deadline = System.nanoTime() + timeoutNanos;

@@ -1,6 +1,6 @@
 package io.dataworks.core.cli;
 
-import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.internal.build.MongoDriverVersion;
 
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,12 +18,19 @@ public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         String name = spec == null ? "dataworks" : spec.qualifiedName();
-        String driver = MongoClients.class.getPackage().getImplementationVersion();
         return new String[] {
             name + " " + version(),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
-                    + (driver == null ? "" : ", MongoDB Java driver " + driver)
+                    + ", MongoDB Java driver " + driverVersion()
         };
+    }
+
+    /**
+     * The MongoDB driver's own version. Not the driver package's manifest: in the shaded CLI jars that is
+     * the jar's manifest, which carries DataWorks's version.
+     */
+    public static String driverVersion() {
+        return MongoDriverVersion.VERSION;
     }
 
     /** The DataWorks version from the manifest, or {@code "dev"}. */

@@ -1,6 +1,8 @@
 package io.dataworks.core.config;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every configuration key of the core, and the CLI flag that sets it. Keys keep the {@code FRAMEWORK_} names of the
@@ -103,5 +105,62 @@ public final class ConfigKeys {
         return flag == null
                 ? "set " + key + " in .env_local or the environment"
                 : "pass " + flag.name() + " or set it in .env_local";
+    }
+
+    /**
+     * Every {@code FRAMEWORK_} key any DataWorks module reads (the modules' own keys included, by name: core depends on
+     * no module), as documented in {@code .env_local.example}. A key outside this set is reported as unknown. A module
+     * that reads a new key adds it here; {@code ConfigLoaderTest} fails while a key of the example file is missing.
+     */
+    public static final Set<String> KNOWN = Set.of(
+            SOURCE_URI, SOURCE_DB, SOURCE_COLLECTION, SOURCE_TYPE, SOURCE_MAX_POOL_SIZE, SOURCE_MIN_POOL_SIZE,
+            SOURCE_MAX_IDLE_TIME_MS, SOURCE_WARM_UP_CONNECTIONS, SOURCE_MAX_DOCUMENT_BYTES, SOURCE_SERVER_SELECTION_TIMEOUT_MS,
+            TARGET_URI, TARGET_DB, TARGET_COLLECTION, TARGET_TYPE, TARGET_MAX_POOL_SIZE, TARGET_MIN_POOL_SIZE,
+            TARGET_MAX_IDLE_TIME_MS, TARGET_WARM_UP_CONNECTIONS, TARGET_MAX_DOCUMENT_BYTES, TARGET_SERVER_SELECTION_TIMEOUT_MS,
+            WRITE_WORKERS, GENERATION_WORKERS, MAX_WORKERS, BATCH_AGGREGATION_SIZE, BATCH_AGGREGATION_TIMEOUT_MS,
+            SOURCE_BATCH_SIZE, MAX_INSERT_WORKERS, PARALLEL_CURSORS,
+            RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, RETRY_MAX_TOTAL_WAIT_MS, RETRY_JITTER,
+            // dataworks-monitoring
+            "FRAMEWORK_ALERT_DURATION_SECONDS", "FRAMEWORK_ALERT_ERROR_RATE", "FRAMEWORK_ALERT_MAX_HEAP_MB",
+            "FRAMEWORK_ALERT_MIN_DOCS_PER_SECOND", "FRAMEWORK_ALERT_P99_LATENCY_MS", "FRAMEWORK_ALERT_THROTTLE_RATE",
+            // dataworks-migrations
+            "FRAMEWORK_CHECKPOINT_DIR", "FRAMEWORK_CHECKPOINT_INTERVAL_MS", "FRAMEWORK_MAX_BATCH_BYTES",
+            "FRAMEWORK_MIGRATION_STRATEGY", "FRAMEWORK_PLAN_MIN_BYTES_TO_SPLIT", "FRAMEWORK_PLAN_MIN_DOCUMENTS_TO_SPLIT",
+            "FRAMEWORK_PLAN_PARTITIONERS", "FRAMEWORK_PLAN_PARTITIONS", "FRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES",
+            "FRAMEWORK_PLAN_SAMPLE_SIZE", "FRAMEWORK_STALL_TIMEOUT_SECONDS", "FRAMEWORK_REQUEST_TIMEOUT_SECONDS");
+
+    /** The known key closest to {@code key} (a misspelling: two edits, or a third of its length, at most). */
+    public static Optional<String> closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : new java.util.TreeSet<>(KNOWN)) {
+            int d = distance(key.toUpperCase(java.util.Locale.ROOT), known);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** Edit distance; swapping two neighbouring letters counts as one edit. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i][j - 1] + 1, d[i - 1][j] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 }

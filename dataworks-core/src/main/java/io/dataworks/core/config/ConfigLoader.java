@@ -36,6 +36,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  */
 public final class ConfigLoader {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     /** The file read from the working directory. */
     public static final String ENV_FILE_NAME = ".env_local";
 
@@ -93,11 +95,36 @@ public final class ConfigLoader {
                 .withDefaultValues(defaults(processors))
                 .build();
         Values values = new Values(config);
+        List<String> warnings = unknownKeys(values, overrides, systemProperties, environment, fileValues);
+        warnings.forEach(LOG::warn);
         WorkerConfig workers = workers(values);
         RetryConfig retry = retry(values);
         DataWorksConfig.Endpoint source = endpoint(values, Side.SOURCE);
         DataWorksConfig.Endpoint target = endpoint(values, Side.TARGET);
-        return new DataWorksConfig(config, source, target, workers, retry);
+        return new DataWorksConfig(config, source, target, workers, retry, warnings);
+    }
+
+    /**
+     * One warning per {@code FRAMEWORK_} key that no module reads, with where it came from and the known key it
+     * most likely misspells: such a key would otherwise be ignored without a word.
+     */
+    static List<String> unknownKeys(Values values, Map<String, String> overrides, Map<String, String> systemProperties,
+            Map<String, String> environment, Map<String, String> fileValues) {
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (Map<String, String> source : List.of(overrides, systemProperties, environment, fileValues)) {
+            for (String key : source.keySet()) {
+                if (key.startsWith(ConfigKeys.PREFIX) && !ConfigKeys.KNOWN.contains(key)) {
+                    seen.add(key);
+                }
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        for (String key : seen) {
+            String origin = values.origin(key);
+            warnings.add(key + (origin.isEmpty() ? "" : origin) + " is not a DataWorks key and is ignored"
+                    + ConfigKeys.closest(key).map(k -> ": did you mean " + k + "?").orElse(""));
+        }
+        return warnings;
     }
 
     /** The static defaults; flavour-dependent ones (pool, document size) are resolved per endpoint. */

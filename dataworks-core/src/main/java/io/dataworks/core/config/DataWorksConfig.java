@@ -1,5 +1,6 @@
 package io.dataworks.core.config;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,13 +30,45 @@ public final class DataWorksConfig {
     private final Endpoint target;
     private final WorkerConfig workers;
     private final RetryConfig retry;
+    private final List<String> warnings;
 
-    DataWorksConfig(SmallRyeConfig config, Endpoint source, Endpoint target, WorkerConfig workers, RetryConfig retry) {
+    DataWorksConfig(SmallRyeConfig config, Endpoint source, Endpoint target, WorkerConfig workers, RetryConfig retry,
+            List<String> warnings) {
         this.config = config;
         this.source = source;
         this.target = target;
         this.workers = workers;
         this.retry = retry;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** What the load noticed but did not fail on (unknown {@code FRAMEWORK_} keys, with a did-you-mean); logged at WARN. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Runs a module's own reading of its {@code FRAMEWORK_} keys (e.g. {@code AlertRule::fromConfig}) over this
+     * configuration. A value it rejects with an {@link IllegalArgumentException} becomes a {@link ConfigException}
+     * (exit code 2) naming the key it was reading, where the value came from and how to fix it.
+     */
+    public <T> T read(java.util.function.Function<java.util.function.Function<String, Optional<String>>, T> reader) {
+        Objects.requireNonNull(reader, "reader");
+        String[] last = new String[1];
+        try {
+            return reader.apply(key -> {
+                last[0] = key;
+                return value(key);
+            });
+        } catch (IllegalArgumentException e) {
+            if (last[0] == null) {
+                throw e;
+            }
+            String key = last[0];
+            String message = String.valueOf(e.getMessage());
+            throw new ConfigException(key, MongoUri.maskSecrets(message.startsWith(key) ? message : key + ": " + message)
+                    + new ConfigLoader.Values(config).origin(key) + ": " + ConfigKeys.howToFix(key));
+        }
     }
 
     /**

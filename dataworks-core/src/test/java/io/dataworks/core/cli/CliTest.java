@@ -142,7 +142,10 @@ class CliTest {
 
         Run version = run(new Tool(), "--version");
         assertThat(version.code()).isZero();
-        assertThat(version.out()).startsWith("tool dev").contains("Java 17");
+        assertThat(version.out()).startsWith("tool dev").contains("Java 17")
+                .contains("MongoDB Java driver " + com.mongodb.internal.build.MongoDriverVersion.VERSION)
+                .containsPattern("MongoDB Java driver [1-9]\\d*\\.\\d+\\.\\d+");
+        assertThat(VersionProvider.driverVersion()).doesNotContain("SNAPSHOT");
         assertThat(VersionProvider.version()).isEqualTo("dev");
     }
 

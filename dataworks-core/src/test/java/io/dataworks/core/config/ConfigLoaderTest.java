@@ -395,4 +395,44 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> config.get(ConfigKeys.SOURCE_URI, Integer.class, 0))
                 .hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void aMisspelledFrameworkKeyIsReportedWithTheClosestKnownKey() throws IOException {
+        writeEnvFile("FRAMEWORK_BATCH_AGREGATION_SIZE=10");
+        DataWorksConfig config = load(Map.of(), Map.of("FRAMEWORK_WRTIE_WORKERS", "8", "FRAMEWORK_COMPLETELY_DIFFERENT", "1"), Map.of());
+        assertThat(config.warnings()).containsExactly(
+                "FRAMEWORK_BATCH_AGREGATION_SIZE (from " + envFile() + ") is not a DataWorks key and is ignored:"
+                        + " did you mean FRAMEWORK_BATCH_AGGREGATION_SIZE?",
+                "FRAMEWORK_COMPLETELY_DIFFERENT (from the environment) is not a DataWorks key and is ignored",
+                "FRAMEWORK_WRTIE_WORKERS (from the environment) is not a DataWorks key and is ignored:"
+                        + " did you mean FRAMEWORK_WRITE_WORKERS?");
+        Files.delete(envFile());
+        assertThat(load(Map.of(), Map.of("FRAMEWORK_WRITE_WORKERS", "8", "FRAMEWORK_ALERT_ERROR_RATE", "1%"), Map.of()).warnings()).isEmpty();
+    }
+
+    @Test
+    void everyKeyOfTheExampleEnvFileIsKnown() throws IOException {
+        Path example = Path.of("..", ".env_local.example");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("FRAMEWORK_[A-Z0-9_]+").matcher(Files.readString(example));
+        List<String> keys = new java.util.ArrayList<>();
+        while (m.find()) {
+            keys.add(m.group());
+        }
+        assertThat(keys).isNotEmpty();
+        assertThat(ConfigKeys.KNOWN).containsAll(keys);
+    }
+
+    @Test
+    void aModuleKeyWithABadValueIsAConfigErrorNamingTheKeyAndItsOrigin() throws IOException {
+        writeEnvFile("FRAMEWORK_ALERT_P99_LATENCY_MS=fast");
+        DataWorksConfig config = load(Map.of());
+        ConfigException e = configError(() -> config.read(lookup -> {
+            lookup.apply("FRAMEWORK_ALERT_DURATION_SECONDS");
+            return Double.parseDouble(lookup.apply("FRAMEWORK_ALERT_P99_LATENCY_MS").orElse("0"));
+        }));
+        assertThat(e.key()).isEqualTo("FRAMEWORK_ALERT_P99_LATENCY_MS");
+        assertThat(e.getMessage()).startsWith("FRAMEWORK_ALERT_P99_LATENCY_MS: ").contains("fast")
+                .contains("(from " + envFile() + ")").endsWith("set FRAMEWORK_ALERT_P99_LATENCY_MS in .env_local or the environment");
+        assertThat(e.exitCode()).isEqualTo(io.dataworks.core.ExitCode.USAGE);
+    }
 }

@@ -3,16 +3,21 @@ package io.dataworks.generators.template;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.generators.DocumentGenerator;
 import io.dataworks.generators.template.internal.GenContext;
+import io.dataworks.generators.template.internal.Related;
 import io.dataworks.generators.template.internal.TemplateCompiler;
 
 /**
@@ -25,6 +30,8 @@ import io.dataworks.generators.template.internal.TemplateCompiler;
  * drawn from {@code random}, never on the thread or on the documents generated before.
  */
 public final class TemplateGenerator implements DocumentGenerator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateGenerator.class);
 
     private final String name;
     private final TemplateOptions options;
@@ -49,8 +56,10 @@ public final class TemplateGenerator implements DocumentGenerator {
         String json;
         try {
             json = Files.readString(templateFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataWorksException(ExitCode.USAGE, "template " + templateFile + ": no such file", e);
         } catch (IOException e) {
-            throw new DataWorksException(ExitCode.USAGE, "cannot read template " + templateFile + ": " + e.getMessage(), e);
+            throw new DataWorksException(ExitCode.USAGE, "cannot read template " + templateFile + ": " + e, e);
         }
         Path fileName = templateFile.getFileName();
         return compile(json, fileName == null ? templateFile.toString() : fileName.toString(), options);
@@ -65,7 +74,27 @@ public final class TemplateGenerator implements DocumentGenerator {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(options, "options");
-        return new TemplateGenerator("template:" + sourceName, options, TemplateCompiler.compile(json, sourceName, options));
+        TemplateGenerator generator = new TemplateGenerator("template:" + sourceName, options,
+                TemplateCompiler.compile(json, sourceName, options));
+        generator.warnings().forEach(w -> LOG.warn("{}: {}", sourceName, w));
+        return generator;
+    }
+
+    /** One collection of a template set, seeing the set's other collections through {@code related}. */
+    static TemplateGenerator compile(String json, String sourceName, TemplateOptions options, Related related) {
+        TemplateGenerator generator = new TemplateGenerator("template:" + sourceName, options,
+                TemplateCompiler.compile(json, sourceName, options, related));
+        generator.warnings().forEach(w -> LOG.warn("{}: {}", sourceName, w));
+        return generator;
+    }
+
+    /**
+     * What compiles but may not do what the author meant, each as {@code <json path>: <what>}, e.g. an
+     * mgeneratejs handlebars string ({@code "{{chance.name()}}"}), which is written as it is. Also logged
+     * at WARN when the template is compiled.
+     */
+    public List<String> warnings() {
+        return compiled.warnings();
     }
 
     @Override

@@ -171,6 +171,173 @@ class FlexibleGeneratorIT {
         assertThat(run("--total", "lots").exitCode()).isEqualTo(2);
     }
 
+    @Test
+    void badOutputPathsExitTwoBeforeAnythingIsGenerated() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+        String[][] bad = {
+            {"--report", dir.toString(), "is a directory"},
+            {"--report", aFile.resolve("report.json").toString(), "is a file, not a directory"},
+            {"--metrics-out", aFile.resolve("sub/metrics.csv").toString(), "is a file, not a directory"},
+            {"--report", out.toString(), "--report and --output both name"},
+        };
+        for (String[] b : bad) {
+            Run run = run("--template", template().toString(), "--total", "200000", "--output", out.toString(), b[0], b[1]);
+            assertThat(run.exitCode()).as(String.join(" ", b) + "\n" + run.stderr()).isEqualTo(2);
+            assertThat(run.stderr()).contains(b[0]).contains(b[2]);
+            assertThat(run.stdout()).doesNotContain("completed");
+            assertThat(out).doesNotExist();
+        }
+        Run proc = run("--template", template().toString(), "--total", "10", "--output", "/proc/version");
+        assertThat(proc.exitCode()).isEqualTo(2);
+        assertThat(proc.stderr()).contains("--output /proc/version is on the proc pseudo file system");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a-file", "template.json");
+    }
+
+    @Test
+    void aBadAlertValueExitsTwoNamingTheKeyAndTheFile() throws Exception {
+        Path env = Files.writeString(dir.resolve("alerts.env"), "FRAMEWORK_ALERT_P99_LATENCY_MS=fast\n");
+        Path out = dir.resolve("out.jsonl");
+        Run run = run("--template", template().toString(), "--total", "10", "--output", out.toString(), "--env-file", env.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("FRAMEWORK_ALERT_P99_LATENCY_MS").contains("'fast' is not a number")
+                .contains("alerts.env").doesNotContain("NumberFormatException");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aTemplateSetWritesItsCollectionsInDependencyOrderToFilesAndToMongoDb() throws Exception {
+        Path set = Files.copy(Path.of("..", "templates", "shop_set_template.json"), dir.resolve("shop.json"));
+        Path outDir = dir.resolve("shop");
+        Path report = dir.resolve("report.json");
+        Run run = run("--template", set.toString(), "--output", outDir.toString(), "--seed", "7", "--report", report.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("status").asText()).isEqualTo("completed");
+        assertThat(json.path("seed").asLong()).isEqualTo(7);
+        List<String> names = new java.util.ArrayList<>();
+        long sum = 0;
+        for (JsonNode ns : json.path("namespaces")) {
+            names.add(ns.path("source").asText());
+            assertThat(Files.readAllLines(outDir.resolve(ns.path("source").asText() + ".jsonl"))).hasSize(ns.path("documentsWritten").asInt());
+            sum += ns.path("documentsWritten").asLong();
+        }
+        assertThat(names).containsExactly("customers", "products", "orders");
+        assertThat(json.path("documentsWritten").asLong()).isEqualTo(sum);
+        java.util.Set<Object> customerIds = new java.util.HashSet<>();
+        Files.readAllLines(outDir.resolve("customers.jsonl")).forEach(l -> customerIds.add(Document.parse(l).get("_id")));
+        assertThat(customerIds).hasSize(1000);
+        List<String> orders = Files.readAllLines(outDir.resolve("orders.jsonl"));
+        assertThat(orders).isNotEmpty().allMatch(l -> customerIds.contains(Document.parse(l).get("customerId")));
+
+        try (EmbeddedMongo server = EmbeddedMongo.start();
+             MongoClient client = MongoClients.create(server.connectionString())) {
+            Run mongo = run("--template", set.toString(), "--seed", "7", "--target-uri", server.connectionString(), "--target-db", "shop");
+            assertThat(mongo.exitCode()).as(mongo.stderr()).isZero();
+            for (String name : names) {
+                long expected = Files.readAllLines(outDir.resolve(name + ".jsonl")).size();
+                assertThat(Mono.from(client.getDatabase("shop").getCollection(name).countDocuments()).block()).as(name).isEqualTo(expected);
+            }
+            Run withCollection = run("--template", set.toString(), "--target-uri", server.connectionString(), "--target-db", "shop",
+                    "--target-collection", "x");
+            assertThat(withCollection.exitCode()).isEqualTo(2);
+            assertThat(withCollection.stderr()).contains("a template set names its own collections");
+        }
+    }
+
+    @Test
+    void aMissingTemplateSaysNoSuchFile() throws Exception {
+        Run run = run("--template", dir.resolve("nope.json").toString(), "--total", "1", "--output", dir.resolve("x.jsonl").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("nope.json: no such file");
+    }
+
+    @Test
+    void secretsInTheConnectionStringNeverAppear() throws Exception {
+        try (EmbeddedMongo server = EmbeddedMongo.start()) {
+            Path report = dir.resolve("report.json");
+            String uri = "mongodb://alice:p%40ss%3Aw%25rd@127.0.0.1:" + server.port() + "/?authMechanism=MONGODB-AWS"
+                    + "&authMechanismProperties=AWS_SESSION_TOKEN:secrettoken123"
+                    + "&tlsCertificateKeyFilePassword=keypass456&serverSelectionTimeoutMS=2000&connectTimeoutMS=2000";
+            Run run = run("--template", template().toString(), "--total", "10", "--target-uri", uri,
+                    "--target-db", "cli", "--target-collection", "docs", "--report", report.toString());
+            assertThat(run.exitCode()).isEqualTo(1); // the embedded server does not authenticate
+            String everything = run.stdout() + run.stderr() + (Files.exists(report) ? Files.readString(report) : "");
+            assertThat(everything).contains("127.0.0.1")
+                    .doesNotContain("secrettoken123").doesNotContain("keypass456")
+                    .doesNotContain("p%40ss%3Aw%25rd").doesNotContain("p@ss:w%rd").doesNotContain("w%25rd");
+        }
+    }
+
+    @Test
+    void sigtermOnAFileRunReportsTheLinesActuallyWritten() throws Exception {
+        Path out = dir.resolve("big.jsonl");
+        Path report = dir.resolve("report.json");
+        Process p = child("--template", template().toString(), "--total", Long.toString(Long.MAX_VALUE), "--seed", "3",
+                "--output", out.toString(), "--report", report.toString(), "--batch-size", "100");
+        waitUntil(() -> Files.exists(out) && Files.size(out) > 2_000_000, p);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String stderr = Files.readString(dir.resolve("child.err"));
+
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        List<String> lines = Files.readAllLines(out);
+        assertThat(json.path("status").asText()).isEqualTo("interrupted");
+        assertThat(json.path("documentsWritten").asLong()).as(stderr).isEqualTo(lines.size()).isPositive();
+        assertThat(json.toString()).contains(Long.toString(Long.MAX_VALUE));
+        assertThat(Document.parse(lines.get(lines.size() - 1))).containsKey("_id");
+        assertThat(stderr).doesNotContain("Exception");
+    }
+
+    @Test
+    void sigintIntoMongoDbReportsTheDocumentsOnTheServer() throws Exception {
+        try (EmbeddedMongo server = EmbeddedMongo.start();
+             MongoClient client = MongoClients.create(server.connectionString())) {
+            Path report = dir.resolve("report.json");
+            Process p = child("--template", template().toString(), "--total", "100000000", "--seed", "4",
+                    "--target-uri", server.connectionString(), "--target-db", "cli", "--target-collection", "docs",
+                    "--write-workers", "4", "--batch-size", "500", "--report", report.toString());
+            MongoCollection<RawBsonDocument> docs = client.getDatabase("cli").getCollection("docs", RawBsonDocument.class);
+            waitUntil(() -> Mono.from(docs.estimatedDocumentCount()).block() > 5000, p);
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String stderr = Files.readString(dir.resolve("child.err"));
+
+            JsonNode json = new ObjectMapper().readTree(report.toFile());
+            assertThat(json.path("status").asText()).isEqualTo("interrupted");
+            assertThat(json.path("documentsWritten").asLong()).as(stderr).isEqualTo(Mono.from(docs.countDocuments()).block());
+        }
+    }
+
+    /** The CLI in a JVM of its own (signals end the whole process), stdout discarded, stderr kept. */
+    private Process child(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), FlexibleGenerator.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("child.err").toFile()).start();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private void waitUntil(Check check, Process p) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!check.holds()) {
+            if (!p.isAlive()) {
+                throw new AssertionError("the run ended early: " + Files.readString(dir.resolve("child.err")));
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out; stderr: " + Files.readString(dir.resolve("child.err")));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The report JSON printed at the end (stdout may also hold log lines before it). */
     private static String printedReport(String stdout) {
         int start = stdout.startsWith("{") ? 0 : stdout.lastIndexOf("\n{") + 1;

@@ -20,9 +20,28 @@ class ExampleTemplatesTest {
 
     static Stream<Path> templates() throws IOException {
         try (Stream<Path> files = Files.list(Templates.dir())) {
-            List<Path> list = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            List<Path> list = files.filter(p -> p.toString().endsWith(".json") && !TemplateSet.isSet(p)).sorted().toList();
             assertThat(list).isNotEmpty();
             return list.stream();
+        }
+    }
+
+    static Stream<Path> templateSets() throws IOException {
+        try (Stream<Path> files = Files.list(Templates.dir())) {
+            List<Path> list = files.filter(p -> p.toString().endsWith(".json") && TemplateSet.isSet(p)).sorted().toList();
+            assertThat(list).isNotEmpty();
+            return list.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templateSets")
+    void templateSetsCompileAndGenerate(Path set) {
+        for (TemplateSet.Member m : TemplateSet.compile(set, 9, TemplateOptions.DEFAULTS).members()) {
+            assertThat(m.total()).as(m.name()).isPositive();
+            for (long i = 0; i < Math.min(50, m.total()); i++) {
+                assertThat(m.generator().generate(i, io.dataworks.generators.internal.DocumentRandom.forDocument(m.seed(), i))).isNotEmpty();
+            }
         }
     }
 

@@ -213,7 +213,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
              MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> b.addCommandListener(readLatency));
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = selectStrategy(plugins, config);
-            alertRules = AlertRule.fromConfig(config::value);
+            alertRules = config.read(AlertRule::fromConfig);
             stallTimeout = Duration.ofSeconds(config.get(MigrationKeys.STALL_TIMEOUT_SECONDS, Long.class,
                     RunOptions.DEFAULT_STALL_TIMEOUT.toSeconds()));
             if (stallTimeout.isNegative()) {

@@ -62,7 +62,38 @@ final class ChanceNames {
         fast(ops, "$address", f -> f.address().streetAddress(), v -> (r, ctx) -> v.address(r));
         fast(ops, "$city", f -> f.address().city(), v -> (r, ctx) -> v.city(r));
         fast(ops, "$company", f -> f.company().name(), v -> (r, ctx) -> v.company(r));
-        fast(ops, "$word", f -> f.lorem().word(), v -> (r, ctx) -> Vocabulary.pick(v.words, r));
+        ops.put("$word", (c, op, args, path, scope) -> {
+            Opts o = Opts.of(c, op, path, args, List.of("length", "syllables", "capitalize"));
+            int length = o.nonNegativeInt("length", 0);
+            int syllables = o.nonNegativeInt("syllables", 0);
+            if (length > 0 && syllables > 0) {
+                throw o.error("give length or syllables, not both");
+            }
+            boolean capitalize = o.boolOpt("capitalize", false);
+            Vocabulary v = vocabulary(c);
+            Node word = v == null ? fakerNode(c, f -> f.lorem().word()) : (r, ctx) -> Vocabulary.pick(v.words, r);
+            if (length == 0 && syllables == 0 && !capitalize) {
+                return word;
+            }
+            return (r, ctx) -> {
+                StringBuilder sb = new StringBuilder();
+                if (syllables > 0) {
+                    // chance builds a word of that many syllables: 2 or 3 letters each
+                    for (int i = 0; i < syllables; i++) {
+                        sb.append(syllable(r));
+                    }
+                } else {
+                    while (sb.length() < Math.max(1, length)) {
+                        sb.append((String) word.generate(r, ctx));
+                    }
+                    if (length > 0) {
+                        sb.setLength(length);
+                    }
+                }
+                String s = sb.toString();
+                return capitalize && !s.isEmpty() ? Character.toUpperCase(s.charAt(0)) + s.substring(1) : s;
+            };
+        });
         fast(ops, "$domain", f -> f.internet().domainName(), v -> (r, ctx) -> v.domain(r));
         fast(ops, "$url", f -> f.internet().url(), v -> (r, ctx) -> "https://www." + v.domain(r) + "/" + Vocabulary.pick(v.words, r));
         ops.put("$phone", (c, op, args, path, scope) -> {
@@ -87,12 +118,10 @@ final class ChanceNames {
         faker(ops, "$profession", f -> f.company().profession());
         faker(ops, "$ipv6", f -> f.internet().ipV6Address());
         faker(ops, "$color", f -> f.color().name());
-        faker(ops, "$currency", f -> f.currency().code());
         faker(ops, "$animal", f -> f.animal().name());
         faker(ops, "$ssn", f -> f.idNumber().ssnValid());
         faker(ops, "$cc", f -> f.finance().creditCard());
         faker(ops, "$iban", f -> f.finance().iban());
-        faker(ops, "$timezone", f -> f.address().timeZone());
         faker(ops, "$twitter", f -> "@" + f.name().username().replace(".", ""));
 
         ops.put("$email", (c, op, args, path, scope) -> {
@@ -253,6 +282,20 @@ final class ChanceNames {
         }
         double scale = Math.pow(10, Math.min(o.nonNegativeInt("fixed", 5), 15));
         return (r, ctx) -> Math.rint((min == max ? min : r.nextDouble(min, max)) * scale) / scale;
+    }
+
+    private static String syllable(RandomGenerator r) {
+        String consonants = "bcdfghjklmnprstvwz";
+        String vowels = "aeiou";
+        int n = r.nextInt(2, 4);
+        StringBuilder sb = new StringBuilder(n);
+        boolean consonant = r.nextBoolean();
+        for (int i = 0; i < n; i++) {
+            String pool = consonant ? consonants : vowels;
+            sb.append(pool.charAt(r.nextInt(pool.length())));
+            consonant = !consonant;
+        }
+        return sb.toString();
     }
 
     static String guid(RandomGenerator r) {

@@ -6,6 +6,9 @@ import java.util.random.RandomGenerator;
 
 import org.bson.Document;
 
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+
 /** The structural nodes: constants, documents, arrays, and the null/missing wrappers. */
 final class Nodes {
 
@@ -101,14 +104,22 @@ final class Nodes {
         }
     }
 
+    /** The most elements one {@code $array} may have: a BSON document is at most 16 MiB. */
+    static final int MAX_ARRAY_LENGTH = 1_000_000;
+
     /** {@code $array}: {@code of} repeated a drawn (or computed) number of times. */
-    record ArrayOf(Node of, Distributions.LongSampler length, Node lengthNode) implements Node {
+    record ArrayOf(Node of, Distributions.LongSampler length, Node lengthNode, String path) implements Node {
         @Override
         public Object generate(RandomGenerator random, GenContext ctx) {
             int n;
             if (lengthNode != null) {
                 Object v = lengthNode.generate(random, ctx);
-                n = v instanceof Number num ? Math.max(0, num.intValue()) : 0;
+                long wanted = v instanceof Number num ? Math.max(0, num.longValue()) : 0;
+                if (wanted > MAX_ARRAY_LENGTH) {
+                    throw new DataWorksException(ExitCode.USAGE, path + ": $array number " + wanted
+                            + " is larger than the limit of " + MAX_ARRAY_LENGTH + " elements per array (a BSON document is at most 16 MiB)");
+                }
+                n = (int) wanted;
             } else {
                 n = (int) length.sample(random);
             }

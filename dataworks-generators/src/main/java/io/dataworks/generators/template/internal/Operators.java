@@ -43,7 +43,7 @@ final class Operators {
     }
 
     static void register(Map<String, Operator> ops) {
-        put(ops, Operators::integer, "$integer", "$number", "$int");
+        put(ops, Operators::integer, "$integer", "$number", "$int", "$numberInt");
         put(ops, Operators::longOp, "$long", "$numberLong");
         put(ops, Operators::decimal, "$decimal", "$numberDecimal");
         put(ops, Operators::floating, "$floating", "$double", "$float");
@@ -110,8 +110,9 @@ final class Operators {
 
     private static Node integer(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
         Opts o = Opts.of(c, op, path, args, withDistribution("min", "max"));
-        long min = o.longOpt("min", -MAX_SAFE);
-        long max = o.longOpt("max", MAX_SAFE);
+        // mgeneratejs's defaults: -2^31 .. 2^31 (here 2^31 - 1, so that the bare operator is an Int32 as there)
+        long min = o.longOpt("min", Integer.MIN_VALUE);
+        long max = o.longOpt("max", Integer.MAX_VALUE);
         if (min > max) {
             throw o.error("min " + min + " > max " + max);
         }
@@ -331,18 +332,27 @@ final class Operators {
     }
 
     private static Node string(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
-        Opts o = Opts.of(c, op, path, args, keys("length", "minLength", "maxLength", "pool", "alpha", "numeric", "symbols", "casing"));
+        Opts o = Opts.of(c, op, path, args, keys("length", "minLength", "maxLength", "min", "max", "pool", "alpha", "numeric", "symbols", "casing"));
         char[] pool = pool(o);
         int minLength;
         int maxLength;
+        // min / max are chance.js's names for the length range, minLength / maxLength ours
+        String minKey = o.has("min") ? "min" : "minLength";
+        String maxKey = o.has("max") ? "max" : "maxLength";
+        if ((o.has("min") && o.has("minLength")) || (o.has("max") && o.has("maxLength"))) {
+            throw o.error("give min/max (chance.js's names) or minLength/maxLength, not both");
+        }
         if (o.has("length")) {
-            if (o.has("minLength") || o.has("maxLength")) {
-                throw o.error("give length or minLength/maxLength, not both");
+            if (o.has(minKey) || o.has(maxKey)) {
+                throw o.error("give length or " + minKey + "/" + maxKey + ", not both");
             }
             minLength = maxLength = o.nonNegativeInt("length", 0);
         } else {
-            minLength = o.nonNegativeInt("minLength", 5);
-            maxLength = o.nonNegativeInt("maxLength", o.has("minLength") ? Math.max(20, minLength) : 20);
+            minLength = o.nonNegativeInt(minKey, 5);
+            maxLength = o.nonNegativeInt(maxKey, o.has(minKey) ? Math.max(20, minLength) : 20);
+        }
+        if (maxLength > MAX_BINARY_LENGTH) {
+            throw o.error("length " + maxLength + " is larger than the " + MAX_BINARY_LENGTH + " bytes a BSON document can hold");
         }
         if (minLength > maxLength) {
             throw o.error("minLength " + minLength + " > maxLength " + maxLength);
@@ -524,23 +534,36 @@ final class Operators {
             }
             JsonNode number = o.raw("number");
             if (number.isNumber()) {
-                int n = o.nonNegativeInt("number", 0);
-                return new Nodes.ArrayOf(of, r -> n, null);
+                int n = arrayLength(o, "number", o.nonNegativeInt("number", 0));
+                return new Nodes.ArrayOf(of, r -> n, null, path);
             }
-            return new Nodes.ArrayOf(of, null, c.template(number, o.pathOf("number"), scope));
+            return new Nodes.ArrayOf(of, null, c.template(number, o.pathOf("number"), scope), path);
         }
         if (!o.has("min") && !o.has("max")) {
             if (o.has("distribution")) {
                 throw o.error("a length distribution needs min and max");
             }
-            return new Nodes.ArrayOf(of, r -> 0, null);
+            return new Nodes.ArrayOf(of, r -> 0, null, path);
         }
         int min = o.nonNegativeInt("min", 0);
-        int max = o.nonNegativeInt("max", min);
+        int max = arrayLength(o, "max", o.nonNegativeInt("max", min));
         if (min > max) {
             throw o.error("min " + min + " > max " + max);
         }
-        return new Nodes.ArrayOf(of, Distributions.integral(o, min, max), null);
+        return new Nodes.ArrayOf(of, Distributions.integral(o, min, max), null, path);
+    }
+
+    /**
+     * The size guard of {@code $array}: a BSON document holds at most 16 MiB, so no array in one can have
+     * more than {@value Nodes#MAX_ARRAY_LENGTH} elements (each takes at least its type byte, its index
+     * as a key and a value). Asking for more fails here, not as an OutOfMemoryError minutes later.
+     */
+    private static int arrayLength(Opts o, String key, int n) {
+        if (n > Nodes.MAX_ARRAY_LENGTH) {
+            throw o.error(key + " " + n + " is larger than the limit of " + Nodes.MAX_ARRAY_LENGTH
+                    + " elements per array (a BSON document is at most 16 MiB)");
+        }
+        return n;
     }
 
     private static Node join(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
@@ -585,6 +608,8 @@ final class Operators {
     // ------------------------------------------------------------------------------------------ time, ids
 
     private static final long DAY_MS = 86_400_000L;
+    /** The largest BSON document: no single value may be bigger. */
+    static final int MAX_BINARY_LENGTH = 16 * 1024 * 1024;
 
     private static Node date(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
         Opts o = Opts.of(c, op, path, args, Opts.keys(List.of("min", "max", "reverse"),
@@ -661,7 +686,21 @@ final class Operators {
     private static Node binary(TemplateCompiler c, String op, JsonNode args, String path, Scope scope) {
         Opts o = Opts.of(c, op, path, args, keys("length", "subtype"));
         int length = o.nonNegativeInt("length", 10);
-        int subtype = o.intOpt("subtype", 0);
+        if (length > MAX_BINARY_LENGTH) {
+            throw o.error("length " + length + " is larger than the " + MAX_BINARY_LENGTH + " bytes a BSON document can hold");
+        }
+        int subtype;
+        JsonNode st = o.raw("subtype");
+        if (st != null && st.isTextual()) {
+            // mgeneratejs's form: a hex string, "00", "04", "80"
+            try {
+                subtype = Integer.parseInt(st.asText(), 16);
+            } catch (NumberFormatException e) {
+                throw o.error("subtype '" + st.asText() + "' is not a number or a hex string such as \"04\"");
+            }
+        } else {
+            subtype = o.intOpt("subtype", 0);
+        }
         if (subtype < 0 || subtype > 255) {
             throw o.error("subtype must be between 0 and 255, got " + subtype);
         }

@@ -58,8 +58,11 @@ public final class TemplateCompiler {
     private static final Pattern OPERATOR_NAME = Pattern.compile("\\$[A-Za-z][A-Za-z0-9_]*");
     private static final List<String> RATE_KEYS = List.of("nullRate", "missingRate");
 
-    /** The result of compiling: the root node, the deepest object nesting, and the Datafaker locales in use. */
-    public record Compiled(Node root, int maxDepth, List<Locale> locales) {
+    /**
+     * The result of compiling: the root node, the deepest object nesting, the Datafaker locales in use,
+     * and warnings about things that compile but may not do what the author meant (path: text).
+     */
+    public record Compiled(Node root, int maxDepth, List<Locale> locales, List<String> warnings) {
     }
 
     /** An operator's compiler: {@code args} is its options (null for the bare string form). */
@@ -87,30 +90,48 @@ public final class TemplateCompiler {
     static {
         Operators.register(OPERATORS);
         ChanceNames.register(OPERATORS);
+        ChanceExtras.register(OPERATORS);
+        SetOperators.register(OPERATORS);
     }
 
     private final String source;
     private final TemplateOptions options;
     private final List<Locale> locales = new ArrayList<>();
     private final Fakers fakers = new Fakers();
+    private final List<TemplateException> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private int maxDepth;
     private int arrayNesting;
 
-    private TemplateCompiler(String source, TemplateOptions options) {
+    private final Related related;
+
+    TemplateCompiler(String source, TemplateOptions options, Related related) {
         this.source = source;
         this.options = options;
+        this.related = related;
         this.locales.add(options.locale());
     }
 
     /** Parses and compiles {@code json}; {@code source} names it in error messages. */
     public static Compiled compile(String json, String source, TemplateOptions options) {
-        TemplateCompiler compiler = new TemplateCompiler(source, options);
+        return compile(json, source, options, null);
+    }
+
+    /** Parses and compiles {@code json}, one collection of a template set that sees the others through {@code related}. */
+    public static Compiled compile(String json, String source, TemplateOptions options, Related related) {
+        TemplateCompiler compiler = new TemplateCompiler(source, options, related);
         JsonNode tree = compiler.parse(json);
         if (!tree.isObject()) {
             throw compiler.error("$", "a template must be a JSON object, got " + Opts.describe(tree));
         }
         Node root = compiler.compileObject((ObjectNode) tree, "$", null);
-        return new Compiled(root, compiler.maxDepth, List.copyOf(compiler.locales));
+        if (compiler.problems.size() == 1) {
+            throw compiler.problems.get(0);
+        }
+        if (!compiler.problems.isEmpty()) {
+            throw new TemplateException(source, compiler.problems);
+        }
+        return new Compiled(root, compiler.maxDepth, List.copyOf(compiler.locales), List.copyOf(compiler.warnings));
     }
 
     /** Every operator and chance name the language knows, with its leading {@code $}. */
@@ -138,6 +159,11 @@ public final class TemplateCompiler {
 
     TemplateOptions options() {
         return options;
+    }
+
+    /** The other collections of the template set being compiled, or null for a single template. */
+    Related related() {
+        return related;
     }
 
     Fakers fakers() {
@@ -172,7 +198,7 @@ public final class TemplateCompiler {
             case ARRAY: {
                 List<Node> elements = new ArrayList<>(json.size());
                 for (int i = 0; i < json.size(); i++) {
-                    elements.add(compile(json.get(i), path + "[" + i + "]", scope));
+                    elements.add(compileOrRecord(json.get(i), path + "[" + i + "]", scope));
                 }
                 return new Nodes.ListNode(elements);
             }
@@ -202,9 +228,27 @@ public final class TemplateCompiler {
         return json.doubleValue();
     }
 
+    /**
+     * Compiles one field or array element; a mistake in it is recorded (and compiling goes on with the
+     * next one), so that one run reports every mistake of the template, each with its path.
+     */
+    private Node compileOrRecord(JsonNode json, String path, Scope scope) {
+        try {
+            return compile(json, path, scope);
+        } catch (TemplateException e) {
+            problems.addAll(e.problems());
+            return new Nodes.Constant(null);
+        }
+    }
+
     private Node compileString(String text, String path, Scope scope) {
         if (text.startsWith("$") && OPERATOR_NAME.matcher(text).matches()) {
             return operator(text, null, path, scope);
+        }
+        if (text.contains("{{") && text.contains("}}")) {
+            warnings.add(path + ": '" + (text.length() > 60 ? text.substring(0, 60) + "…" : text) + "' looks like an mgeneratejs"
+                    + " handlebars string ({{chance.x()}}); it is written as it is, not evaluated: use an operator"
+                    + " (\"$name\") or a Datafaker expression (\"#{Name.fullName}\") instead");
         }
         if (text.contains("#{")) {
             return fakers.expression(this, text, options.locale(), path);
@@ -224,10 +268,11 @@ public final class TemplateCompiler {
             String key = field.getKey();
             String fieldPath = child(path, key);
             if (key.startsWith("$")) {
-                throw error(fieldPath, "field names starting with $ are operators, and an operator object has"
-                        + " exactly one key; use {\"$literal\": ...} for a literal $-field");
+                problems.add(error(fieldPath, "field names starting with $ are operators, and an operator object has"
+                        + " exactly one key; use {\"$literal\": ...} for a literal $-field"));
+                continue;
             }
-            values.add(compile(field.getValue(), fieldPath, scope));
+            values.add(compileOrRecord(field.getValue(), fieldPath, scope));
             keys.add(key);
             scope.defined.add(key);
         }
@@ -272,10 +317,38 @@ public final class TemplateCompiler {
             if (nullRate + missingRate > 1) {
                 throw error(path, op + " nullRate + missingRate must not exceed 1");
             }
-            Node inner = compiler.compile(this, op, stripped, path, scope);
+            Node inner = DynamicOptions.compile(this, compiler, op, stripped, path, scope);
             return nullRate + missingRate > 0 ? new Nodes.Rates(inner, nullRate, missingRate) : inner;
         }
-        return compiler.compile(this, op, args, path, scope);
+        return DynamicOptions.compile(this, compiler, op, args, path, scope);
+    }
+
+    /** True when {@code json} is (or contains, in arrays and sub-objects) an operator this compiler knows. */
+    boolean containsOperator(JsonNode json) {
+        if (json.isTextual()) {
+            String t = json.asText();
+            return t.startsWith("$") && OPERATOR_NAME.matcher(t).matches() && OPERATORS.containsKey(t);
+        }
+        if (json.isArray()) {
+            for (JsonNode e : json) {
+                if (containsOperator(e)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (json.isObject() && !json.isEmpty()) {
+            String first = json.fieldNames().next();
+            if (first.startsWith("$")) {
+                return OPERATORS.containsKey(first) && ExtendedJson.literal(this, (ObjectNode) json, "$") == null;
+            }
+            for (JsonNode v : json) {
+                if (containsOperator(v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Compiles the child template of an operator (its path is the operator's path plus the option name). */
