@@ -32,6 +32,7 @@ import io.dataworks.core.config.ConfigKeys;
 import io.dataworks.core.config.DataWorksConfig;
 import io.dataworks.core.config.EndpointConfig;
 import io.dataworks.core.config.MongoUri;
+import io.dataworks.core.io.OutputPaths;
 import io.dataworks.core.config.WorkerConfig;
 import io.dataworks.core.mongo.MongoEndpoint;
 import io.dataworks.core.plugin.PluginLoader;

@@ -248,10 +248,11 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     /** Every file and directory the run will write is checked first: a bad path must not cost a whole copy. */
     void checkOutputPaths(Path checkpoints) {
-        common.report().filter(p -> !p.toString().equals("-")).ifPresent(p -> OutputPaths.checkFile("--report", p));
-        common.metricsOut().ifPresent(p -> OutputPaths.checkFile("--metrics-out", p));
-        OutputPaths.checkDirectory("--checkpoint-dir", checkpoints);
-        OutputPaths.checkFile("--dead-letter", deadLetter != null ? deadLetter : checkpoints.resolve("dead-letter.jsonl"));
+        OutputPaths paths = new OutputPaths();
+        common.report().filter(p -> !p.toString().equals("-")).ifPresent(p -> paths.check("--report", p));
+        common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
+        paths.checkDirectory("--checkpoint-dir", checkpoints);
+        paths.check("--dead-letter", deadLetter != null ? deadLetter : checkpoints.resolve("dead-letter.jsonl"));
     }
 
     PrintWriter out() {
