@@ -60,6 +60,14 @@ public interface CheckpointStore extends AutoCloseable {
         return FileCheckpointStore.unlocked(directory);
     }
 
+    /**
+     * The injective file-name form of a namespace that the file store uses ({@code shop.Orders} →
+     * {@code shop.^orders}), for other files kept per namespace next to the records (verification diffs).
+     */
+    static String fileNameOf(Namespace source) {
+        return FileCheckpointStore.fileName(source);
+    }
+
     /** Where the records are, for messages: a directory, or a database. */
     String location();
 

@@ -116,7 +116,7 @@ public final class Verifier {
                     plan.target(), strategyName, NamespaceCheckpoint.fingerprintOf(plan), null);
             this.record = VerifyRecord.open(store, header, method, plan.partitions().size(), options.resume());
             Path diffFile = options.diffFile() != null ? options.diffFile()
-                    : options.checkpointDir().resolve("verify-diff-" + VerifyOptions.fileSafe(ns) + ".jsonl");
+                    : options.checkpointDir().resolve("verify-diff-" + CheckpointStore.fileNameOf(plan.source()) + ".jsonl");
             this.diffs = new DiffWriter(diffFile, ns, options.logFirst(), record.resumedPartitions() > 0);
         }
 

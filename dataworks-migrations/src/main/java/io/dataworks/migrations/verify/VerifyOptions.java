@@ -10,8 +10,8 @@ import io.dataworks.migrations.endpoint.Requests;
 /**
  * How a namespace is verified.
  *
- * @param checkpointDir where the verification checkpoint ({@code verify-<ns>.json}) and, by default, the diff
- *                      file ({@code verify-diff-<ns>.jsonl}) go
+ * @param checkpointDir where, by default, the diff
+ *                      file ({@code verify-diff-<name>.jsonl}, the namespace's injective file name) go
  * @param diffFile      explicit diff file, or {@code null} for the default inside {@code checkpointDir}
  * @param parallelism   partitions verified at once (use the copy's {@code FRAMEWORK_PARALLEL_CURSORS})
  * @param batchSize     cursor batch size and {@code $in} lookup size
@@ -97,8 +97,4 @@ public record VerifyOptions(Path checkpointDir, Path diffFile, int parallelism, 
         return strategy != null && strategy.transformsDocuments();
     }
 
-    /** File-name-safe form of a namespace. */
-    static String fileSafe(String ns) {
-        return ns.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
 }
