@@ -2,7 +2,6 @@ package io.dataworks.migrations.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
-import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationEngine;
 import io.dataworks.migrations.MigrationResult;

@@ -21,7 +21,6 @@ import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.IdMapping;
 import io.dataworks.migrations.MigrationStrategy;
-import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import io.dataworks.migrations.verify.SortedIdJoin.Entry;
