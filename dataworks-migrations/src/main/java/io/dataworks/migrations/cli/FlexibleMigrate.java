@@ -305,7 +305,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
             throw new ConfigException("--match-fields", "--match-fields needs --write-mode upsert or replace");
         }
         try {
-                return MigrationSettings.builder(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
+            return MigrationSettings.builder(source.client(), identity(src.uri()), target.client(), identity(dst.uri()))
                     .sourceDatabase(src.database())
                     .targetDatabase(targetDatabase)
                     .namespaces(namespaces)
