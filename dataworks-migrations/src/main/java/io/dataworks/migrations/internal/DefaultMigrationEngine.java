@@ -194,24 +194,48 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return checkpoint;
     }
 
+    /** Collections created on the target at once while preparing; creation is one round trip each. */
+    private static final int CREATE_CONCURRENCY = 16;
+
     /**
-     * Makes sure the target collection exists (an empty source collection is created on the target too) and returns
-     * its UUID where the server tells it ({@code listCollections}' {@code info.uuid}), else an empty string.
+     * Makes sure every target collection exists (an empty source collection is created on the target too) and returns
+     * their UUIDs where the server tells them ({@code listCollections}' {@code info.uuid}), else an empty string: one
+     * {@code listCollections} per target database, the missing collections created concurrently, and one more
+     * {@code listCollections} for the UUIDs of those created.
      */
-    private Mono<String> ensureTargetCollection(Namespace ns) {
-        var db = settings.target().getDatabase(ns.database());
-        Mono<String> uuid = target.requests().mono(Flux.from(db.listCollections(BsonDocument.class)
-                        .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))))
-                .next()
-                .map(info -> {
+    private Mono<Map<Namespace, String>> ensureTargetCollections(List<NamespaceMapping> mappings) {
+        Map<String, List<Namespace>> byDatabase = mappings.stream().map(NamespaceMapping::target).distinct()
+                .collect(Collectors.groupingBy(Namespace::database, LinkedHashMap::new, Collectors.toList()));
+        return Flux.fromIterable(byDatabase.entrySet())
+                .concatMap(db -> targetUuids(db.getKey()).flatMap(existing -> {
+                    List<Namespace> missing = db.getValue().stream().filter(ns -> !existing.containsKey(ns.collection())).toList();
+                    if (missing.isEmpty()) {
+                        return Mono.just(uuidsOf(db.getValue(), existing));
+                    }
+                    return Flux.fromIterable(missing)
+                            .flatMap(ns -> target.requests().mono(Mono.from(settings.target().getDatabase(ns.database())
+                                            .createCollection(ns.collection())))
+                                    .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
+                                            e -> Mono.empty()), CREATE_CONCURRENCY) // created meanwhile: NamespaceExists
+                            .then(targetUuids(db.getKey()))
+                            .map(all -> uuidsOf(db.getValue(), all));
+                }))
+                .collect(LinkedHashMap::new, Map::putAll);
+    }
+
+    /** Collection name → UUID (hex, or empty when the server reports none) of every collection of a target database. */
+    private Mono<Map<String, String>> targetUuids(String database) {
+        return target.requests().mono(Flux.from(settings.target().getDatabase(database).listCollections(BsonDocument.class))
+                .collectMap(info -> info.getString("name").getValue(), info -> {
                     BsonDocument i = info.getDocument("info", new BsonDocument());
                     return i.isBinary("uuid") ? java.util.HexFormat.of().formatHex(i.getBinary("uuid").getData()) : "";
                 }));
-        return uuid.switchIfEmpty(target.requests().mono(Mono.from(db.createCollection(ns.collection())))
-                        .onErrorResume(e -> e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == 48,
-                                e -> Mono.empty()) // created meanwhile: NamespaceExists
-                        .then(Mono.defer(() -> uuid)))
-                .defaultIfEmpty("");
+    }
+
+    private static Map<Namespace, String> uuidsOf(List<Namespace> namespaces, Map<String, String> uuids) {
+        Map<Namespace, String> out = new LinkedHashMap<>();
+        namespaces.forEach(ns -> out.put(ns, uuids.getOrDefault(ns.collection(), "")));
+        return out;
     }
 
     /**
@@ -272,10 +296,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         deadLetter.rememberWritten();
                     })
                     .subscribeOn(Schedulers.boundedElastic())
-                    .thenMany(Flux.fromIterable(mappings))
-                    .flatMapSequential(mapping -> ensureTargetCollection(mapping.target())
-                            .publishOn(Schedulers.boundedElastic())
+                    .then(ensureTargetCollections(mappings))
+                    .publishOn(Schedulers.boundedElastic())
+                    .flatMapMany(uuids -> Flux.fromIterable(mappings).map(mapping -> Map.entry(mapping, uuids.getOrDefault(mapping.target(), ""))))
+                    .flatMapSequential(entry -> Mono.just(entry.getValue())
                             .flatMap(uuid -> {
+                                NamespaceMapping mapping = entry.getKey();
                                 String targetUuid = uuid.isEmpty() ? null : uuid;
                                 NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(store, mapping, targetUuid);
                                 if (checkpoint != null && checkpoint.header().targetUuid() == null && targetUuid != null) {
