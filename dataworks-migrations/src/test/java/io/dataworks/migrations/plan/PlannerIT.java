@@ -193,7 +193,10 @@ class PlannerIT {
         assertThat(fromJson.fingerprint()).isEqualTo(plan.fingerprint()).hasSize(64);
         assertThat(fromJson.mismatch(plan)).isEmpty();
         String printed = PlanPrinter.format(plan);
-        assertThat(printed).contains(db.getName() + ".orders -> " + db.getName() + ".orders", "by sample", "_id types: null ×1, number ×");
+        // $sample is random: now and then the sample gives no usable cut and the chain falls through to the ObjectId
+        // partitioner (seen once in a CI run); either way the plan must print and round-trip
+        assertThat(printed).contains(db.getName() + ".orders -> " + db.getName() + ".orders", "_id types: null ×1, number ×")
+                .containsAnyOf("by sample", "by objectIdTime");
     }
 
     @Test
