@@ -2,7 +2,6 @@ package io.dataworks.generators.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Assumptions;
@@ -31,6 +29,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 
 import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.embedded.EmbeddedMongo;
+import io.dataworks.core.testing.Chromium;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.generators.GenerationEngine;
 import io.dataworks.generators.GenerationSettings;
@@ -58,9 +57,8 @@ class DashboardBrowserIT {
 
     @Test
     void thePageShowsTheRunningGenerationWithBarsAndCharts() throws Exception {
-        Optional<Path> chromium = chromium();
-        Assumptions.assumeTrue(chromium.isPresent(), "skipped: Chromium is not installed here (set CHROMIUM_BIN, or "
-                + "apt-get install -y chromium chromium-driver, as .ci/run does where apt is available)");
+        Optional<Chromium> chromium = Chromium.find(dir);
+        Assumptions.assumeTrue(chromium.isPresent(), Chromium.missing());
         long total = 2_000_000; // far more than the budget lets through while the test looks: the run is mid-way
         try (EmbeddedMongo server = EmbeddedMongo.builder().writeBudget(4_000).retryAfterMs(20).start();
              MongoClient client = MongoClients.create(server.connectionString());
@@ -92,7 +90,7 @@ class DashboardBrowserIT {
                 long before = progress(base).path("documentsCopied").asLong();
                 assertThat(before).isPositive();
 
-                String dom = runChromium(chromium.get(), base, "--dump-dom");
+                String dom = chromium.get().dumpDom(base + "/");
                 long after = progress(base).path("documentsCopied").asLong();
 
                 assertThat(dom).contains("data-ready=\"true\"").contains("data-state=\"copying\"");
@@ -111,7 +109,7 @@ class DashboardBrowserIT {
                 Files.createDirectories(ARTEFACTS);
                 Path png = ARTEFACTS.toAbsolutePath().resolve("dashboard.png");
                 Files.deleteIfExists(png);
-                runChromium(chromium.get(), base, "--screenshot=" + png);
+                chromium.get().screenshot(base + "/", png);
                 assertThat(png).exists();
                 byte[] bytes = Files.readAllBytes(png);
                 assertThat(bytes.length).isGreaterThan(20_000);
@@ -144,33 +142,10 @@ class DashboardBrowserIT {
         return JSON.readTree(r.body());
     }
 
-    /** Runs headless Chromium on the page; its virtual-time budget lets the page poll and draw before the output. */
-    private String runChromium(Path binary, String base, String what) throws IOException, InterruptedException {
-        Path profile = Files.createTempDirectory(dir, "chromium");
-        List<String> command = List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run", "--user-data-dir=" + profile,
-                "--window-size=1280,980", "--virtual-time-budget=5000", what, base + "/");
-        Path out = dir.resolve("chromium.out");
-        Path err = dir.resolve("chromium.err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("Chromium did not finish within 90 s: " + Files.readString(err));
-        }
-        assertThat(process.exitValue()).as("chromium exit code; stderr: %s", Files.readString(err)).isZero();
-        return Files.readString(out);
-    }
-
     private static String group(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as("page matches %s", regex).isTrue();
         return m.group(1);
     }
 
-    static Optional<Path> chromium() {
-        String configured = System.getenv("CHROMIUM_BIN");
-        Stream<String> candidates = Stream.of(configured, "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                "/usr/bin/google-chrome");
-        return candidates.filter(c -> c != null && !c.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst();
-    }
 }

@@ -15,7 +15,7 @@ final class Suggest {
         String w = wrong.toLowerCase();
         for (String candidate : known) {
             String c = candidate.toLowerCase();
-            int d = distance(w, c);
+            int d = io.dataworks.core.text.EditDistance.between(w, c);
             if (w.length() >= 4 && isAbbreviation(w, c)) {
                 d = Math.min(d, 2);
             }
@@ -40,26 +40,5 @@ final class Suggest {
             }
         }
         return j == w.length();
-    }
-
-    /** Edit distance where swapping two neighbouring letters ({@code nmae} / {@code name}) counts as one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i][j - 1] + 1, d[i - 1][j] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }
