@@ -63,6 +63,31 @@ class ResilienceIT {
     }
 
     @Test
+    void againstACosmosBudgetThrottledRequestsAndThrottledDocumentsAreCountedApartAsTheServerCountsThem() {
+        try (EmbeddedMongo source = EmbeddedMongo.start();
+             EmbeddedMongo target = EmbeddedMongo.builder()
+                     .cosmosBudget(io.dataworks.core.embedded.CosmosRequestUnits.insertBudget(4000)).start();
+             MongoClient src = MongoClients.create(source.connectionString());
+             MongoClient dst = MongoClients.create(target.connectionString())) {
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 6000);
+            MetricsCollector metrics = MetricsCollector.create();
+
+            MigrationEngine.create(MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).batchSize(500).insertWorkers(4).metrics(metrics).copyIndexes(false)
+                    .retryPolicy(RetryPolicy.of(RetryConfig.DEFAULTS.withMaxAttempts(50))).build())
+                    .migrate().block(Duration.ofSeconds(90));
+
+            var server = target.cosmosStats();
+            assertThat(all(dst, "shop", "orders")).hasSize(6000);
+            assertThat(server.throttledRequests()).as("the budget throttled").isPositive();
+            // partial bulk inserts count once as a request, and each refused document once as a document
+            assertThat(metrics.getCurrentPerformance().throttles()).isEqualTo(server.throttledRequests());
+            assertThat(metrics.throttledDocuments()).isEqualTo(server.throttledDocuments());
+            assertThat(metrics.throttledDocuments()).isGreaterThan(metrics.getCurrentPerformance().throttles());
+        }
+    }
+
+    @Test
     void survivesConnectionsDroppedMidBatch() throws Exception {
         try (EmbeddedMongo source = EmbeddedMongo.start();
              EmbeddedMongo target = EmbeddedMongo.start();

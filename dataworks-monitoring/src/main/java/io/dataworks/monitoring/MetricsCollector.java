@@ -68,6 +68,7 @@ public final class MetricsCollector implements MeterBinder {
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder throttled = new LongAdder();
+    private final LongAdder throttledDocuments = new LongAdder();
     private final LongAdder readBatches = new LongAdder();
     private final LongAdder writeBatches = new LongAdder();
     private final LongAdder readLatencyNanos = new LongAdder();
@@ -152,6 +153,16 @@ public final class MetricsCollector implements MeterBinder {
             adder = newRetryKind(kind);
         }
         adder.increment();
+    }
+
+    /** {@code documents} documents of a request were refused for lack of capacity (a whole request, or part of a bulk one). */
+    public void throttledDocuments(long documents) {
+        throttledDocuments.add(documents);
+    }
+
+    /** Documents refused for lack of capacity since the start (a request counts once in {@code throttled}). */
+    public long throttledDocuments() {
+        return throttledDocuments.sum();
     }
 
     /** The server refused one request for lack of capacity (e.g. Cosmos DB 16500). */
@@ -402,6 +413,7 @@ public final class MetricsCollector implements MeterBinder {
         counter(r, "dataworks.bytes.read", "BSON bytes read from the source", bytesRead);
         counter(r, "dataworks.bytes.written", "BSON bytes acknowledged by the target", bytesWritten);
         counter(r, "dataworks.throttled", "requests the server refused for lack of capacity", throttled);
+        counter(r, "dataworks.throttled.documents", "documents the server refused for lack of capacity", throttledDocuments);
         FunctionCounter.builder("dataworks.batches", readBatches, LongAdder::doubleValue)
                 .description("batches read or written").tag("op", "read").register(r);
         FunctionCounter.builder("dataworks.batches", writeBatches, LongAdder::doubleValue)

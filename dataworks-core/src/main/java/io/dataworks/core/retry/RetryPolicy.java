@@ -20,9 +20,10 @@ import reactor.util.retry.Retry;
  * <ul>
  * <li>Only {@link ErrorKind#retryable() retryable} failures are retried (classified by {@link ErrorClassifier});
  * any other failure propagates at once, unchanged.</li>
- * <li>Retry {@code n} (from 1) waits {@code backoff(n) = min(maxBackoff, initialBackoff * 2^(n-1))}; a
- * {@code THROTTLED} failure waits {@code max(RetryAfterMs, backoff(n))} instead. Jitter then adds up to
- * {@code jitter * wait} on top, so a wait is never shorter than what the server asked for.</li>
+ * <li>Retry {@code n} (from 1) waits {@code backoff(n) = min(maxBackoff, initialBackoff * 2^(n-1))}, plus up to
+ * {@code jitter * wait}. A {@code THROTTLED} failure that says when to come back ({@code RetryAfterMs}, Cosmos DB)
+ * waits exactly that, plus at most 10 % jitter, not a back-off the server did not ask for; a wait is never shorter
+ * than what the server asked for.</li>
  * <li>After {@code maxAttempts} retries in a row, or when the next wait would take the waits of the request
  * past {@code maxTotalWait}, the request fails with {@link RetriesExhaustedException}
  * ({@code DataWorksException}, exit code FAILED, "gave up after N attempts (...)", cause = last failure).</li>
@@ -104,14 +105,18 @@ public record RetryPolicy(RetryConfig config, RetryListener listener) {
 
     /** The wait before retry {@code retry} (from 1) after {@code error}; {@code random} in [0, 1) scales the jitter. */
     Duration delay(ErrorClassification error, long retry, double random) {
-        Duration wait = backoff(retry);
-        if (error.kind() == ErrorKind.THROTTLED && error.retryAfter().isPresent()
-                && error.retryAfter().get().compareTo(wait) > 0) {
-            wait = error.retryAfter().get();
+        if (error.kind() == ErrorKind.THROTTLED && error.retryAfter().isPresent()) {
+            // the server said when: wait that long, plus a little jitter so that refused writers do not return together
+            Duration wait = error.retryAfter().get();
+            return wait.plusNanos((long) (wait.toNanos() * Math.min(config.jitter(), SERVER_WAIT_JITTER) * random));
         }
+        Duration wait = backoff(retry);
         long jitterNanos = (long) (wait.toNanos() * config.jitter() * random);
         return wait.plusNanos(jitterNanos);
     }
+
+    /** At most this share of a server-given {@code RetryAfterMs} is added as jitter. */
+    static final double SERVER_WAIT_JITTER = 0.1;
 
     /** {@code min(maxBackoff, initialBackoff * 2^(retry-1))}, without overflow. */
     Duration backoff(long retry) {

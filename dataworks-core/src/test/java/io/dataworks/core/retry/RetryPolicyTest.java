@@ -21,6 +21,8 @@ import com.mongodb.WriteError;
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.RetryConfig;
+import io.dataworks.core.error.ErrorClassification;
+import io.dataworks.core.error.ErrorClassifier;
 import io.dataworks.core.error.ErrorKind;
 import io.dataworks.core.error.RetriesExhaustedException;
 import reactor.core.publisher.Flux;
@@ -76,17 +78,26 @@ class RetryPolicyTest {
     }
 
     @Test
-    void throttledWaitsTheBackoffWhenItIsLongerThanRetryAfterMs() {
+    void throttledWaitsWhatTheServerSaysNotAnExponentialBackoff() {
         RetryPolicy policy = new RetryPolicy(NO_JITTER, recorder);
 
         StepVerifier.withVirtualTime(() -> policy.apply(failing(4, throttled(150))))
                 .expectSubscription()
-                .thenAwait(Duration.ofMillis(150 + 200 + 400 + 800))
+                .expectNoEvent(Duration.ofMillis(4 * 150 - 1))
+                .thenAwait(Duration.ofMillis(1))
                 .expectNext("ok")
                 .verifyComplete();
 
-        // max(150, 100) max(150, 200) max(150, 400) max(150, 800)
-        assertThat(retries).extracting(r -> r.delay().toMillis()).containsExactly(150L, 200L, 400L, 800L);
+        // RetryAfterMs=150 every time: not 150, 200, 400, 800 as the back-off would have it
+        assertThat(retries).extracting(r -> r.delay().toMillis()).containsExactly(150L, 150L, 150L, 150L);
+    }
+
+    @Test
+    void aServerGivenWaitGetsAtMostTenPercentJitter() {
+        RetryPolicy policy = new RetryPolicy(NO_JITTER.withJitter(0.5), recorder);
+        ErrorClassification throttled = ErrorClassifier.classify(throttled(200));
+        assertThat(policy.delay(throttled, 5, 0.999)).isBetween(Duration.ofMillis(200), Duration.ofMillis(220));
+        assertThat(policy.delay(throttled, 5, 0.0)).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test

@@ -529,6 +529,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
      * verification mismatch: 3) was already known.
      */
     int finish(MonitoringSession session, RunReport.Builder report, MigrationSettings settings, PrintWriter out, ExitCode exit) {
+        // throttledRequests counts requests; how many documents those requests carried back is a figure of its own
+        report.detail("throttledDocuments", settings.metrics().throttledDocuments());
         report.detail("strategy", settings.strategy().name())
                 .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
                 .detail("checkpointDir", settings.checkpointDir().toString());

@@ -132,7 +132,8 @@ final class BatchWriter {
                         return Mono.defer(() -> partialFailure(batch, pending, bulk)).subscribeOn(Schedulers.boundedElastic());
                     }
                     if (ErrorClassifier.classify(error).kind() == ErrorKind.THROTTLED) {
-                        metrics.throttled();
+                        metrics.throttled(); // one request, refused whole
+                        metrics.throttledDocuments(documents.size());
                     }
                     return Mono.error(error);
                 })
@@ -145,6 +146,7 @@ final class BatchWriter {
         List<RawBsonDocument> again = new ArrayList<>();
         BulkWriteError firstRetryable = null;
         long skipped = 0;
+        long throttled = 0;
         for (BulkWriteError error : bulk.getWriteErrors()) {
             RawBsonDocument doc = documents.get(error.getIndex());
             ErrorClassification classification = ErrorClassifier.classify(error);
@@ -158,7 +160,7 @@ final class BatchWriter {
                 }
                 case THROTTLED, TRANSIENT -> {
                     if (classification.kind() == ErrorKind.THROTTLED) {
-                        metrics.throttled();
+                        throttled++;
                     }
                     again.add(doc);
                     if (firstRetryable == null) {
@@ -167,6 +169,11 @@ final class BatchWriter {
                 }
                 default -> fail(batch, pending, doc, error.getCode(), error.getMessage());
             }
+        }
+        if (throttled > 0) {
+            // a request the server took in part: one throttled request, and the documents it refused
+            metrics.throttled();
+            metrics.throttledDocuments(throttled);
         }
         int succeeded = documents.size() - bulk.getWriteErrors().size();
         written(batch, documents, succeeded);
