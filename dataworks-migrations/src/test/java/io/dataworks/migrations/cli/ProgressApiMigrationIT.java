@@ -28,7 +28,7 @@ import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.testing.Fill;
 
 /**
- * A migration of four collections into a throttling target, watched as a script would: the progress API on
+ * A migration of four collections into a throttling target (a Cosmos DB-like RU budget), watched as a script would: the progress API on
  * --metrics-port answers throughout with the documented fields, its percent never goes back and reaches 100, and the
  * ETA is a number while copying; and the live page, loaded mid-run in headless Chromium, shows the four namespaces'
  * bars and charts with points (the screenshot stays in {@code target/dashboard/migration.png}).
@@ -43,7 +43,9 @@ class ProgressApiMigrationIT {
     @Test
     void theProgressApiFollowsAMigrationOfFourCollectionsToOneHundredPercent() throws Exception {
         try (EmbeddedMongo source = EmbeddedMongo.start();
-             EmbeddedMongo target = EmbeddedMongo.builder().throttleRate(0.3).retryAfterMs(20).start()) {
+             // a Cosmos DB-like budget of about 3,000 documents/s: the copy takes ~10 s whatever the CPU, and throttles
+             EmbeddedMongo target = EmbeddedMongo.builder()
+                     .cosmosBudget(io.dataworks.core.embedded.CosmosRequestUnits.insertBudget(3000)).start()) {
             for (String name : List.of("orders", "customers", "invoices", "parts")) {
                 Fill.orders(source.connectionString(), "shop", name, 0, 8000);
             }
@@ -51,7 +53,8 @@ class ProgressApiMigrationIT {
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
             }
-            Files.writeString(dir.resolve("none.env"), "");
+            // throttled requests wait the budget out: allow more attempts than the default 10
+            Files.writeString(dir.resolve("none.env"), "FRAMEWORK_RETRY_MAX_ATTEMPTS=200\n");
             String[] args = {"--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
                     "--checkpoint-dir", dir.resolve("cp").toString(), "--no-progress", "--env-file", dir.resolve("none.env").toString(),
                     "--metrics-port", String.valueOf(port), "--batch-size", "200", "--insert-workers", "2"};
