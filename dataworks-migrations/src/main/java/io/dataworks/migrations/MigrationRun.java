@@ -139,19 +139,19 @@ public final class MigrationRun {
         Mono<RunResult> stages() {
             List<Stage> stages = new ArrayList<>();
             if (options.follow()) {
-                stages.add(new Stage("follow-start", this::captureFollowStart));
+                stages.add(new Stage("follow-start", RunProgress.State.PLANNING, this::captureFollowStart));
             }
-            stages.add(options.copy() ? new Stage("copy", this::copy) : new Stage("plan", this::planFromCheckpoints));
+            stages.add(options.copy() ? new Stage("copy", RunProgress.State.COPYING, this::copy) : new Stage("plan", RunProgress.State.PLANNING, this::planFromCheckpoints));
             if (options.reconcileDeletes()) {
-                stages.add(new Stage("reconcile", this::reconcile));
+                stages.add(new Stage("reconcile", RunProgress.State.RECONCILING, this::reconcile));
             }
             if (options.verify()) {
-                stages.add(new Stage("verify", this::verify));
+                stages.add(new Stage("verify", RunProgress.State.VERIFYING, this::verify));
             }
             if (options.follow()) {
-                stages.add(new Stage("follow", this::follow));
+                stages.add(new Stage("follow", RunProgress.State.FOLLOWING, this::follow));
                 if (options.reconcileDeletes()) {
-                    stages.add(new Stage("reconcile-again", this::reconcile));
+                    stages.add(new Stage("reconcile-again", RunProgress.State.RECONCILING, this::reconcile));
                 }
             }
             settings.progress().state(RunProgress.State.PLANNING);
@@ -167,13 +167,7 @@ public final class MigrationRun {
         private Mono<StageOutcome> run(Stage stage) {
             long start = System.nanoTime();
             LOG.debug("stage {}", stage.name());
-            settings.progress().state(switch (stage.name()) {
-                case "copy" -> RunProgress.State.COPYING;
-                case "verify" -> RunProgress.State.VERIFYING;
-                case "reconcile", "reconcile-again" -> RunProgress.State.RECONCILING;
-                case "follow" -> RunProgress.State.FOLLOWING;
-                default -> RunProgress.State.PLANNING;
-            });
+            settings.progress().state(stage.shown());
             return Mono.defer(() -> stage.action().get())
                     .onErrorResume(e -> {
                         String message = io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage()));
@@ -352,6 +346,7 @@ public final class MigrationRun {
     private record Result(Kind kind, String detail) {
     }
 
-    private record Stage(String name, java.util.function.Supplier<Mono<Result>> action) {
+    /** A named step, the state the progress API shows while it runs, and what it does. */
+    private record Stage(String name, RunProgress.State shown, java.util.function.Supplier<Mono<Result>> action) {
     }
 }

@@ -20,11 +20,11 @@ import com.mongodb.client.model.WriteModel;
 import io.dataworks.core.error.ErrorClassification;
 import io.dataworks.core.error.ErrorClassifier;
 import io.dataworks.core.error.ErrorKind;
-import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
 import io.dataworks.migrations.document.DocumentStage;
+import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -32,7 +32,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
  * while it is in flight. Per-document errors are sorted out: duplicate keys in insert mode count as
- * already copied, retryable ones (throttled, transient) are retried alone with the retry policy's
+ * already copied, retryable ones (throttled, transient) are retried alone through the target's requests (the retry
+ * policy's waits, and a timeout that abandons a write the server never answers), with the retry policy's
  * backoff, the others go to the dead-letter file and the error budget. The returned Mono completes when
  * every document of the batch is accounted for, which is when the batch may be acknowledged.
  */
@@ -44,17 +45,18 @@ final class BatchWriter {
 
     private final MigrationSettings settings;
     private final ConcurrencyLimiter limiter;
-    private final RetryPolicy retry;
+    /** The target's requests: retry (throttled: RetryAfterMs; transient: back-off) and the request timeout. */
+    private final Requests requests;
     private final DeadLetterWriter deadLetter;
     private final ErrorBudget budget;
     private final MetricsCollector metrics;
     private final DocumentStage stage;
 
-    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, RetryPolicy retry, DeadLetterWriter deadLetter,
+    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, Requests requests, DeadLetterWriter deadLetter,
                 ErrorBudget budget, DocumentStage stage) {
         this.settings = settings;
         this.limiter = limiter;
-        this.retry = retry;
+        this.requests = requests;
         this.deadLetter = deadLetter;
         this.budget = budget;
         this.metrics = settings.metrics();
@@ -100,7 +102,7 @@ final class BatchWriter {
             // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
             // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
             return refuseOversized
-                    .then(limiter.withPermit(Mono.defer(() -> send(batch, pending)).retryWhen(retry.toRetry())))
+                    .then(limiter.withPermit(requests.mono(Mono.defer(() -> send(batch, pending)))))
                     .then(held);
         });
     }
@@ -117,9 +119,7 @@ final class BatchWriter {
         Mono<?> request = settings.writeMode() == WriteMode.INSERT
                 ? Mono.from(batch.namespace().target.insertMany(documents, INSERT))
                 : Mono.from(batch.namespace().target.bulkWrite(replacements(documents), BULK));
-        // a reply that never comes (a stalled connection) is abandoned and retried as a transient failure
         return request
-                .timeout(settings.requestTimeout())
                 .then(Mono.fromRunnable(() -> {
                     metrics.batchWritten(System.nanoTime() - start);
                     written(batch, documents, documents.size());
@@ -215,7 +215,7 @@ final class BatchWriter {
     private static long sum(List<RawBsonDocument> documents) {
         long bytes = 0;
         for (RawBsonDocument doc : documents) {
-            bytes += PartitionReader.size(doc);
+            bytes += DocumentStage.size(doc);
         }
         return bytes;
     }

@@ -265,8 +265,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
         /** The strategy's transform and the size check, the same for the copy as for follow. */
         final DocumentStage stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
-        final PartitionReader reader = new PartitionReader(settings, source.retryPolicy(), stage);
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.retryPolicy(), deadLetter, budget, stage);
+        final PartitionReader reader = new PartitionReader(settings, source.requests(), stage);
+        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());

@@ -3,7 +3,6 @@ package io.dataworks.migrations.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -14,12 +13,12 @@ import org.bson.codecs.BsonDocumentCodec;
 import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
-import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.document.DocumentStage;
+import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
 import reactor.core.publisher.Flux;
@@ -37,12 +36,13 @@ public final class PartitionReader {
     private static final BsonDocumentCodec DOCUMENT_CODEC = new BsonDocumentCodec();
 
     private final MigrationSettings settings;
-    private final RetryPolicy retry;
+    /** The source's requests: a retried cursor reopens after the last document it delivered. */
+    private final Requests requests;
     private final DocumentStage stage;
 
-    PartitionReader(MigrationSettings settings, RetryPolicy retry, DocumentStage stage) {
+    PartitionReader(MigrationSettings settings, Requests requests, DocumentStage stage) {
         this.settings = settings;
-        this.retry = retry;
+        this.requests = requests;
         this.stage = stage;
     }
 
@@ -57,28 +57,22 @@ public final class PartitionReader {
         Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
-        // The last document read, not its _id: parsing every document's _id for a retry that rarely comes would put
-        // work on the copy's hot path; the _id is parsed only when a retry reopens the cursor after that document.
-        AtomicReference<RawBsonDocument> lastRead = new AtomicReference<>();
         NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
-        Flux<RawBsonDocument> documents = Flux.defer(() -> {
-                    RawBsonDocument last = lastRead.get();
-                    BsonValue after = last == null ? progress.lastId() : last.get("_id");
-                    return Flux.from(find(run.source, plan, partition, after, projection, settings.sourceBatchSize()));
-                })
-                .doOnNext(lastRead::lazySet)
-                .retryWhen(retry.toRetry());
+        // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
+        // the first attempt (and a retry before any document) starts after the checkpointed _id
+        Flux<RawBsonDocument> documents = requests.sortedById(after -> find(run.source, plan, partition,
+                after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()));
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
         if (!strategy.transformsDocuments()) {
             batches = Batcher.batch(documents, settings.batchSize(), settings.maxBatchBytes(), settings.batchTimeout(),
-                            PartitionReader::size, prefetch)
+                            DocumentStage::size, prefetch)
                     .map(docs -> {
                         long bytes = 0;
                         for (RawBsonDocument doc : docs) {
-                            bytes += size(doc);
+                            bytes += DocumentStage.size(doc);
                         }
                         run.metrics.documentsRead(docs.size(), bytes);
                         return new Batch(run, progress, sequence.getAndIncrement(), docs.get(docs.size() - 1).get("_id"),
@@ -108,7 +102,4 @@ public final class PartitionReader {
         return batches.doOnComplete(() -> progress.readComplete(sequence.get()));
     }
 
-    static long size(RawBsonDocument doc) {
-        return doc.getByteBuffer().remaining();
-    }
 }

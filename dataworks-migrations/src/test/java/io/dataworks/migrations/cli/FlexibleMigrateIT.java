@@ -2,8 +2,6 @@ package io.dataworks.migrations.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 
-import io.dataworks.core.cli.Cli;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.testing.Fill;
 import io.dataworks.monitoring.RunReport;
@@ -32,8 +29,6 @@ class FlexibleMigrateIT {
     EmbeddedMongo source;
     EmbeddedMongo target;
 
-    record Result(int exitCode, String out, String err) {
-    }
 
     @BeforeEach
     void start() {
@@ -47,7 +42,7 @@ class FlexibleMigrateIT {
         target.close();
     }
 
-    Result run(String... args) {
+    MigrateCli.Result run(String... args) {
         try {
             Files.writeString(dir.resolve("none.env"), "");
         } catch (java.io.IOException e) {
@@ -57,10 +52,7 @@ class FlexibleMigrateIT {
         all.add("--no-progress");
         all.add("--env-file");
         all.add(dir.resolve("none.env").toString());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new FlexibleMigrate(), new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return MigrateCli.run(all);
     }
 
     long count(EmbeddedMongo server, String db, String coll) {
@@ -75,7 +67,7 @@ class FlexibleMigrateIT {
         Fill.orders(source.connectionString(), "shop", "customers", 0, 300);
         Path report = dir.resolve("report.json");
 
-        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop",
+        MigrateCli.Result result = run("--source-uri", source.connectionString(), "--source-db", "shop",
                 "--source-collection", "orders,customers", "--target-uri", target.connectionString(), "--target-db", "shop2",
                 "--target-collection", "orders_v2", "--target-collection", "customers", "--checkpoint-dir", dir.resolve("cp").toString(),
                 "--batch-size", "200", "--report", report.toString());
@@ -95,7 +87,7 @@ class FlexibleMigrateIT {
 
     @Test
     void unknownStrategyListsTheAvailableOnes() {
-        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
+        MigrateCli.Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
                 "--strategy", "nope");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("nope").contains("copy");
@@ -104,7 +96,7 @@ class FlexibleMigrateIT {
     @Test
     void aMisspeltCollectionIsAUsageErrorAndNothingIsWritten() {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 100);
-        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
+        MigrateCli.Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
                 "--source-collection", "orders,ordres", "--checkpoint-dir", dir.resolve("cp-misspelt").toString());
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         assertThat(result.err()).contains("ordres");
@@ -116,7 +108,7 @@ class FlexibleMigrateIT {
     @Test
     void dryRunPrintsThePlanAndWritesNothing() {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 100);
-        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
+        MigrateCli.Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--target-uri", target.connectionString(),
                 "--checkpoint-dir", dir.resolve("cp").toString(), "--dry-run");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("shop.orders -> shop.orders").contains("Dry run");
@@ -128,7 +120,7 @@ class FlexibleMigrateIT {
 
     @Test
     void anUnreachableHostFailsWithAMaskedMessage() {
-        Result result = run("--source-uri", "mongodb://admin:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=500", "--source-db", "shop",
+        MigrateCli.Result result = run("--source-uri", "mongodb://admin:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=500", "--source-db", "shop",
                 "--target-uri", target.connectionString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("127.0.0.1:1").doesNotContain("s3cret");
@@ -136,14 +128,14 @@ class FlexibleMigrateIT {
 
     @Test
     void aMissingSourceIsAUsageErrorNamingTheFlag() {
-        Result result = run("--target-uri", target.connectionString());
+        MigrateCli.Result result = run("--target-uri", target.connectionString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--source-uri");
     }
 
     @Test
     void renamingNeedsOneNamePerSourceCollection() {
-        Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--source-collection", "a,b",
+        MigrateCli.Result result = run("--source-uri", source.connectionString(), "--source-db", "shop", "--source-collection", "a,b",
                 "--target-uri", target.connectionString(), "--target-collection", "x");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--target-collection");
@@ -151,7 +143,7 @@ class FlexibleMigrateIT {
 
     @Test
     void demoFillsMigratesVerifiesAndReports() {
-        Result result = run("--demo", "--total", "500", "--report", "-");
+        MigrateCli.Result result = run("--demo", "--total", "500", "--report", "-");
         assertThat(result.exitCode()).as(result.err()).isZero();
         RunReport report = RunReport.fromJson(result.out().substring(result.out().indexOf('{')));
         assertThat(report.status()).isEqualTo("completed");

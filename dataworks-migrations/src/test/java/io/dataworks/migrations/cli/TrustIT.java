@@ -3,9 +3,6 @@ package io.dataworks.migrations.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,6 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
-import io.dataworks.core.cli.Cli;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.testing.Fill;
 import io.dataworks.monitoring.RunReport;
@@ -52,8 +48,6 @@ class TrustIT {
     private EmbeddedMongo source;
     private EmbeddedMongo target;
 
-    record Result(int exitCode, String out, String err) {
-    }
 
     @AfterEach
     void stop() {
@@ -72,7 +66,7 @@ class TrustIT {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 3000);
         Path report = dir.resolve("report.json");
 
-        Result copied = run("--verify", "--report", report.toString());
+        MigrateCli.Result copied = run("--verify", "--report", report.toString());
         assertThat(copied.exitCode()).as(copied.err()).isZero();
 
         try (MongoClient client = MongoClients.create(target.connectionString())) {
@@ -82,7 +76,7 @@ class TrustIT {
             Mono.from(orders.insertOne(RawBsonDocument.parse("{_id: 'intruder', x: 1}"))).block(WAIT);
 
             // the same --checkpoint-dir: the finished verification must not be replayed
-            Result tampered = run("--verify-only", "--report", report.toString());
+            MigrateCli.Result tampered = run("--verify-only", "--report", report.toString());
             assertThat(tampered.exitCode()).as(tampered.err()).isEqualTo(3);
             RunReport mismatch = RunReport.fromJson(Files.readString(report));
             assertThat(mismatch.status()).isEqualTo(RunReport.VERIFICATION_MISMATCH);
@@ -95,7 +89,7 @@ class TrustIT {
             Mono.from(orders.insertOne(RawBsonDocument.parse(Fill.order(20).toJson()))).block(WAIT);
             Mono.from(orders.replaceOne(Filters.eq("_id", 10), RawBsonDocument.parse(Fill.order(10).toJson()))).block(WAIT);
         }
-        Result repaired = run("--verify-only", "--report", report.toString());
+        MigrateCli.Result repaired = run("--verify-only", "--report", report.toString());
         assertThat(repaired.exitCode()).as(repaired.err()).isZero();
         assertThat(RunReport.fromJson(Files.readString(report)).verification().status()).isEqualTo("match");
     }
@@ -105,7 +99,7 @@ class TrustIT {
         source = EmbeddedMongo.start();
         target = EmbeddedMongo.start();
         Fill.orders(source.connectionString(), "shop", "orders", 0, 5000);
-        Result first = run();
+        MigrateCli.Result first = run();
         assertThat(first.exitCode()).as(first.err()).isZero();
 
         // an empty server on the same address, as after a restore gone wrong or a DNS switch
@@ -114,13 +108,13 @@ class TrustIT {
         target = EmbeddedMongo.builder().port(port).start();
         Path report = dir.resolve("report.json");
 
-        Result again = run("--report", report.toString());
+        MigrateCli.Result again = run("--report", report.toString());
         assertThat(again.exitCode()).as(again.err()).isEqualTo(2);
         assertThat(again.err()).contains("holds 0 documents", "5000 acknowledged", "--fresh");
         assertThat(count(target, "shop", "orders")).isZero();
         assertThat(RunReport.fromJson(Files.readString(report)).status()).isEqualTo(RunReport.FAILED);
 
-        Result fresh = run("--fresh", "--verify");
+        MigrateCli.Result fresh = run("--fresh", "--verify");
         assertThat(fresh.exitCode()).as(fresh.err()).isZero();
         assertThat(count(target, "shop", "orders")).isEqualTo(5000);
     }
@@ -135,13 +129,13 @@ class TrustIT {
         }
         Path report = dir.resolve("report.json");
 
-        Result first = runOn("odd", "--report", report.toString(), "--verify");
+        MigrateCli.Result first = runOn("odd", "--report", report.toString(), "--verify");
         assertThat(first.exitCode()).as(first.err()).isZero();
         for (int i = 0; i < names.size(); i++) {
             assertThat(count(target, "odd", names.get(i))).as(names.get(i)).isEqualTo(50 + i);
         }
 
-        Result second = runOn("odd", "--report", report.toString());
+        MigrateCli.Result second = runOn("odd", "--report", report.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
         RunReport again = RunReport.fromJson(Files.readString(report));
         assertThat(again.documentsWritten()).as("everything was finished").isZero();
@@ -167,7 +161,7 @@ class TrustIT {
         Path report = dir.resolve("report.json");
         Path deadLetter = dir.resolve("cp").resolve("dead-letter.jsonl");
 
-        Result first = run("--error-strategy", "continue", "--report", report.toString());
+        MigrateCli.Result first = run("--error-strategy", "continue", "--report", report.toString());
 
         assertThat(first.exitCode()).as(first.err()).isEqualTo(4);
         RunReport written = RunReport.fromJson(Files.readString(report));
@@ -178,7 +172,7 @@ class TrustIT {
         assertThat(Files.readAllLines(deadLetter)).hasSize(10);
         assertThat(written.details().toString()).contains("dead-letter.jsonl");
 
-        Result second = run("--error-strategy", "continue", "--report", report.toString());
+        MigrateCli.Result second = run("--error-strategy", "continue", "--report", report.toString());
         assertThat(second.exitCode()).as("the documents are still not on the target").isEqualTo(4);
         assertThat(Files.readAllLines(deadLetter)).as("no entry written twice").hasSize(10);
     }
@@ -190,7 +184,7 @@ class TrustIT {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 3000);
         Path metrics = dir.resolve("metrics.json");
 
-        Result result = run("--metrics-out", metrics.toString(), "--batch-size", "200");
+        MigrateCli.Result result = run("--metrics-out", metrics.toString(), "--batch-size", "200");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         var export = io.dataworks.monitoring.MetricsExporter.read(metrics);
@@ -206,19 +200,19 @@ class TrustIT {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 500);
         Path aFile = Files.writeString(dir.resolve("a-file"), "x");
 
-        Result reportIsADirectory = run("--report", dir.toString());
+        MigrateCli.Result reportIsADirectory = run("--report", dir.toString());
         assertThat(reportIsADirectory.exitCode()).isEqualTo(2);
         assertThat(reportIsADirectory.err()).contains("--report", "is a directory");
 
-        Result metricsUnderAFile = run("--metrics-out", aFile.resolve("m.json").toString());
+        MigrateCli.Result metricsUnderAFile = run("--metrics-out", aFile.resolve("m.json").toString());
         assertThat(metricsUnderAFile.exitCode()).isEqualTo(2);
         assertThat(metricsUnderAFile.err()).contains("--metrics-out");
 
-        Result deadLetterIsADirectory = run("--dead-letter", dir.toString());
+        MigrateCli.Result deadLetterIsADirectory = run("--dead-letter", dir.toString());
         assertThat(deadLetterIsADirectory.exitCode()).isEqualTo(2);
         assertThat(deadLetterIsADirectory.err()).contains("--dead-letter");
 
-        Result checkpointsUnderAFile = runWithCheckpoints(aFile.resolve("cp"));
+        MigrateCli.Result checkpointsUnderAFile = runWithCheckpoints(aFile.resolve("cp"));
         assertThat(checkpointsUnderAFile.exitCode()).isEqualTo(2);
         assertThat(checkpointsUnderAFile.err()).contains("--checkpoint-dir");
 
@@ -242,7 +236,7 @@ class TrustIT {
         target.throttleRate(0.3);
         Path report = dir.resolve("report.json");
 
-        Result result = run("--verify", "--reconcile-deletes", "--report", report.toString());
+        MigrateCli.Result result = run("--verify", "--reconcile-deletes", "--report", report.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         RunReport written = RunReport.fromJson(Files.readString(report));
@@ -305,11 +299,11 @@ class TrustIT {
         }
     }
 
-    private Result run(String... args) {
+    private MigrateCli.Result run(String... args) {
         return runOn("shop", withCheckpoints(dir.resolve("cp"), args));
     }
 
-    private Result runWithCheckpoints(Path checkpoints, String... args) {
+    private MigrateCli.Result runWithCheckpoints(Path checkpoints, String... args) {
         return runOn("shop", withCheckpoints(checkpoints, args));
     }
 
@@ -319,26 +313,16 @@ class TrustIT {
         return all.toArray(String[]::new);
     }
 
-    private Result runOn(String db, String... args) {
+    private MigrateCli.Result runOn(String db, String... args) {
         List<String> all = new ArrayList<>(List.of("--source-uri", source.connectionString(), "--source-db", db,
-                "--target-uri", target.connectionString(), "--no-progress", "--env-file", envFile().toString()));
+                "--target-uri", target.connectionString(), "--no-progress", "--env-file", MigrateCli.emptyEnvFile(dir).toString()));
         if (List.of(args).stream().noneMatch("--checkpoint-dir"::equals)) {
             all.addAll(List.of("--checkpoint-dir", dir.resolve("cp").toString()));
         }
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new FlexibleMigrate(), new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return MigrateCli.run(all);
     }
 
-    private Path envFile() {
-        try {
-            return Files.writeString(dir.resolve("none.env"), "");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static long count(EmbeddedMongo server, String db, String collection) {
         try (MongoClient client = MongoClients.create(server.connectionString())) {

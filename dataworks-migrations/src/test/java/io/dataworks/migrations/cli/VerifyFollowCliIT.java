@@ -3,8 +3,6 @@ package io.dataworks.migrations.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,6 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
-import io.dataworks.core.cli.Cli;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.migrations.testing.Fill;
 import io.dataworks.monitoring.RunReport;
@@ -42,8 +39,6 @@ class VerifyFollowCliIT {
     private EmbeddedMongo source;
     private EmbeddedMongo target;
 
-    record Result(int exitCode, String out, String err) {
-    }
 
     @AfterEach
     void stop() {
@@ -58,7 +53,7 @@ class VerifyFollowCliIT {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 3000);
         Path report = dir.resolve("report.json");
 
-        Result copied = run("--verify", "--report", report.toString());
+        MigrateCli.Result copied = run("--verify", "--report", report.toString());
         assertThat(copied.exitCode()).as(copied.err()).isZero();
         RunReport first = RunReport.fromJson(Files.readString(report));
         assertThat(first.verification().status()).isEqualTo("match");
@@ -70,7 +65,7 @@ class VerifyFollowCliIT {
             Mono.from(orders.deleteOne(Filters.eq("_id", 42))).block();
             Mono.from(orders.updateOne(Filters.eq("_id", 2001), Updates.set("status", "tampered"))).block();
         }
-        Result verified = run("--verify-only", "--fresh", "--report", report.toString());
+        MigrateCli.Result verified = run("--verify-only", "--fresh", "--report", report.toString());
 
         assertThat(verified.exitCode()).as(verified.err()).isEqualTo(3);
         RunReport second = RunReport.fromJson(Files.readString(report));
@@ -91,7 +86,7 @@ class VerifyFollowCliIT {
         Fill.orders(target.connectionString(), "shop", "orders", 5000, 25); // deleted on the source since
         Path report = dir.resolve("report.json");
 
-        Result result = run("--verify-only", "--reconcile-deletes", "--report", report.toString());
+        MigrateCli.Result result = run("--verify-only", "--reconcile-deletes", "--report", report.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         RunReport written = RunReport.fromJson(Files.readString(report));
@@ -106,7 +101,7 @@ class VerifyFollowCliIT {
         Fill.orders(source.connectionString(), "shop", "orders", 0, 2000);
         Path report = dir.resolve("report.json");
 
-        CompletableFuture<Result> running = CompletableFuture.supplyAsync(() -> run("--follow", "--cutover-max-lag", "1",
+        CompletableFuture<MigrateCli.Result> running = CompletableFuture.supplyAsync(() -> run("--follow", "--cutover-max-lag", "1",
                 "--cutover-hold", "3", "--report", report.toString()));
         try (MongoClient client = MongoClients.create(source.connectionString());
              MongoClient targetClient = MongoClients.create(target.connectionString())) {
@@ -117,7 +112,7 @@ class VerifyFollowCliIT {
             Mono.from(orders.updateOne(Filters.eq("_id", 8), Updates.set("status", "shipped"))).block();
             Mono.from(orders.insertOne(new org.bson.Document("_id", 9000).append("status", "new"))).block();
 
-            Result result = running.get();
+            MigrateCli.Result result = running.get();
 
             assertThat(result.exitCode()).as(result.err()).isZero();
             RunReport written = RunReport.fromJson(Files.readString(report));
@@ -126,24 +121,14 @@ class VerifyFollowCliIT {
         }
     }
 
-    private Result run(String... args) {
+    private MigrateCli.Result run(String... args) {
         List<String> all = new ArrayList<>(List.of("--source-uri", source.connectionString(), "--source-db", "shop",
                 "--source-collection", "orders", "--target-uri", target.connectionString(),
-                "--checkpoint-dir", dir.resolve("cp").toString(), "--no-progress", "--env-file", envFile().toString()));
+                "--checkpoint-dir", dir.resolve("cp").toString(), "--no-progress", "--env-file", MigrateCli.emptyEnvFile(dir).toString()));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new FlexibleMigrate(), new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return MigrateCli.run(all);
     }
 
-    private Path envFile() {
-        try {
-            return Files.writeString(dir.resolve("none.env"), "");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static List<String> all(MongoClient client) {
         return Flux.from(client.getDatabase("shop").getCollection("orders", RawBsonDocument.class).find()
