@@ -8,14 +8,29 @@ import java.util.List;
  *
  * @param namespaces       one entry per namespace, in the order they were resolved
  * @param documentsFailed  documents the target refused in this run (they are in the dead-letter file)
- * @param deadLetter       the dead-letter file, or {@code null} when it holds nothing of these namespaces
- * @param deadLettered     entries the dead-letter file holds for these namespaces, earlier runs' included: documents
+ * @param deadLetter       the dead-letter file, or {@code null} when it holds nothing of these namespaces or the refused
+ *                         documents are kept in the MongoDB checkpoint store
+ * @param deadLettered     entries the dead letters hold for these namespaces, earlier runs' included: documents
  *                         that are not on the target until someone fixes and loads them
+ * @param deadLetters      where those entries are, for messages ("the dead-letter file ...", "the dead-letter collection
+ *                         ..."; never a secret), or {@code null} when there are none
+ * @param deadLettersClear what to do with them once the cause is fixed, for messages
  */
-public record MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter, long deadLettered) {
+public record MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter, long deadLettered,
+                              String deadLetters, String deadLettersClear) {
 
     public MigrationResult {
         namespaces = List.copyOf(namespaces);
+        if (deadLetters == null && deadLetter != null) {
+            deadLetters = "the dead-letter file " + deadLetter;
+        }
+        if (deadLettersClear == null) {
+            deadLettersClear = "fix and load them (mongoimport), then move the file aside";
+        }
+    }
+
+    public MigrationResult(List<NamespaceResult> namespaces, long documentsFailed, Path deadLetter, long deadLettered) {
+        this(namespaces, documentsFailed, deadLetter, deadLettered, null, null);
     }
 
     /** The plans the copy followed, one per namespace, in order: what verification, reconcile and follow work along. */

@@ -89,9 +89,9 @@ public final class MigrationRun {
         return Mono.defer(() -> {
             checkStrategyCanServe();
             return Mono.usingWhen(
-                    Mono.fromCallable(() -> CheckpointStore.files(settings.checkpointDir())).subscribeOn(Schedulers.boundedElastic()),
+                    Mono.fromCallable(() -> settings.checkpoints().open()).subscribeOn(Schedulers.boundedElastic()),
                     store -> new State(store, stop.cache()).stages(),
-                    store -> Mono.fromRunnable(store::close));
+                    store -> Mono.fromRunnable(store::close).subscribeOn(Schedulers.boundedElastic()));
         });
     }
 
@@ -208,9 +208,9 @@ public final class MigrationRun {
                         settings.progress().deadLetters(result.deadLettered());
                         if (result.deadLettered() > 0) {
                             String detail = (result.documentsFailed() > 0 ? result.documentsFailed()
-                                    + " document(s) refused by the target in this run; " : "") + "the dead-letter file "
-                                    + result.deadLetter() + " holds " + result.deadLettered() + " document(s) of these collections "
-                                    + "that are not on the target: fix and load them (mongoimport), then move the file aside; "
+                                    + " document(s) refused by the target in this run; " : "") + result.deadLetters()
+                                    + " holds " + result.deadLettered() + " document(s) of these collections "
+                                    + "that are not on the target: " + result.deadLettersClear() + "; "
                                     + "or rerun with --fresh after fixing the cause";
                             LOG.warn("copy: {}", detail);
                             return new Result(Kind.REFUSED_DOCUMENTS, detail);

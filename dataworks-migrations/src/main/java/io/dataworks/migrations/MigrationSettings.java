@@ -9,8 +9,10 @@ import java.util.function.Consumer;
 import com.mongodb.reactivestreams.client.MongoClient;
 
 import io.dataworks.core.config.Flavour;
+import io.dataworks.core.config.MongoUri;
 import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.retry.RetryPolicy;
+import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.plan.PlanOptions;
 import io.dataworks.migrations.plan.Planner;
 import io.dataworks.migrations.strategy.CopyStrategy;
@@ -131,11 +133,15 @@ public final class MigrationSettings {
     /**
      * Where and how often progress is recorded.
      *
-     * @param directory where checkpoints (and by default the dead-letter file) live ({@code --checkpoint-dir})
+     * @param directory where checkpoints (and by default the dead-letter file) live ({@code --checkpoint-dir}); unused
+     *                  when {@code uri} is given
      * @param fresh     delete this run's records first and start over ({@code --fresh})
      * @param interval  how often checkpoints are written while copying (and always at stop)
+     * @param uri       a MongoDB deployment to keep the records in instead ({@code --checkpoint-uri}), or {@code null}
+     * @param database  the database there ({@code --checkpoint-db}), or {@code null}: the URI's, else
+     *                  {@code dataworks_checkpoints}
      */
-    public record Checkpoints(Path directory, boolean fresh, Duration interval) {
+    public record Checkpoints(Path directory, boolean fresh, Duration interval, MongoUri uri, String database) {
 
         public Checkpoints {
             Objects.requireNonNull(directory, "directory");
@@ -144,6 +150,34 @@ public final class MigrationSettings {
                 throw new IllegalArgumentException("the checkpoint interval (FRAMEWORK_CHECKPOINT_INTERVAL_MS) must be > 0, was "
                         + interval.toMillis() + " ms");
             }
+            if (database != null && uri == null) {
+                throw new IllegalArgumentException("a checkpoint database (--checkpoint-db) needs a checkpoint URI (--checkpoint-uri)");
+            }
+        }
+
+        public Checkpoints(Path directory, boolean fresh, Duration interval) {
+            this(directory, fresh, interval, null, null);
+        }
+
+        /** Whether the records are kept in MongoDB ({@code --checkpoint-uri}) rather than in {@link #directory()}. */
+        public boolean inMongo() {
+            return uri != null;
+        }
+
+        /** Opens the run's store: the directory locked, or the MongoDB database under a lease. */
+        public CheckpointStore open() {
+            return inMongo() ? CheckpointStore.mongo(uri.value(), database) : CheckpointStore.files(directory);
+        }
+
+        /** Opens the store for reading only, without the lock or the lease ({@code --dry-run}, planning). */
+        public CheckpointStore openReadOnly() {
+            return inMongo() ? CheckpointStore.mongoReadOnly(uri.value(), database) : CheckpointStore.readOnly(directory);
+        }
+
+        /** Where the records are, for messages: the directory, or the database and the masked URI. */
+        public String location() {
+            return inMongo() ? "database " + CheckpointStore.mongoDatabase(uri.value(), database) + " at " + uri.masked()
+                    : directory.toString();
         }
     }
 
@@ -203,7 +237,7 @@ public final class MigrationSettings {
         this.insertWorkers = b.insertWorkers;
         this.batching = b.batching.build();
         this.writes = new Writes(b.writeMode, b.matchFields, b.copyIndexes, b.targetFlavour, b.targetMaxDocumentBytes);
-        this.checkpoints = new Checkpoints(b.checkpointDir, b.fresh, b.checkpointInterval);
+        this.checkpoints = new Checkpoints(b.checkpointDir, b.fresh, b.checkpointInterval, b.checkpointUri, b.checkpointDb);
         this.errors = new Errors(b.errorStrategy, b.maxErrors, b.deadLetter);
         this.retryPolicy = b.retryPolicy;
         if (b.requestTimeout.isZero() || b.requestTimeout.isNegative()) {
@@ -420,6 +454,8 @@ public final class MigrationSettings {
         private Path checkpointDir = Path.of("checkpoints");
         private boolean fresh;
         private Duration checkpointInterval = Duration.ofSeconds(1);
+        private MongoUri checkpointUri;
+        private String checkpointDb;
         private ErrorStrategy errorStrategy = ErrorStrategy.STOP;
         private long maxErrors;
         private Path deadLetter;
@@ -453,6 +489,8 @@ public final class MigrationSettings {
             checkpointDir = s.checkpoints.directory();
             fresh = s.checkpoints.fresh();
             checkpointInterval = s.checkpoints.interval();
+            checkpointUri = s.checkpoints.uri();
+            checkpointDb = s.checkpoints.database();
             errorStrategy = s.errors.strategy();
             maxErrors = s.errors.maxErrors();
             deadLetter = s.errors.deadLetter();
@@ -570,6 +608,17 @@ public final class MigrationSettings {
 
         public Builder checkpointDir(Path value) {
             checkpointDir = Objects.requireNonNull(value, "checkpointDir");
+            return this;
+        }
+
+        /**
+         * Keeps the records in MongoDB database {@code database} (or {@code null}: the URI's, else
+         * {@code dataworks_checkpoints}) of the deployment {@code uri} points at, instead of the checkpoint directory;
+         * {@code uri} {@code null}: back to the directory.
+         */
+        public Builder checkpointStore(MongoUri uri, String database) {
+            checkpointUri = uri;
+            checkpointDb = database == null || database.isBlank() ? null : database;
             return this;
         }
 

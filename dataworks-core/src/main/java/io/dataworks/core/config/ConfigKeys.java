@@ -74,7 +74,9 @@ public final class ConfigKeys {
             Map.entry(GENERATION_WORKERS, new Flag("--workers", "N")),
             Map.entry(BATCH_AGGREGATION_SIZE, new Flag("--batch-size", "N")),
             Map.entry(MAX_INSERT_WORKERS, new Flag("--insert-workers", "N")),
-            Map.entry(PARALLEL_CURSORS, new Flag("--parallel-cursors", "N")));
+            Map.entry(PARALLEL_CURSORS, new Flag("--parallel-cursors", "N")),
+            Map.entry("FRAMEWORK_CHECKPOINT_URI", new Flag("--checkpoint-uri", "URI")),
+            Map.entry("FRAMEWORK_CHECKPOINT_DB", new Flag("--checkpoint-db", "NAME")));
 
     private ConfigKeys() {
     }
@@ -124,7 +126,7 @@ public final class ConfigKeys {
             "FRAMEWORK_ALERT_DURATION_SECONDS", "FRAMEWORK_ALERT_ERROR_RATE", "FRAMEWORK_ALERT_MAX_HEAP_MB",
             "FRAMEWORK_ALERT_MIN_DOCS_PER_SECOND", "FRAMEWORK_ALERT_P99_LATENCY_MS", "FRAMEWORK_ALERT_THROTTLE_RATE",
             // dataworks-migrations
-            "FRAMEWORK_CHECKPOINT_DIR", "FRAMEWORK_CHECKPOINT_INTERVAL_MS", "FRAMEWORK_MAX_BATCH_BYTES",
+            "FRAMEWORK_CHECKPOINT_DIR", "FRAMEWORK_CHECKPOINT_URI", "FRAMEWORK_CHECKPOINT_DB", "FRAMEWORK_CHECKPOINT_INTERVAL_MS", "FRAMEWORK_MAX_BATCH_BYTES",
             "FRAMEWORK_MIGRATION_STRATEGY", "FRAMEWORK_PLAN_MIN_BYTES_TO_SPLIT", "FRAMEWORK_PLAN_MIN_DOCUMENTS_TO_SPLIT",
             "FRAMEWORK_PLAN_PARTITIONERS", "FRAMEWORK_PLAN_PARTITIONS", "FRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES",
             "FRAMEWORK_PLAN_SAMPLE_SIZE", "FRAMEWORK_STALL_TIMEOUT_SECONDS", "FRAMEWORK_REQUEST_TIMEOUT_SECONDS");

@@ -16,7 +16,10 @@ import io.dataworks.migrations.Namespace;
  *
  * <p>Implementations must keep records of different namespaces apart whatever their names (dots, spaces, unicode,
  * case-only differences), replace a record atomically (a reader or a crash sees the old or the new one), and refuse a
- * second run on the same store while one holds it ({@link #files(Path)} takes a lock file). Thread-safe.
+ * second run on the same store while one holds it ({@link #files(Path)} takes a lock file, {@link #mongo(String, String)}
+ * a lease). Two implementations: files in a directory, and a MongoDB database that several machines share (Spark
+ * executors, containers without a persistent disk). The refused documents of a run are kept where its records are
+ * ({@link #deadLetters(Path)}). Thread-safe; every method may block on I/O: call it on a blocking scheduler.
  */
 public interface CheckpointStore extends AutoCloseable {
 
@@ -61,6 +64,60 @@ public interface CheckpointStore extends AutoCloseable {
     }
 
     /**
+     * A store in MongoDB database {@code database} of the deployment {@code uri} points at, holding the store's lease
+     * until {@link #close()}: a document in collection {@code lease} naming this run (host, pid, start) that is renewed
+     * every 10 s in the background and expires 60 s after its last renewal. While another run's lease is live this fails
+     * with exit code 2 naming its holder and last heartbeat; an expired lease (its run was killed) is taken over with a
+     * WARN. A run that loses its lease (paused longer than the expiry) fails its next write rather than overwrite another
+     * run's records.
+     *
+     * <p>Records are in collection {@code checkpoints}, keyed by kind and source namespace, each the same BSON the file
+     * store keeps; written with write concern majority (journaled), read with read concern majority from the primary.
+     * Refused documents go to collection {@code dead_letters} ({@link #deadLetters(Path)}).
+     *
+     * @param uri      a MongoDB connection string (a secret: shown masked everywhere)
+     * @param database the database, or {@code null}: the connection string's, else {@code dataworks_checkpoints}
+     * @throws io.dataworks.core.DataWorksException exit code 2 when the connection string cannot be parsed, the server
+     *         cannot be reached, or another run holds the lease
+     */
+    static CheckpointStore mongo(String uri, String database) {
+        return MongoCheckpointStore.open(parseUri(uri), database, MongoCheckpointStore.Mode.LEASED);
+    }
+
+    /**
+     * The records of {@link #mongo(String, String)}, read and written without taking the lease: for processes that work
+     * under a lease another process of the same run holds (Spark executors under their driver's). Never for a run of
+     * its own.
+     */
+    static CheckpointStore mongoShared(String uri, String database) {
+        return MongoCheckpointStore.open(parseUri(uri), database, MongoCheckpointStore.Mode.SHARED);
+    }
+
+    /**
+     * The records of {@link #mongo(String, String)} for reading only, without the lease, like {@link #readOnly(Path)}
+     * ({@code --dry-run}, tools). Writing through it fails.
+     */
+    static CheckpointStore mongoReadOnly(String uri, String database) {
+        return MongoCheckpointStore.open(parseUri(uri), database, MongoCheckpointStore.Mode.READ_ONLY);
+    }
+
+    /**
+     * The database {@link #mongo(String, String)} puts the records in: {@code database} when given, else the connection
+     * string's, else {@code dataworks_checkpoints}.
+     */
+    static String mongoDatabase(String uri, String database) {
+        return MongoCheckpointStore.databaseName(parseUri(uri), database);
+    }
+
+    private static io.dataworks.core.config.MongoUri parseUri(String uri) {
+        try {
+            return io.dataworks.core.config.MongoUri.parse("FRAMEWORK_CHECKPOINT_URI", uri);
+        } catch (io.dataworks.core.config.ConfigException e) {
+            throw new io.dataworks.core.DataWorksException(io.dataworks.core.ExitCode.USAGE, e.getMessage(), e);
+        }
+    }
+
+    /**
      * The injective file-name form of a namespace that the file store uses ({@code shop.Orders} →
      * {@code shop.^orders}), for other files kept per namespace next to the records (verification diffs).
      */
@@ -84,6 +141,14 @@ public interface CheckpointStore extends AutoCloseable {
 
     /** Deletes one record. */
     void delete(Kind kind, Namespace source);
+
+    /**
+     * Where this run's refused documents are kept: the JSON Lines {@code file} when given ({@code --dead-letter});
+     * otherwise the store's own place, {@code dead-letter.jsonl} in the file store's directory or collection
+     * {@code dead_letters} of the MongoDB store's database. Owned by the caller (close it); the store stays open
+     * longer.
+     */
+    DeadLetters deadLetters(Path file);
 
     /** Releases the store (the lock); records stay. Idempotent. */
     @Override

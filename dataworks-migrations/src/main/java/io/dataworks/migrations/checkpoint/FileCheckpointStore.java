@@ -40,6 +40,7 @@ import io.dataworks.migrations.Namespace;
 final class FileCheckpointStore implements CheckpointStore {
 
     static final String LOCK_FILE = ".lock";
+    static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
     static final int MAX_NAME = 180;
     private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).indent(true).build();
 
@@ -201,6 +202,11 @@ final class FileCheckpointStore implements CheckpointStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + kind.label() + " record " + file, e);
         }
+    }
+
+    @Override
+    public DeadLetters deadLetters(Path file) {
+        return new FileDeadLetters(file != null ? file : directory.resolve(DEAD_LETTER_FILE));
     }
 
     @Override

@@ -5,6 +5,10 @@ public final class MigrationKeys {
 
     /** Directory of checkpoint files ({@code --checkpoint-dir}), default {@code ./checkpoints}. */
     public static final String CHECKPOINT_DIR = "FRAMEWORK_CHECKPOINT_DIR";
+    /** Connection string of a MongoDB checkpoint store ({@code --checkpoint-uri}); unset: the directory store. */
+    public static final String CHECKPOINT_URI = "FRAMEWORK_CHECKPOINT_URI";
+    /** Database of that store ({@code --checkpoint-db}); default: the URI's, else {@code dataworks_checkpoints}. */
+    public static final String CHECKPOINT_DB = "FRAMEWORK_CHECKPOINT_DB";
     /** How often checkpoints are written while copying, in milliseconds (default 1000). */
     public static final String CHECKPOINT_INTERVAL_MS = "FRAMEWORK_CHECKPOINT_INTERVAL_MS";
     /** Bytes per bulk write at most ({@code --max-batch-bytes}), default 8 MiB, at most 48 MB. */

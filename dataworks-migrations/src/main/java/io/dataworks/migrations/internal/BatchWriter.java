@@ -28,6 +28,7 @@ import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 
 /**
  * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
@@ -47,12 +48,12 @@ final class BatchWriter {
     private final ConcurrencyLimiter limiter;
     /** The target's requests: retry (throttled: RetryAfterMs; transient: back-off) and the request timeout. */
     private final Requests requests;
-    private final DeadLetterWriter deadLetter;
+    private final DeadLetters deadLetter;
     private final ErrorBudget budget;
     private final MetricsCollector metrics;
     private final DocumentStage stage;
 
-    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, Requests requests, DeadLetterWriter deadLetter,
+    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, Requests requests, DeadLetters deadLetter,
                 ErrorBudget budget, DocumentStage stage) {
         this.settings = settings;
         this.limiter = limiter;

@@ -26,6 +26,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
@@ -73,14 +74,14 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 settings.requestTimeout());
     }
 
-    /** {@code work} with the given store, or with a file store opened for it and closed after it. */
+    /** {@code work} with the given store, or with the settings' store opened for it and closed after it. */
     private <T> Mono<T> withStore(Function<CheckpointStore, Mono<T>> work) {
         if (givenStore != null) {
             return Mono.defer(() -> work.apply(givenStore));
         }
-        return Mono.usingWhen(Mono.fromCallable(() -> CheckpointStore.files(settings.checkpointDir()))
+        return Mono.usingWhen(Mono.fromCallable(() -> settings.checkpoints().open())
                         .subscribeOn(Schedulers.boundedElastic()),
-                work, store -> Mono.fromRunnable(store::close));
+                work, store -> Mono.fromRunnable(store::close).subscribeOn(Schedulers.boundedElastic()));
     }
 
     @Override
@@ -105,15 +106,22 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public Mono<List<NamespacePlan>> plan() {
-        // planning only reads the records: no lock, so a dry run works while a run holds the directory
-        CheckpointStore store = givenStore != null ? givenStore : CheckpointStore.readOnly(settings.checkpointDir());
-        return Mono.defer(() -> namespaces()
+        // planning only reads the records: no lock or lease, so a dry run works while a run holds the store
+        if (givenStore != null) {
+            return Mono.defer(() -> plan(givenStore));
+        }
+        return Mono.usingWhen(Mono.fromCallable(() -> settings.checkpoints().openReadOnly()).subscribeOn(Schedulers.boundedElastic()),
+                this::plan, store -> Mono.fromRunnable(store::close).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    private Mono<List<NamespacePlan>> plan(CheckpointStore store) {
+        return namespaces()
                 .concatMap(mapping -> {
                     NamespaceCheckpoint stored = settings.fresh() ? null : usableCheckpoint(store, mapping, null);
                     return stored != null ? Mono.just(stored.plan())
                             : settings.planner().plan(settings.source(), mapping, sourceFilter(mapping), source.retryPolicy());
                 })
-                .collectList());
+                .collectList();
     }
 
     @Override
@@ -133,8 +141,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .collectList()
                         .map(results -> {
                             long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
-                            return new MigrationResult(results, run.budget.failed(), deadLettered > 0 ? run.deadLetter.file() : null,
-                                    deadLettered);
+                            return new MigrationResult(results, run.budget.failed(),
+                                    deadLettered > 0 ? run.deadLetter.file().orElse(null) : null, deadLettered,
+                                    deadLettered > 0 ? run.deadLetter.describe() : null, run.deadLetter.howToClear());
                         }),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
@@ -260,13 +269,13 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     private final class Run {
 
         final CheckpointStore store;
-        final DeadLetterWriter deadLetter = new DeadLetterWriter(settings.deadLetterPath());
-        final ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
+        final DeadLetters deadLetter;
+        final ErrorBudget budget;
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
         /** The strategy's transform and the size check, the same for the copy as for follow. */
         final DocumentStage stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
         final PartitionReader reader = new PartitionReader(settings, source.requests(), stage);
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
+        final BatchWriter writer;
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
@@ -274,6 +283,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
         Run(CheckpointStore store) {
             this.store = store;
+            this.deadLetter = store.deadLetters(settings.errors().deadLetter());
+            this.budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), deadLetter.describe());
+            this.writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
         }
 
         /**
@@ -285,15 +297,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             return Mono.fromRunnable(() -> {
                         if (settings.fresh()) {
                             // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
-                            DeadLetterWriter.archive(deadLetter.file(),
-                                    mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()), Instant.now());
+                            deadLetter.archive(mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()),
+                                    Instant.now());
                             // the follow record is not the copy's: follow-start, which runs first, resets it itself
                             mappings.forEach(m -> {
                                 store.delete(CheckpointStore.Kind.COPY, m.source());
                                 store.delete(CheckpointStore.Kind.VERIFY, m.source());
                             });
                         }
-                        deadLetter.rememberWritten();
+                        deadLetter.load();
                     })
                     .subscribeOn(Schedulers.boundedElastic())
                     .then(ensureTargetCollections(mappings))
@@ -425,9 +437,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     .deadLetters(deadLetter.entries(ns.mapping.source().toString()));
             var m = ns.metrics.counts();
             if (m.documentsFailed() > 0) {
-                LOG.warn("{}: {} source documents read, {} written, {} already on the target, {} REFUSED (in the dead-letter file {}); "
+                LOG.warn("{}: {} source documents read, {} written, {} already on the target, {} REFUSED (kept in {}); "
                         + "{} partition(s)", ns.mapping, m.documentsRead(), m.documentsWritten(), m.documentsSkipped(),
-                        m.documentsFailed(), deadLetter.file(), cp.plan().partitions().size());
+                        m.documentsFailed(), deadLetter.describe(), cp.plan().partitions().size());
             } else {
                 LOG.info("{}: {} documents copied in all runs ({} written in this one, {} already on the target), {} partition(s)",
                         ns.mapping, cp.documents(), m.documentsWritten(), m.documentsSkipped(), cp.plan().partitions().size());

@@ -1,6 +1,5 @@
 package io.dataworks.migrations.internal;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.dataworks.core.DataWorksException;
@@ -12,10 +11,10 @@ final class ErrorBudget {
 
     private final ErrorStrategy strategy;
     private final long maxErrors;
-    private final Path deadLetter;
+    private final String deadLetter;
     private final AtomicLong failed = new AtomicLong();
 
-    ErrorBudget(ErrorStrategy strategy, long maxErrors, Path deadLetter) {
+    ErrorBudget(ErrorStrategy strategy, long maxErrors, String deadLetter) {
         this.strategy = strategy;
         this.maxErrors = maxErrors;
         this.deadLetter = deadLetter;
@@ -33,12 +32,12 @@ final class ErrorBudget {
         }
         if (strategy == ErrorStrategy.STOP) {
             throw new DataWorksException(ExitCode.FAILED, total + " document(s) could not be written (" + firstFailure
-                    + "); they are in the dead-letter file " + deadLetter
+                    + "); they are in " + deadLetter
                     + ". Stopped because of --error-strategy stop; rerun with --error-strategy continue to copy the rest");
         }
         if (maxErrors > 0 && total > maxErrors) {
             throw new DataWorksException(ExitCode.FAILED, total + " documents could not be written, more than --max-errors "
-                    + maxErrors + " (last: " + firstFailure + "); they are in the dead-letter file " + deadLetter);
+                    + maxErrors + " (last: " + firstFailure + "); they are in " + deadLetter);
         }
     }
 

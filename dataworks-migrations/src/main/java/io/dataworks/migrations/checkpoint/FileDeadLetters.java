@@ -1,4 +1,4 @@
-package io.dataworks.migrations.internal;
+package io.dataworks.migrations.checkpoint;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
 import io.dataworks.migrations.NamespaceMapping;
 
 /**
- * Appends documents that cannot be written to a JSON Lines file, one line each with the namespaces,
- * {@code _id}, error code and reason, and the document in relaxed Extended JSON. Opened on first use,
- * so a clean run leaves no file. Thread-safe.
+ * {@link DeadLetters} in a JSON Lines file: one line per refused document with the namespaces, {@code _id}, error code
+ * and reason, and the document in relaxed Extended JSON. Opened on first use, so a clean run leaves no file.
+ * Thread-safe.
  */
-final class DeadLetterWriter implements AutoCloseable {
+final class FileDeadLetters implements DeadLetters {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileDeadLetters.class);
     private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -50,15 +50,13 @@ final class DeadLetterWriter implements AutoCloseable {
     /** Entries in the file by source namespace, earlier runs' included. */
     private final java.util.Map<String, Long> perNamespace = new java.util.HashMap<>();
 
-    DeadLetterWriter(Path file) {
-        this.file = file;
+    FileDeadLetters(Path file) {
+        this.file = java.util.Objects.requireNonNull(file, "file");
     }
 
-    /**
-     * Reads the keys of the entries already in the file (a rerun, a resumed partition), so that a document refused
-     * again is not appended twice. Call once, before the first {@link #write}, off the driver's threads.
-     */
-    synchronized void rememberWritten() {
+    /** Reads the keys of the entries already in the file (a rerun, a resumed partition). */
+    @Override
+    public synchronized void load() {
         if (!Files.isRegularFile(file)) {
             return;
         }
@@ -84,15 +82,12 @@ final class DeadLetterWriter implements AutoCloseable {
         return namespace + '\u0000' + new BsonDocument("_id", id).toJson(JSON);
     }
 
-    /**
-     * Appends the refused document, unless the file already holds an entry for the same namespace and {@code _id}
-     * (then it only counts it in {@link #alreadyThere()}).
-     */
-    synchronized void write(NamespaceMapping mapping, RawBsonDocument document, int code, String reason) {
+    @Override
+    public synchronized boolean write(NamespaceMapping mapping, RawBsonDocument document, int code, String reason) {
         BsonValue id = document.get("_id");
         if (id != null && !entries.add(key(mapping.source().toString(), id))) {
             alreadyThere++;
-            return;
+            return false;
         }
         perNamespace.merge(mapping.source().toString(), 1L, Long::sum);
         BsonDocument line = new BsonDocument("namespace", new BsonString(mapping.source().toString()))
@@ -114,6 +109,7 @@ final class DeadLetterWriter implements AutoCloseable {
             out.newLine();
             out.flush();
             written++;
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write dead-letter file " + file, e);
         }
@@ -181,22 +177,39 @@ final class DeadLetterWriter implements AutoCloseable {
         throw new FileAlreadyExistsException(file.resolveSibling(base).toString(), null, "and 999 more: clean up the old dead-letter files");
     }
 
-    synchronized long written() {
+    @Override
+    public Optional<String> archive(Set<String> namespaces, Instant now) {
+        return archive(file, namespaces, now).map(Path::toString);
+    }
+
+    @Override
+    public synchronized long written() {
         return written;
     }
 
-    /** Entries the file holds for source namespace {@code ns}, from this run and earlier ones. */
-    synchronized long entries(String ns) {
+    @Override
+    public synchronized long entries(String ns) {
         return perNamespace.getOrDefault(ns, 0L);
     }
 
-    /** Refused documents of this run that the file already held from an earlier one. */
-    synchronized long alreadyThere() {
+    @Override
+    public synchronized long alreadyThere() {
         return alreadyThere;
     }
 
-    Path file() {
-        return file;
+    @Override
+    public String describe() {
+        return "the dead-letter file " + file;
+    }
+
+    @Override
+    public String howToClear() {
+        return "fix and load them (mongoimport), then move the file aside";
+    }
+
+    @Override
+    public Optional<Path> file() {
+        return Optional.of(file);
     }
 
     @Override

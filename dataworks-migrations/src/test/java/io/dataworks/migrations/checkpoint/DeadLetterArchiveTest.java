@@ -1,4 +1,4 @@
-package io.dataworks.migrations.internal;
+package io.dataworks.migrations.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class DeadLetterArchiveTest {
         Path file = dir.resolve("dead-letter.jsonl");
         Files.write(file, List.of(line("shop.orders", 1), line("shop.orders", 2)));
 
-        Path archive = DeadLetterWriter.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
+        Path archive = FileDeadLetters.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
 
         assertThat(archive).isEqualTo(dir.resolve("dead-letter.jsonl.20261121T113000123Z"));
         assertThat(file).doesNotExist();
@@ -40,7 +40,7 @@ class DeadLetterArchiveTest {
         Path file = dir.resolve("dead-letter.jsonl");
         Files.write(file, List.of(line("shop.orders", 1), line("shop.customers", 7), line("shop.orders", 2), "not json"));
 
-        Path archive = DeadLetterWriter.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
+        Path archive = FileDeadLetters.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
 
         assertThat(Files.readAllLines(archive)).containsExactly(line("shop.orders", 1), line("shop.orders", 2));
         assertThat(Files.readAllLines(file)).containsExactly(line("shop.customers", 7), "not json");
@@ -52,7 +52,7 @@ class DeadLetterArchiveTest {
         Files.write(dir.resolve("dead-letter.jsonl.20261121T113000123Z"), List.of("older"));
         Files.write(file, List.of(line("shop.orders", 1)));
 
-        Path archive = DeadLetterWriter.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
+        Path archive = FileDeadLetters.archive(file, Set.of("shop.orders"), NOW).orElseThrow();
 
         assertThat(archive).isEqualTo(dir.resolve("dead-letter.jsonl.20261121T113000123Z-1"));
         assertThat(Files.readAllLines(dir.resolve("dead-letter.jsonl.20261121T113000123Z"))).containsExactly("older");
@@ -61,10 +61,10 @@ class DeadLetterArchiveTest {
     @Test
     void nothingToDoWithoutAFileOrWithoutEntriesOfTheResetNamespaces() throws Exception {
         Path file = dir.resolve("dead-letter.jsonl");
-        assertThat(DeadLetterWriter.archive(file, Set.of("shop.orders"), NOW)).isEmpty();
+        assertThat(FileDeadLetters.archive(file, Set.of("shop.orders"), NOW)).isEmpty();
 
         Files.write(file, List.of(line("shop.customers", 7)));
-        assertThat(DeadLetterWriter.archive(file, Set.of("shop.orders"), NOW)).isEmpty();
+        assertThat(FileDeadLetters.archive(file, Set.of("shop.orders"), NOW)).isEmpty();
         assertThat(Files.readAllLines(file)).containsExactly(line("shop.customers", 7));
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(file);

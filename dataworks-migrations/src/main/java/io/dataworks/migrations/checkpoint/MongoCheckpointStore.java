@@ -1,0 +1,279 @@
+package io.dataworks.migrations.checkpoint;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.reactivestreams.Publisher;
+
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.MongoNamespace;
+import com.mongodb.ReadConcern;
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import io.dataworks.core.DataWorksException;
+import io.dataworks.core.ExitCode;
+import io.dataworks.core.config.MongoUri;
+import io.dataworks.migrations.Namespace;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link CheckpointStore} in a MongoDB database, for runs without a persistent disk and for machines that share one
+ * migration (Spark executors). Collections of the database:
+ * <ul>
+ * <li>{@value #RECORDS}: one document per record, {@code _id: {kind, db, collection}} (the source namespace as two
+ * fields, so names of any shape stay apart), {@code record}: the same BSON the file store keeps (same header, same
+ * format version), {@code updated}: when it was written. Written with one {@code replaceOne} upsert (atomic), write
+ * concern {@code majority} and journaled; read with read concern {@code majority} from the primary.</li>
+ * <li>{@value MongoLease#COLLECTION}: the lease that keeps a second run out (see {@link MongoLease}).</li>
+ * <li>{@value MongoDeadLetters#COLLECTION}: the refused documents (see {@link MongoDeadLetters}).</li>
+ * </ul>
+ * The connection string is a secret: {@link #location()}, {@link #describe} and every message show it masked.
+ *
+ * <p>Calls block (with a timeout) on the driver: like the file store's I/O, they belong on a blocking scheduler.
+ */
+final class MongoCheckpointStore implements CheckpointStore {
+
+    static final String DEFAULT_DATABASE = "dataworks_checkpoints";
+    static final String RECORDS = "checkpoints";
+    /** How long one call to the store may take before the run gives up on it. */
+    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    /** How long opening waits for the server when the connection string does not say ({@code serverSelectionTimeoutMS}). */
+    static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(15);
+    static final WriteConcern WRITE_CONCERN = WriteConcern.MAJORITY.withJournal(true);
+
+    /** What a store may do. */
+    enum Mode {
+        /** Reads and writes under a lease of its own: one run at a time. */
+        LEASED,
+        /** Reads and writes under a lease someone else holds (a Spark driver's, for its executors). */
+        SHARED,
+        /** Reads only ({@code --dry-run}, tools); writing fails. */
+        READ_ONLY
+    }
+
+    private final String databaseName;
+    private final MongoClient client;
+    private final MongoDatabase database;
+    private final MongoCollection<BsonDocument> records;
+    private final Mode mode;
+    private final MongoLease lease;
+    private final String location;
+    private volatile boolean closed;
+
+    private MongoCheckpointStore(MongoUri uri, String databaseName, MongoClient client, Mode mode, MongoLease lease) {
+        this.databaseName = databaseName;
+        this.client = client;
+        this.database = client.getDatabase(databaseName).withWriteConcern(WRITE_CONCERN).withReadConcern(ReadConcern.MAJORITY)
+                .withReadPreference(ReadPreference.primary());
+        this.records = database.getCollection(RECORDS, BsonDocument.class);
+        this.mode = mode;
+        this.lease = lease;
+        this.location = locationOf(uri, databaseName);
+    }
+
+    /** {@code mongodb://user:****@host:27017/?... database dataworks_checkpoints}: never the password. */
+    static String locationOf(MongoUri uri, String databaseName) {
+        return "database " + databaseName + " at " + uri.masked();
+    }
+
+    /**
+     * The database the records go to: {@code database} when given, else the connection string's path, else
+     * {@value #DEFAULT_DATABASE}.
+     */
+    static String databaseName(MongoUri uri, String database) {
+        String name = database != null && !database.isBlank() ? database.trim()
+                : uri.database().filter(d -> !d.isBlank()).orElse(DEFAULT_DATABASE);
+        try {
+            MongoNamespace.checkDatabaseNameValidity(name);
+        } catch (IllegalArgumentException e) {
+            throw new DataWorksException(ExitCode.USAGE, "'" + name + "' cannot be the checkpoint database (" + e.getMessage()
+                    + "): pass another --checkpoint-db or another database in --checkpoint-uri");
+        }
+        return name;
+    }
+
+    static MongoCheckpointStore open(MongoUri uri, String database, Mode mode) {
+        return open(uri, database, mode, MongoLease.RENEW_EVERY, MongoLease.EXPIRY, Clock.systemUTC());
+    }
+
+    /** As {@link #open(MongoUri, String, Mode)}, with the lease's timing and clock given (tests). */
+    static MongoCheckpointStore open(MongoUri uri, String database, Mode mode, Duration renewEvery, Duration expiry, Clock clock) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(mode, "mode");
+        String name = databaseName(uri, database);
+        String where = locationOf(uri, name);
+        MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(uri.connectionString())
+                .applicationName("dataworks-checkpoints");
+        if (uri.connectionString().getServerSelectionTimeout() == null) {
+            settings.applyToClusterSettings(c -> c.serverSelectionTimeout(DEFAULT_SERVER_SELECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        MongoClient client = MongoClients.create(settings.build());
+        try {
+            ping(client.getDatabase(name), where);
+            MongoLease lease = mode == Mode.LEASED
+                    ? MongoLease.acquire(client.getDatabase(name).withWriteConcern(WRITE_CONCERN).withReadConcern(ReadConcern.MAJORITY)
+                            .withReadPreference(ReadPreference.primary()).getCollection(MongoLease.COLLECTION, BsonDocument.class),
+                            where, renewEvery, expiry, clock)
+                    : null;
+            return new MongoCheckpointStore(uri, name, client, mode, lease);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static void ping(MongoDatabase database, String where) {
+        try {
+            Mono.from(database.runCommand(new BsonDocument("ping", new BsonInt32(1)))).block(OPERATION_TIMEOUT);
+        } catch (MongoException | IllegalStateException e) {
+            throw new DataWorksException(ExitCode.USAGE, "cannot reach the checkpoint store, " + where + " ("
+                    + MongoUri.maskSecrets(String.valueOf(e.getMessage())) + "): check --checkpoint-uri "
+                    + "(FRAMEWORK_CHECKPOINT_URI) and that the server is up and reachable from here");
+        }
+    }
+
+    /**
+     * Waits for {@code publisher}'s first value (or none: {@code null}) at most {@link #OPERATION_TIMEOUT}; a server
+     * error or the timeout becomes a {@link DataWorksException} (exit 1) that says what was being done, and where.
+     */
+    static <T> T await(Publisher<T> publisher, String what, String where) {
+        try {
+            return Mono.from(publisher).block(OPERATION_TIMEOUT);
+        } catch (MongoException e) {
+            throw new DataWorksException(ExitCode.FAILED, "checkpoint store, " + where + ": cannot " + what + ": "
+                    + MongoUri.maskSecrets(String.valueOf(e.getMessage())), e);
+        } catch (IllegalStateException e) {
+            throw new DataWorksException(ExitCode.FAILED, "checkpoint store, " + where + ": cannot " + what + ": no answer within "
+                    + OPERATION_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    /** The key of one record: the kind and the source namespace, as separate fields (no name mangling). */
+    static BsonDocument key(Kind kind, Namespace source) {
+        return new BsonDocument("kind", new BsonString(kind.label()))
+                .append("db", new BsonString(source.database()))
+                .append("collection", new BsonString(source.collection()));
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public String describe(Kind kind, Namespace source) {
+        return "record " + key(kind, source).toJson() + " in collection " + RECORDS + " of " + location;
+    }
+
+    /** The database the records are in. */
+    String databaseName() {
+        return databaseName;
+    }
+
+    @Override
+    public Optional<BsonDocument> read(Kind kind, Namespace source) {
+        requireOpen();
+        BsonDocument found = await(records.find(Filters.eq("_id", key(kind, source))).first(), "read the " + kind.label()
+                + " record of " + source, location);
+        if (found == null) {
+            return Optional.empty();
+        }
+        if (!found.isDocument("record")) {
+            throw new DataWorksException(ExitCode.USAGE, kind.label() + " record " + describe(kind, source) + " cannot be used: it "
+                    + "has no 'record' document. Rerun with --fresh to start " + source + " over, or use another --checkpoint-db");
+        }
+        return Optional.of(found.getDocument("record"));
+    }
+
+    @Override
+    public void write(Kind kind, Namespace source, BsonDocument record) {
+        Objects.requireNonNull(record, "record");
+        requireWritable();
+        BsonDocument key = key(kind, source);
+        BsonDocument document = new BsonDocument("_id", key).append("record", record)
+                .append("updated", new BsonDateTime(System.currentTimeMillis()));
+        await(records.replaceOne(Filters.eq("_id", key), document, new ReplaceOptions().upsert(true)),
+                "write the " + kind.label() + " record of " + source, location);
+    }
+
+    @Override
+    public void delete(Namespace source) {
+        for (Kind kind : Kind.values()) {
+            delete(kind, source);
+        }
+    }
+
+    @Override
+    public void delete(Kind kind, Namespace source) {
+        requireWritable();
+        await(records.deleteOne(Filters.eq("_id", key(kind, source))), "delete the " + kind.label() + " record of " + source,
+                location);
+    }
+
+    @Override
+    public DeadLetters deadLetters(Path file) {
+        requireOpen();
+        if (file != null) {
+            return new FileDeadLetters(file);
+        }
+        return new MongoDeadLetters(database.getCollection(MongoDeadLetters.COLLECTION, BsonDocument.class),
+                database.getCollection(MongoDeadLetters.ARCHIVE, BsonDocument.class), location, mode != Mode.READ_ONLY);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the checkpoint store " + location + " is closed");
+        }
+    }
+
+    private void requireWritable() {
+        requireOpen();
+        if (mode == Mode.READ_ONLY) {
+            throw new IllegalStateException("the checkpoint store " + location + " was opened read-only");
+        }
+        if (lease != null) {
+            lease.check();
+        }
+    }
+
+    /** The lease this store holds, when it took one. */
+    Optional<MongoLease> lease() {
+        return Optional.ofNullable(lease);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (lease != null) {
+                lease.release();
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MongoCheckpointStore[" + location + ", " + mode + "]";
+    }
+}
