@@ -29,6 +29,9 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.MongoUri;
+import io.dataworks.core.config.RetryConfig;
+import io.dataworks.core.error.RetriesExhaustedException;
+import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.Namespace;
 import reactor.core.publisher.Mono;
 
@@ -56,6 +59,7 @@ final class MongoCheckpointStore implements CheckpointStore {
     /** How long opening waits for the server when the connection string does not say ({@code serverSelectionTimeoutMS}). */
     static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(15);
     static final WriteConcern WRITE_CONCERN = WriteConcern.MAJORITY.withJournal(true);
+    private static final RetryPolicy RETRY = RetryPolicy.of(RetryConfig.DEFAULTS);
 
     /** What a store may do. */
     enum Mode {
@@ -149,13 +153,14 @@ final class MongoCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Waits for {@code publisher}'s first value (or none: {@code null}) at most {@link #OPERATION_TIMEOUT}; a server
-     * error or the timeout becomes a {@link DataWorksException} (exit 1) that says what was being done, and where.
+     * Waits for {@code publisher}'s first value (or none: {@code null}) at most {@link #OPERATION_TIMEOUT}, retrying
+     * what the project's {@link RetryPolicy} retries (a throttled or transient failure: the store may well live on a
+     * Cosmos DB target that throttles); a server error or the timeout becomes a {@link DataWorksException} (exit 1) that says what was being done, and where.
      */
     static <T> T await(Publisher<T> publisher, String what, String where) {
         try {
-            return Mono.from(publisher).block(OPERATION_TIMEOUT);
-        } catch (MongoException e) {
+            return RETRY.apply(Mono.from(publisher)).block(OPERATION_TIMEOUT);
+        } catch (MongoException | RetriesExhaustedException e) {
             throw new DataWorksException(ExitCode.FAILED, "checkpoint store, " + where + ": cannot " + what + ": "
                     + MongoUri.maskSecrets(String.valueOf(e.getMessage())), e);
         } catch (IllegalStateException e) {

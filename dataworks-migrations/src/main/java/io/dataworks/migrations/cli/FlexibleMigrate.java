@@ -91,6 +91,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     @Mixin
     CommonOptions common = new CommonOptions();
+    @Mixin
+    CheckpointOptions checkpointStore = new CheckpointOptions();
 
     @Option(names = "--source-uri", paramLabel = "URI", description = "Source connection string (FRAMEWORK_SOURCE_DB_CONNECTION_STRING).")
     String sourceUri;
@@ -128,6 +130,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
     List<String> matchFields = new ArrayList<>();
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints are kept (FRAMEWORK_CHECKPOINT_DIR, default ./checkpoints).")
     Path checkpointDir;
+    /** The MongoDB checkpoint store ({@code --checkpoint-uri}), or {@code null}: the directory. */
+    CheckpointOptions.MongoStore mongoStore;
     @Option(names = "--fresh", description = "Ignore (delete) existing checkpoints of these collections and start over.")
     boolean fresh;
     @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing.")
@@ -208,6 +212,11 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }
         EndpointConfig sourceConfig = config.requireSource();
         EndpointConfig targetConfig = config.requireTarget();
+        String targetDatabase = targetConfig.database() != null && !targetConfig.database().isBlank() ? targetConfig.database()
+                : sourceConfig.database();
+        mongoStore = checkpointStore.resolve(config, checkpointDir, List.of(
+                new CheckpointOptions.Database("source", sourceConfig.uri(), sourceConfig.database()),
+                new CheckpointOptions.Database("target", targetConfig.uri(), targetDatabase))).orElse(null);
         checkOutputPaths(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")));
         try (PluginLoader plugins = common.pluginLoader();
              MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> b.addCommandListener(readLatency));
@@ -251,8 +260,12 @@ public final class FlexibleMigrate implements Callable<Integer> {
         OutputPaths paths = new OutputPaths();
         common.report().filter(p -> !p.toString().equals("-")).ifPresent(p -> paths.check("--report", p));
         common.metricsOut().ifPresent(p -> paths.check("--metrics-out", p));
-        paths.checkDirectory("--checkpoint-dir", checkpoints);
-        paths.check("--dead-letter", deadLetter != null ? deadLetter : checkpoints.resolve("dead-letter.jsonl"));
+        if (mongoStore == null) {
+            paths.checkDirectory("--checkpoint-dir", checkpoints);
+        }
+        if (mongoStore == null || deadLetter != null) {
+            paths.check("--dead-letter", deadLetter != null ? deadLetter : checkpoints.resolve("dead-letter.jsonl"));
+        }
     }
 
     PrintWriter out() {
@@ -275,6 +288,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         put(o, ConfigKeys.BATCH_AGGREGATION_SIZE, batchSize);
         put(o, MigrationKeys.MAX_BATCH_BYTES, maxBatchBytes);
         put(o, MigrationKeys.CHECKPOINT_DIR, checkpointDir);
+        checkpointStore.putOverrides(o);
         put(o, MigrationKeys.STRATEGY, strategy);
         return o;
     }
@@ -321,6 +335,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
                     .writeMode(writeMode)
                     .matchFields(matchFields)
                     .checkpointDir(Path.of(config.value(MigrationKeys.CHECKPOINT_DIR).orElse("checkpoints")))
+                    .checkpointStore(mongoStore == null ? null : mongoStore.uri(), mongoStore == null ? null : mongoStore.database())
                     .fresh(fresh)
                     .checkpointInterval(Duration.ofMillis(config.get(MigrationKeys.CHECKPOINT_INTERVAL_MS, Long.class, 1000L)))
                     .errorStrategy(errorStrategy)
@@ -399,6 +414,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (dryRun) {
             List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
             out.print(PlanPrinter.format(MigrationPlan.of(plans)));
+            out.println("Checkpoints: " + base.checkpoints().location());
             out.println(verifyOnly ? "Dry run: these namespaces would be verified (plans from the checkpoints where there are); "
                     + "nothing was read beyond planning, nothing written." : "Dry run: nothing was written.");
             out.flush();
@@ -520,6 +536,8 @@ public final class FlexibleMigrate implements Callable<Integer> {
         report.detail("stepSeconds", steps);
         if (result.deadLetter() != null) {
             report.detail("deadLetter", result.deadLetter().toString());
+        } else if (result.deadLettered() > 0) {
+            report.detail("deadLetter", MongoUri.maskSecrets(result.deadLetters()));
         }
     }
 
@@ -533,7 +551,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         report.detail("throttledDocuments", settings.metrics().throttledDocuments());
         report.detail("strategy", settings.strategy().name())
                 .detail("writeMode", settings.writeMode().name().toLowerCase(Locale.ROOT))
-                .detail("checkpointDir", settings.checkpointDir().toString());
+                .detail(settings.checkpoints().inMongo() ? "checkpoints" : "checkpointDir", settings.checkpoints().location());
         try {
             session.finish(report, common.report().orElse(null), out, spec.commandLine().getErr());
         } catch (RuntimeException e) {

@@ -724,7 +724,7 @@ public final class ChangeFollower {
             double lag = lagSeconds();
             gauges.accept("followLagSeconds", lag);
             gauges.accept("followPendingEvents", pendingEvents());
-            FollowResult r = new FollowResult(why, run, total, coalesced, skipped, batches, lag, pendingEvents(), options.checkpointDir(),
+            FollowResult r = new FollowResult(why, run, total, coalesced, skipped, batches, lag, pendingEvents(), options.records().location(),
                     options.cosmos(), ended, excluded, refused);
             if (r.targetComplete()) {
                 LOG.info(r.summary());

@@ -1,6 +1,5 @@
 package io.dataworks.migrations.follow;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +36,7 @@ public record FollowResult(
         long batches,
         double finalLagSeconds,
         long pendingEvents,
-        Path checkpointDir,
+        String checkpointDir,
         boolean cosmos,
         Map<String, String> ended,
         long excluded,

@@ -107,7 +107,7 @@ class MongoCheckpointStoreIT extends CheckpointStoreContract {
         assertThat(records.get(0).getDocument("_id")).isEqualTo(new BsonDocument("kind", new BsonString("checkpoint"))
                 .append("db", new BsonString("shop")).append("collection", new BsonString("a.b c")));
         assertThat(records.get(0).getDocument("record")).isEqualTo(record);
-        assertThat(records.get(0).getDocument("record").getInt32("version").getValue()).isEqualTo(CheckpointHeader.VERSION);
+        assertThat(records.get(0).getDocument("record").getDocument("header").getInt32("version").getValue()).isEqualTo(CheckpointHeader.VERSION);
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.dataworks.migrations.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,7 @@ import io.dataworks.migrations.follow.FollowResult.StopReason;
 class FollowResultTest {
 
     private static FollowResult result(StopReason reason, double lag, long pending, Map<String, String> ended, long refused) {
-        return new FollowResult(reason, Map.of("insert", 3L), Map.of("insert", 3L), 0, 0, 1, lag, pending, Path.of("cp"), false,
+        return new FollowResult(reason, Map.of("insert", 3L), Map.of("insert", 3L), 0, 0, 1, lag, pending, "cp", false,
                 ended, 0, refused);
     }
 
