@@ -15,6 +15,7 @@ import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.StageOutcome.Kind;
 import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.follow.ChangeFollower;
 import io.dataworks.migrations.follow.DeleteReconciler;
@@ -127,6 +128,8 @@ public final class MigrationRun {
         FollowResult follow;
         Map<String, Long> deletes;
         Throwable failure;
+        /** Where follow keeps the documents the target cannot take; opened by the follow stage, closed at the end. */
+        DeadLetters followDeadLetters;
         /** Source → target of every namespace, for the follow records' headers. */
         final Map<Namespace, Namespace> followTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -161,6 +164,7 @@ public final class MigrationRun {
                         return outcome;
                     }))
                     .takeUntil(outcome -> outcome.kind() != Kind.DONE && outcome.kind() != Kind.REFUSED_DOCUMENTS)
+                    .doFinally(signal -> closeFollowDeadLetters())
                     .then(Mono.fromCallable(() -> new RunResult(outcomes, plans, copy, verification, follow, deletes, failure)));
         }
 
@@ -294,8 +298,8 @@ public final class MigrationRun {
             if (options.cutover() != null) {
                 settings.progress().cutover(options.cutover().maxLag().toMillis() / 1000.0, options.cutover().holdFor());
             }
-            return Mono.defer(() -> {
-                FollowHandle handle = follower().start(settings.source(), settings.target(), mapping);
+            return Mono.fromCallable(this::followDeadLetters).subscribeOn(Schedulers.boundedElastic()).flatMap(letters -> {
+                FollowHandle handle = followerWith(letters).start(settings.source(), settings.target(), mapping);
                 stop.subscribe(null, e -> handle.stop(), handle::stop);
                 return handle.result();
             }).map(result -> {
@@ -314,11 +318,32 @@ public final class MigrationRun {
             });
         }
 
+        private synchronized DeadLetters followDeadLetters() {
+            if (followDeadLetters == null) {
+                DeadLetters letters = store.deadLetters(settings.errors().deadLetter());
+                letters.load();
+                followDeadLetters = letters;
+            }
+            return followDeadLetters;
+        }
+
+        private synchronized void closeFollowDeadLetters() {
+            if (followDeadLetters != null) {
+                followDeadLetters.close();
+                followDeadLetters = null;
+            }
+        }
+
         private ChangeFollower follower() {
+            return followerWith(null);
+        }
+
+        private ChangeFollower followerWith(DeadLetters letters) {
             FollowOptions followOptions = FollowOptions.defaults(settings.checkpointDir())
                     .withCosmos(options.cosmosSource())
                     .withCutover(options.cutover())
-                    .withStore(store, this::followHeader);
+                    .withStore(store, this::followHeader)
+                    .withDeadLetters(letters);
             return ChangeFollower.create(followOptions
                             .withDocuments(DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes()))
                             .withStallTimeout(options.stallTimeout()),

@@ -50,6 +50,7 @@ import io.dataworks.core.ExitCode;
 import io.dataworks.core.config.MongoUri;
 import io.dataworks.migrations.IdMapping;
 import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.document.DocumentStage;
@@ -538,6 +539,11 @@ public final class ChangeFollower {
                 }
                 DocumentStage.Result result = stage.apply(doc, source);
                 for (DocumentStage.Refused r : result.refused()) {
+                    if (options.deadLetters() != null) {
+                        options.deadLetters().write(new NamespaceMapping(source,
+                                new Namespace(to.getNamespace().getDatabaseName(), to.getNamespace().getCollectionName())),
+                                r.document(), r.code(), r.reason());
+                    }
                     long n = refused.incrementAndGet();
                     if (n <= REFUSALS_LOGGED) {
                         LOG.warn("{}: _id {} not written to the target ({}: {}){}", source, DocumentStage.describeId(r.sourceId()), r.code(), r.reason(),

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.strategy.CopyStrategy;
@@ -32,11 +33,14 @@ import io.dataworks.migrations.strategy.CopyStrategy;
  *                       files of {@code checkpointDir}, unlocked
  * @param headers        the common header of each source namespace's follow record (identities, namespaces,
  *                       strategy), or {@code null} to write none; a stored record whose header differs is not resumed
+ * @param deadLetters    where documents the target cannot take (too large) are kept, as the copy keeps its refused ones,
+ *                       or {@code null}: they are only counted and logged
  */
 public record FollowOptions(Path checkpointDir, int batchSize, Duration batchTimeout, boolean cosmos, Duration startMargin,
                             Duration sampleInterval, Cutover cutover, long maxEvents, DocumentStage documents,
                             Duration stallTimeout, CheckpointStore store,
-                            java.util.function.Function<io.dataworks.migrations.Namespace, CheckpointHeader> headers) {
+                            java.util.function.Function<io.dataworks.migrations.Namespace, CheckpointHeader> headers,
+                            DeadLetters deadLetters) {
 
     /** MongoDB's largest document, the default size limit. */
     public static final long MONGODB_MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
@@ -65,50 +69,56 @@ public record FollowOptions(Path checkpointDir, int batchSize, Duration batchTim
     /** 500 changes / 200 ms per batch, the {@code copy} strategy, a 16 MiB target, stalls reported after 60 s. */
     public static FollowOptions defaults(Path checkpointDir) {
         return new FollowOptions(checkpointDir, 500, Duration.ofMillis(200), false, Duration.ofSeconds(2), Duration.ofSeconds(1), null, 0,
-                DocumentStage.create(new CopyStrategy(), MONGODB_MAX_DOCUMENT_BYTES), Duration.ofSeconds(60), null, null);
+                DocumentStage.create(new CopyStrategy(), MONGODB_MAX_DOCUMENT_BYTES), Duration.ofSeconds(60), null, null, null);
     }
 
     public FollowOptions withBatchSize(int value) {
-        return new FollowOptions(checkpointDir, value, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, value, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withBatchTimeout(Duration value) {
-        return new FollowOptions(checkpointDir, batchSize, value, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, value, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withCosmos(boolean value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, value, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, value, startMargin, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withStartMargin(Duration value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, value, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, value, sampleInterval, cutover, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withSampleInterval(Duration value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, value, cutover, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, value, cutover, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withCutover(Cutover value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, value, maxEvents, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, value, maxEvents, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withMaxEvents(long value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, value, documents, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, value, documents, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withDocuments(DocumentStage value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, value, stallTimeout, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, value, stallTimeout, store, headers, deadLetters);
     }
 
     public FollowOptions withStallTimeout(Duration value) {
-        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, value, store, headers);
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents, documents, value, store, headers, deadLetters);
     }
 
     /** Keeps the follow records in the run's {@code store}, each with the header {@code headers} gives its namespace. */
     public FollowOptions withStore(CheckpointStore value, java.util.function.Function<io.dataworks.migrations.Namespace,
             CheckpointHeader> headerOf) {
         return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents,
-                documents, stallTimeout, value, headerOf);
+                documents, stallTimeout, value, headerOf, deadLetters);
+    }
+
+    /** Keeps the documents the target cannot take in {@code value} (loaded and closed by the caller). */
+    public FollowOptions withDeadLetters(DeadLetters value) {
+        return new FollowOptions(checkpointDir, batchSize, batchTimeout, cosmos, startMargin, sampleInterval, cutover, maxEvents,
+                documents, stallTimeout, store, headers, value);
     }
 
     /** The store the records go to: the given one, or the unlocked files of {@code checkpointDir}. */

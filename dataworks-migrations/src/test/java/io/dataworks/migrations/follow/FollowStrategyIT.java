@@ -149,6 +149,34 @@ class FollowStrategyIT {
         assertThat(count(target)).isEqualTo(2);
     }
 
+    @Test
+    void aDocumentTooLargeForTheTargetIsKeptInTheDeadLettersOnce() throws Exception {
+        MigrationStrategy strategy = new io.dataworks.migrations.strategy.CopyStrategy();
+        FollowOptions options = options(strategy).withDocuments(DocumentStage.create(strategy, 2048));
+        capture(options);
+        insert(1, "new", 1);
+        Mono.from(source.insertOne(new Document("_id", 2).append("notes", "x".repeat(5000)))).block(WAIT);
+
+        try (var store = io.dataworks.migrations.checkpoint.CheckpointStore.unlocked(checkpointDir);
+             var letters = store.deadLetters(null)) {
+            letters.load();
+            FollowHandle handle = ChangeFollower.create(options.withDeadLetters(letters)).start(client, client, Map.of(SOURCE, TARGET));
+            await().atMost(WAIT).until(() -> letters.entries(SOURCE.toString()) == 1 && count(target) == 1);
+            handle.stop();
+            FollowResult result = handle.result().block(WAIT);
+            assertThat(result.refused()).isEqualTo(1);
+            assertThat(result.targetComplete()).as("a refused document is not safe to switch").isFalse();
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(checkpointDir.resolve("dead-letter.jsonl"));
+        assertThat(lines).singleElement().satisfies(line -> {
+            BsonDocument entry = BsonDocument.parse(line);
+            assertThat(entry.getString("namespace").getValue()).isEqualTo(SOURCE.toString());
+            assertThat(entry.getString("target").getValue()).isEqualTo(TARGET.toString());
+            assertThat(entry.get("_id")).isEqualTo(new BsonInt32(2));
+            assertThat(entry.getDocument("document").getString("notes").getValue()).hasSize(5000);
+        });
+    }
+
     private FollowOptions options(MigrationStrategy strategy) {
         return FollowOptions.defaults(checkpointDir).withBatchTimeout(Duration.ofMillis(50))
                 .withDocuments(DocumentStage.create(strategy, FollowOptions.MONGODB_MAX_DOCUMENT_BYTES));
