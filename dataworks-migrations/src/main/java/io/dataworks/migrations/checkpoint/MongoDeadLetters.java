@@ -50,6 +50,8 @@ final class MongoDeadLetters implements DeadLetters {
     static final String COLLECTION = "dead_letters";
     static final String ARCHIVE = "dead_letters_archive";
     private static final int ARCHIVE_BATCH = 500;
+    /** The largest document an entry can carry: MongoDB's 16 MiB less room for the entry's own fields. */
+    static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
     private final MongoCollection<BsonDocument> entries;
     private final MongoCollection<BsonDocument> archive;
@@ -93,6 +95,14 @@ final class MongoDeadLetters implements DeadLetters {
         }
         String ns = mapping.source().toString();
         BsonValue id = document.get("_id");
+        int bytes = document.getByteBuffer().remaining();
+        if (bytes > MAX_DOCUMENT_BYTES) {
+            // the entry (document + envelope) would exceed MongoDB's 16 MiB: refuse loudly rather than keep half of it
+            throw new DataWorksException(io.dataworks.core.ExitCode.FAILED, ns + " _id " + (id == null ? "?" : id.toString())
+                    + " was refused by the target (" + reason + "), and at " + bytes + " bytes it is too large to be kept in "
+                    + describe() + ". Nothing was lost: it is still on the source. Rerun with --dead-letter PATH to keep "
+                    + "refused documents in a file");
+        }
         BsonDocument entry = new BsonDocument("_id", key(ns, id == null ? new BsonObjectId(new ObjectId()) : id))
                 .append("namespace", new BsonString(ns))
                 .append("target", new BsonString(mapping.target().toString()))

@@ -14,6 +14,8 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +28,7 @@ import io.dataworks.core.config.MongoUri;
 import io.dataworks.core.testing.MongoTestExtension;
 import io.dataworks.core.testing.TestMongo;
 import io.dataworks.migrations.Namespace;
+import io.dataworks.migrations.NamespaceMapping;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -204,6 +207,21 @@ class MongoCheckpointStoreIT extends CheckpointStoreContract {
             executor.write(CheckpointStore.Kind.COPY, ns, new BsonDocument("n", new BsonInt32(2)));
             assertThat(driver.read(CheckpointStore.Kind.COPY, ns).orElseThrow().getInt32("n").getValue()).isEqualTo(2);
             assertThat(all(MongoLease.COLLECTION)).as("only the driver's lease").hasSize(1);
+        }
+    }
+
+    @Test
+    void aRefusedDocumentTooLargeForAnEntryFailsLoudlyAndNamesTheWayOut() {
+        RawBsonDocument huge = new RawBsonDocument(new BsonDocument("_id", new BsonInt32(1))
+                .append("blob", new org.bson.BsonBinary(new byte[MongoDeadLetters.MAX_DOCUMENT_BYTES])), new BsonDocumentCodec());
+        NamespaceMapping mapping = new NamespaceMapping(new Namespace("shop", "orders"), new Namespace("shop", "orders"));
+        try (CheckpointStore store = open(); DeadLetters letters = store.deadLetters(null)) {
+            letters.load();
+            assertThatThrownBy(() -> letters.write(mapping, huge, 10334, "too large"))
+                    .isInstanceOfSatisfying(DataWorksException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
+                    .hasMessageContaining("still on the source")
+                    .hasMessageContaining("--dead-letter PATH");
+            assertThat(letters.entries("shop.orders")).isZero();
         }
     }
 

@@ -175,6 +175,18 @@ class CheckpointUriIT {
                 assertThat(report.toJson()).contains("dead_letters");
             }
             assertThat(orders(dst)).hasSize(300);
+
+            // --fresh forgets the records there and sets the earlier entries aside before this run's own
+            long recordsBefore = all(dst, "dataworks_checkpoints", "checkpoints").size();
+            assertThat(recordsBefore).isPositive();
+            Process fresh = launch("fresh", jvm, with(List.of(args), "--fresh").toArray(String[]::new));
+            assertThat(fresh.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(fresh.exitValue()).as(log("fresh")).isEqualTo(4);
+            assertThat(all(dst, "dataworks_checkpoints", "dead_letters")).as("this run's own entries").hasSize(2);
+            assertThat(all(dst, "dataworks_checkpoints", "dead_letters_archive")).as("the earlier ones, kept").hasSize(2)
+                    .allSatisfy(entry -> assertThat(entry.isDateTime("archived")).isTrue());
+            RunReport freshReport = RunReport.fromJson(Files.readString(dir.resolve("fresh.json")));
+            assertThat(freshReport.documentsRead()).as("read again from the start").isEqualTo(302);
             assertNoSecretIn(dst);
         }
     }
