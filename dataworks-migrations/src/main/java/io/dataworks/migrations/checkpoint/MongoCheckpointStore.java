@@ -54,6 +54,8 @@ final class MongoCheckpointStore implements CheckpointStore {
 
     static final String DEFAULT_DATABASE = "dataworks_checkpoints";
     static final String RECORDS = "checkpoints";
+    /** The kind of the partition records of a distributed copy (one per partition, beside the copy record). */
+    static final String PARTITION = "partition";
     /** How long one call to the store may take before the run gives up on it. */
     static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
     /** How long opening waits for the server when the connection string does not say ({@code serverSelectionTimeoutMS}). */
@@ -91,7 +93,7 @@ final class MongoCheckpointStore implements CheckpointStore {
         this.location = locationOf(uri, databaseName);
     }
 
-    /** {@code mongodb://user:****@host:27017/?... database dataworks_checkpoints}: never the password. */
+    /** {@code database dataworks_checkpoints at mongodb://user:****@host:27017/}: never a secret. */
     static String locationOf(MongoUri uri, String databaseName) {
         return "database " + databaseName + " at " + uri.masked();
     }
@@ -158,14 +160,22 @@ final class MongoCheckpointStore implements CheckpointStore {
      * Cosmos DB target that throttles); a server error or the timeout becomes a {@link DataWorksException} (exit 1) that says what was being done, and where.
      */
     static <T> T await(Publisher<T> publisher, String what, String where) {
+        return await(publisher, what, where, OPERATION_TIMEOUT);
+    }
+
+    /** As {@link #await(Publisher, String, String)}, waiting at most {@code timeout} (long operations). */
+    static <T> T await(Publisher<T> publisher, String what, String where, Duration timeout) {
         try {
-            return RETRY.apply(Mono.from(publisher)).block(OPERATION_TIMEOUT);
+            return RETRY.apply(Mono.from(publisher)).block(timeout);
         } catch (MongoException | RetriesExhaustedException e) {
             throw new DataWorksException(ExitCode.FAILED, "checkpoint store, " + where + ": cannot " + what + ": "
                     + MongoUri.maskSecrets(String.valueOf(e.getMessage())), e);
         } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("Timeout on blocking read")) {
+                throw e; // not a timeout: a call from a non-blocking thread, a bug to see as it is
+            }
             throw new DataWorksException(ExitCode.FAILED, "checkpoint store, " + where + ": cannot " + what + ": no answer within "
-                    + OPERATION_TIMEOUT.toSeconds() + " s", e);
+                    + timeout.toSeconds() + " s", e);
         }
     }
 
@@ -229,6 +239,78 @@ final class MongoCheckpointStore implements CheckpointStore {
         requireWritable();
         await(records.deleteOne(Filters.eq("_id", key(kind, source))), "delete the " + kind.label() + " record of " + source,
                 location);
+        if (kind == Kind.COPY) {
+            await(records.deleteMany(partitionsOf(source)), "delete the partition records of " + source, location);
+        }
+    }
+
+    /** The key of one partition record: {@code {kind: "partition", db, collection, index}}. */
+    static BsonDocument partitionKey(Namespace source, int index) {
+        return new BsonDocument("kind", new BsonString(PARTITION))
+                .append("db", new BsonString(source.database()))
+                .append("collection", new BsonString(source.collection()))
+                .append("index", new BsonInt32(index));
+    }
+
+    private static org.bson.conversions.Bson partitionsOf(Namespace source) {
+        return Filters.and(Filters.eq("_id.kind", PARTITION), Filters.eq("_id.db", source.database()),
+                Filters.eq("_id.collection", source.collection()));
+    }
+
+    /**
+     * One partition's progress, beside the copy record, as executors of a distributed copy write it: a conditional
+     * upsert that replaces the stored state only when it belongs to another plan or the new one is not behind it (not
+     * fewer documents, not "not done" over "done"); a stored state that is ahead makes the upsert collide with its
+     * {@code _id}, and the write is dropped. Atomic per partition on the server, whichever process writes.
+     */
+    public void writePartition(Namespace source, String planFingerprint, PartitionState state) {
+        Objects.requireNonNull(planFingerprint, "planFingerprint");
+        Objects.requireNonNull(state, "state");
+        requireWritable();
+        BsonDocument key = partitionKey(source, state.index());
+        org.bson.conversions.Bson notAhead = state.done()
+                ? Filters.lte("state.documents", state.documents())
+                : Filters.and(Filters.lte("state.documents", state.documents()), Filters.ne("state.done", true));
+        BsonDocument document = new BsonDocument("_id", key).append("planFingerprint", new BsonString(planFingerprint))
+                .append("state", state.toBson()).append("updated", new BsonDateTime(System.currentTimeMillis()));
+        try {
+            await(records.replaceOne(Filters.and(Filters.eq("_id", key),
+                            Filters.or(Filters.ne("planFingerprint", planFingerprint), notAhead)),
+                    document, new ReplaceOptions().upsert(true)), "write partition " + state.index() + " of " + source, location);
+        } catch (DataWorksException e) {
+            if (!isDuplicateKey(e)) {
+                throw e;
+            }
+            // the stored state is ahead (a task attempt that was given up still writes): it stays
+        }
+    }
+
+    /** The partition records of {@code source} written for the plan {@code planFingerprint}, by partition index. */
+    public java.util.Map<Integer, PartitionState> readPartitions(Namespace source, String planFingerprint) {
+        requireOpen();
+        java.util.List<BsonDocument> found = await(reactor.core.publisher.Flux.from(records.find(Filters.and(partitionsOf(source),
+                Filters.eq("planFingerprint", planFingerprint)))).collectList(), "read the partition records of " + source, location);
+        java.util.Map<Integer, PartitionState> out = new java.util.TreeMap<>();
+        for (BsonDocument record : found == null ? java.util.List.<BsonDocument>of() : found) {
+            try {
+                PartitionState state = PartitionState.fromBson(record.getDocument("state"));
+                out.put(state.index(), state);
+            } catch (org.bson.BsonInvalidOperationException e) {
+                throw new DataWorksException(ExitCode.USAGE, "partition record " + record.get("_id") + " in collection " + RECORDS
+                        + " of " + location + " cannot be used: " + e.getMessage() + ". Rerun with --fresh to start over", e);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.mongodb.MongoWriteException w
+                    && com.mongodb.ErrorCategory.fromErrorCode(w.getCode()) == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -50,6 +50,8 @@ final class MongoDeadLetters implements DeadLetters {
     static final String COLLECTION = "dead_letters";
     static final String ARCHIVE = "dead_letters_archive";
     private static final int ARCHIVE_BATCH = 500;
+    /** Setting many entries aside takes longer than one call; each batch is retried on its own failures. */
+    private static final java.time.Duration ARCHIVE_TIMEOUT = java.time.Duration.ofMinutes(30);
     /** The largest document an entry can carry: MongoDB's 16 MiB less room for the entry's own fields. */
     static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
@@ -159,7 +161,7 @@ final class MongoDeadLetters implements DeadLetters {
                             .then(Mono.from(entries.deleteMany(Filters.in("_id", ids))))
                             .thenReturn((long) batch.size());
                 }, 1)
-                .reduce(0L, Long::sum), "set the dead letters of " + namespaces + " aside for --fresh", where);
+                .reduce(0L, Long::sum), "set the dead letters of " + namespaces + " aside for --fresh", where, ARCHIVE_TIMEOUT);
         synchronized (this) {
             namespaces.forEach(perNamespace::remove);
         }

@@ -23,12 +23,12 @@ import io.dataworks.core.error.ErrorKind;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import io.dataworks.migrations.checkpoint.DeadLetters;
 
 /**
  * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}

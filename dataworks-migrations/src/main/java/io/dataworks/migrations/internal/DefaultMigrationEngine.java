@@ -280,6 +280,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
+        /** Whether the last periodic save failed (reported once per streak). */
+        volatile boolean saveFailing;
 
         Run(CheckpointStore store) {
             this.store = store;
@@ -452,7 +454,28 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         void startCheckpointing() {
             Duration interval = settings.checkpointInterval();
             checkpointer = Flux.interval(interval, interval, Schedulers.boundedElastic())
-                    .subscribe(tick -> saveAll(), error -> LOG.warn("checkpointing stopped: {}", error.toString()));
+                    .subscribe(tick -> saveAllOrWarn(), error -> LOG.warn("checkpointing stopped: {}", error.toString()));
+        }
+
+        /**
+         * A periodic save that fails (a checkpoint store that did not answer in time, a full disk) is reported once
+         * and tried again at the next tick: checkpointing goes on, so a later crash still resumes near where it was.
+         */
+        private void saveAllOrWarn() {
+            try {
+                saveAll();
+                if (saveFailing) {
+                    LOG.info("checkpoints are written again to {}", store.location());
+                    saveFailing = false;
+                }
+            } catch (RuntimeException e) {
+                if (!saveFailing) {
+                    LOG.warn("cannot write a checkpoint ({}); trying again every {} ms. A crash now resumes from the last "
+                            + "checkpoint written", io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage())),
+                            settings.checkpointInterval().toMillis());
+                    saveFailing = true;
+                }
+            }
         }
 
         void saveAll() {

@@ -226,6 +226,37 @@ class MongoCheckpointStoreIT extends CheckpointStoreContract {
     }
 
     @Test
+    void partitionRecordsAreKeptApartNeverGoBackAndGoWithTheCopyRecord() {
+        Namespace orders = new Namespace("shop", "orders");
+        Namespace lookAlike = new Namespace("shop", "orders.partition-1");
+        try (MongoCheckpointStore store = (MongoCheckpointStore) open();
+             MongoCheckpointStore executor = (MongoCheckpointStore) CheckpointStore.mongoShared(mongo.connectionString(), database)) {
+            store.write(CheckpointStore.Kind.COPY, orders, new BsonDocument("n", new BsonInt32(1)));
+            // two processes update different partitions of one namespace: neither overwrites the other
+            store.writePartition(orders, "fp", new PartitionState(0, new BsonInt32(99), 100, 100, true));
+            executor.writePartition(orders, "fp", new PartitionState(2, new BsonInt32(250), 50, 50, false));
+            // an attempt that was given up writes an earlier state: ignored; a done one is never undone
+            executor.writePartition(orders, "fp", new PartitionState(2, new BsonInt32(220), 20, 20, false));
+            store.writePartition(orders, "fp", new PartitionState(0, new BsonInt32(99), 100, 100, false));
+            executor.writePartition(orders, "another-plan", new PartitionState(1, new BsonString("b"), 1, 1, false));
+            executor.writePartition(lookAlike, "fp", new PartitionState(2, new BsonString("c"), 1, 1, false));
+
+            assertThat(store.readPartitions(orders, "fp")).containsOnlyKeys(0, 2);
+            assertThat(store.readPartitions(orders, "fp").get(0)).isEqualTo(new PartitionState(0, new BsonInt32(99), 100, 100, true));
+            assertThat(store.readPartitions(orders, "fp").get(2).documents()).isEqualTo(50);
+            assertThat(store.readPartitions(orders, "another-plan")).containsOnlyKeys(1);
+            // a record of another plan is replaced whatever it holds
+            executor.writePartition(orders, "fp", new PartitionState(1, new BsonString("a"), 0, 0, false));
+            assertThat(store.readPartitions(orders, "fp")).containsOnlyKeys(0, 1, 2);
+            assertThat(store.readPartitions(orders, "another-plan")).isEmpty();
+
+            store.delete(CheckpointStore.Kind.COPY, orders);
+            assertThat(store.readPartitions(orders, "fp")).isEmpty();
+            assertThat(store.readPartitions(lookAlike, "fp")).containsOnlyKeys(2);
+        }
+    }
+
+    @Test
     void theDatabaseComesFromTheArgumentTheUriOrTheDefault() {
         assertThat(CheckpointStore.mongoDatabase("mongodb://h:27017/", null)).isEqualTo("dataworks_checkpoints");
         assertThat(CheckpointStore.mongoDatabase("mongodb://h:27017/cp_db?retryWrites=false", null)).isEqualTo("cp_db");
