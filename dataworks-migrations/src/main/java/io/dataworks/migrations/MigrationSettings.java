@@ -421,7 +421,11 @@ public final class MigrationSettings {
         return errors.maxErrors();
     }
 
-    /** The dead-letter file actually used. */
+    /**
+     * The dead-letter file used with the directory store ({@code --dead-letter}, else {@code dead-letter.jsonl} in the
+     * checkpoint directory). With the MongoDB store and no {@code --dead-letter}, refused documents go to its
+     * {@code dead_letters} collection instead: ask the store ({@link CheckpointStore#deadLetters(Path)}).
+     */
     public Path deadLetterPath() {
         return errors.deadLetter() != null ? errors.deadLetter() : checkpoints.directory().resolve("dead-letter.jsonl");
     }
