@@ -66,8 +66,9 @@ public final class CheckpointOptions {
             return Optional.empty();
         }
         if (checkpointDirFlag != null) {
-            throw new ConfigException("--checkpoint-dir", "--checkpoint-dir and --checkpoint-uri both say where the checkpoints "
-                    + "are: give one (--checkpoint-uri keeps them in MongoDB, --checkpoint-dir in a directory)");
+            throw new ConfigException("--checkpoint-dir", "--checkpoint-dir and a checkpoint URI (--checkpoint-uri or "
+                    + MigrationKeys.CHECKPOINT_URI + ") both say where the checkpoints are: give one (the URI keeps them in "
+                    + "MongoDB, --checkpoint-dir in a directory)");
         }
         MongoUri parsed = MongoUri.parse(MigrationKeys.CHECKPOINT_URI, givenUri.get());
         String name = CheckpointStore.mongoDatabase(parsed.value(), givenDb.orElse(null));

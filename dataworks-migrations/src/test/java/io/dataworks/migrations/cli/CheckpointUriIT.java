@@ -201,7 +201,7 @@ class CheckpointUriIT {
 
             MigrateCli.Result both = MigrateCli.run(with(base, "--checkpoint-uri", target.connectionString(), "--checkpoint-dir", "cp"));
             assertThat(both.exitCode()).isEqualTo(2);
-            assertThat(both.err()).contains("--checkpoint-dir and --checkpoint-uri");
+            assertThat(both.err()).contains("--checkpoint-dir and a checkpoint URI");
 
             MigrateCli.Result sameDb = MigrateCli.run(with(base, "--checkpoint-uri", target.connectionString(), "--checkpoint-db", "shop"));
             assertThat(sameDb.exitCode()).isEqualTo(2);
