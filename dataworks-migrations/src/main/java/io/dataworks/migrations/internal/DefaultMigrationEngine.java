@@ -471,7 +471,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             } catch (RuntimeException e) {
                 if (!saveFailing) {
                     LOG.warn("cannot write a checkpoint ({}); trying again every {} ms. A crash now resumes from the last "
-                            + "checkpoint written", io.dataworks.core.config.MongoUri.maskSecrets(String.valueOf(e.getMessage())),
+                            + "checkpoint written", io.dataworks.core.config.MongoUri.maskSecrets(e.getMessage()
+                                    + (e.getCause() != null && e.getCause() != e ? ": " + e.getCause() : "")),
                             settings.checkpointInterval().toMillis());
                     saveFailing = true;
                 }
