@@ -20,6 +20,8 @@ import io.dataworks.core.ExitCode;
  * @param coalesced       events of this run superseded by a later event for the same {@code _id} in the same batch
  * @param skipped         events of this run with no {@code _id} to apply them to (the document was gone when looked up)
  * @param finalLagSeconds lag when it stopped (0 when nothing was pending)
+ * @param checkpointDir   where the resume tokens are kept: the checkpoint directory, or the MongoDB checkpoint store
+ *                        (its database and masked connection string)
  * @param ended           namespaces whose change stream ended, with the event that ended it ({@code drop},
  *                        {@code rename}, {@code dropDatabase}, {@code invalidate}, or {@code closed by the server} for a
  *                        stream that completed without one)
