@@ -53,9 +53,6 @@ import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.PlanOptions;
 import io.dataworks.migrations.plan.PlanPrinter;
 import io.dataworks.migrations.plan.Planner;
-import io.dataworks.migrations.throttle.AimdLimit;
-import io.dataworks.migrations.throttle.LimiterSettings;
-import io.dataworks.migrations.throttle.MetricsFeedback;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
@@ -165,9 +162,10 @@ public final class FlexibleMigrate implements Callable<Integer> {
     @Option(names = "--reconcile-deletes", description = "After the copy, delete target documents whose _id the source no longer has "
             + "(Cosmos DB change streams carry no deletes).")
     boolean reconcileDeletes;
-    @Option(names = "--no-adaptive-concurrency", description = "Keep --insert-workers bulk writes in flight even while the target throttles "
-            + "(default: halve on throttling, raise step by step when writes succeed again).")
-    boolean noAdaptiveConcurrency;
+    @Option(names = {"--no-pacing", "--no-adaptive-concurrency"}, description = "Do not pace: keep --insert-workers bulk "
+            + "writes in flight whatever the servers answer (default: each server is paced by a rate learned from its "
+            + "throttling, 16500 TooManyRequests, and its RetryAfterMs).")
+    boolean noPacing;
 
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
@@ -314,6 +312,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
                             .withParallelCursors(workers.parallelCursors()))))
                     .parallelCursors(workers.parallelCursors())
                     .insertWorkers(workers.maxInsertWorkers())
+                    .adaptivePacing(!noPacing)
                     .sourceBatchSize(workers.sourceBatchSize())
                     .batchSize(workers.batchAggregationSize())
                     .batchTimeout(Duration.ofMillis(Math.max(1, workers.batchAggregationTimeoutMs())))
@@ -423,11 +422,6 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }, "flexible-migrate-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         RunReport.Builder report = RunReport.builder(TOOL);
-        AimdLimit adaptive = noAdaptiveConcurrency ? null : AimdLimit.create(
-                LimiterSettings.of(base.insertWorkers(), base.insertWorkers()), Clock.SYSTEM, session.collector()::gauge,
-                migration.writeConcurrency()::setLimit);
-        Disposable feedback = adaptive == null ? Disposables.disposed()
-                : MetricsFeedback.attach(session.collector(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
         try {
             RunResult result;
             try {
@@ -439,10 +433,9 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 finish(session, report, settings, out, ExitCode.FAILED);
                 throw e;
             }
-            feedback.dispose();
-            if (adaptive != null) {
-                report.detail("concurrency", adaptive.stats().toReportDetails());
-            }
+            Map<String, Object> pacing = new LinkedHashMap<>();
+            result.pacing().forEach(p -> pacing.put(p.side(), p.toReportDetails()));
+            report.detail("pacing", pacing);
             describe(report, result);
             ExitCode exit = result.exitCode();
             if (result.failure() != null) {
@@ -457,7 +450,6 @@ public final class FlexibleMigrate implements Callable<Integer> {
             }
             return code;
         } finally {
-            feedback.dispose();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -20,7 +20,6 @@ import com.mongodb.client.model.WriteModel;
 import io.dataworks.core.error.ErrorClassification;
 import io.dataworks.core.error.ErrorClassifier;
 import io.dataworks.core.error.ErrorKind;
-import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
 import io.dataworks.migrations.document.DocumentStage;
@@ -30,12 +29,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
- * while it is in flight. Per-document errors are sorted out: duplicate keys in insert mode count as
- * already copied, retryable ones (throttled, transient) are retried alone through the target's requests (the retry
- * policy's waits, and a timeout that abandons a write the server never answers), with the retry policy's
- * backoff, the others go to the dead-letter file and the error budget. The returned Mono completes when
- * every document of the batch is accounted for, which is when the batch may be acknowledged.
+ * Writes one batch as one unordered bulk write, paced by the target's {@code Pacing} (a slot in flight and the
+ * learned rate; the answer teaches the pacer). Per-document errors are sorted out: duplicate keys in insert mode count
+ * as already copied; retryable ones (throttled, transient) are retried alone, never the documents already written,
+ * through the target's requests (throttled: after the server's {@code RetryAfterMs} plus a little jitter; transient:
+ * back-off; and a timeout that abandons a write the server never answers), each retry paced again; the others go to
+ * the dead-letter file and the error budget. The returned Mono completes when every document of the batch is
+ * accounted for, which is when the batch may be acknowledged.
  */
 final class BatchWriter {
 
@@ -44,7 +44,6 @@ final class BatchWriter {
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
     private final MigrationSettings settings;
-    private final ConcurrencyLimiter limiter;
     /** The target's requests: retry (throttled: RetryAfterMs; transient: back-off) and the request timeout. */
     private final Requests requests;
     private final DeadLetterWriter deadLetter;
@@ -52,10 +51,9 @@ final class BatchWriter {
     private final MetricsCollector metrics;
     private final DocumentStage stage;
 
-    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, Requests requests, DeadLetterWriter deadLetter,
+    BatchWriter(MigrationSettings settings, Requests requests, DeadLetterWriter deadLetter,
                 ErrorBudget budget, DocumentStage stage) {
         this.settings = settings;
-        this.limiter = limiter;
         this.requests = requests;
         this.deadLetter = deadLetter;
         this.budget = budget;
@@ -99,10 +97,11 @@ final class BatchWriter {
             if (pending.documents.isEmpty()) {
                 return refuseOversized.then(held);
             }
-            // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
-            // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
+            // Each attempt takes a slot and its documents' share of the rate again, and sends only what is still
+            // pending. The slot is given back while a retry waits out RetryAfterMs: the throttle told the pacer, which
+            // holds every writer back until then, so the next writes are not refused too.
             return refuseOversized
-                    .then(limiter.withPermit(requests.mono(Mono.defer(() -> send(batch, pending)))))
+                    .then(requests.paced(() -> pending.documents.size(), Mono.defer(() -> send(batch, pending))))
                     .then(held);
         });
     }
