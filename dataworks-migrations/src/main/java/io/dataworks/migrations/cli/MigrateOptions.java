@@ -79,8 +79,13 @@ public final class MigrateOptions {
     Path checkpointDir;
     @Option(names = "--fresh", description = "Ignore (delete) existing checkpoints of these collections and start over.")
     boolean fresh;
-    @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing.")
+    @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing; against "
+            + "a Cosmos DB source also the request units reading and writing it will cost.")
     boolean dryRun;
+    @Option(names = "--target-ru", paramLabel = "RU_PER_SECOND", description = "The target's provisioned throughput (Cosmos DB "
+            + "RU/s): --dry-run prints how long the copy's writes take at it; a run reports the share of it the copy used "
+            + "(estimated from the documents' sizes).")
+    Double targetRu;
     @Option(names = "--error-strategy", paramLabel = "continue|stop", defaultValue = "stop",
             description = "On a document the target refuses (it always goes to the dead-letter file): stop the run or continue. Default: ${DEFAULT-VALUE}.")
     ErrorStrategy errorStrategy;
@@ -126,6 +131,10 @@ public final class MigrateOptions {
         }
         if (verify && verifyOnly) {
             throw new ConfigException("--verify", "--verify and --verify-only: give one (--verify-only verifies without copying)");
+        }
+        if (targetRu != null && !(targetRu > 0 && targetRu < 1e9)) {
+            throw new ConfigException("--target-ru", "--target-ru is the target's provisioned request units per second, a "
+                    + "number > 0 (e.g. --target-ru 10000), was " + targetRu);
         }
     }
 
@@ -314,6 +323,11 @@ public final class MigrateOptions {
     public RunOptions runOptions(boolean cosmosSource, Duration stallTimeout, boolean alwaysVerify) {
         return new RunOptions(!verifyOnly, verify || verifyOnly || alwaysVerify, reconcileDeletes, follow,
                 cutover(cutoverMaxLag, cutoverHold), cosmosSource, stallTimeout);
+    }
+
+    /** {@code --target-ru}, RU per second; 0 when not given. */
+    public double targetRu() {
+        return targetRu == null ? 0 : targetRu;
     }
 
     public boolean dryRun() {

@@ -76,6 +76,11 @@ public final class Endpoint {
             }
 
             @Override
+            public long documentsPerRequest() {
+                return pacing.maxUnitsPerRequest();
+            }
+
+            @Override
             public <T> reactor.core.publisher.Flux<T> flux(reactor.core.publisher.Flux<T> request) {
                 return retrying.flux(request);
             }

@@ -137,6 +137,23 @@ public final class Pacing {
         }
     }
 
+    /**
+     * The most documents one request should carry: a quarter of a second of the learned rate, once the server pushed
+     * back ({@code Long.MAX_VALUE} before, and when not adaptive). A Cosmos DB bucket holds one second of its budget:
+     * a bulk insert that costs most of it is taken in part whenever another request got there first, so requests are
+     * kept well below it.
+     */
+    public long maxUnitsPerRequest() {
+        if (pacer == null) {
+            return Long.MAX_VALUE;
+        }
+        double rate = pacer.rate();
+        return rate >= PacingReport.UNPACED ? Long.MAX_VALUE : Math.max(1, (long) (rate * REQUEST_SECONDS));
+    }
+
+    /** Seconds of the learned rate one request may carry at most. */
+    static final double REQUEST_SECONDS = 0.25;
+
     /** The pacer's state and counts; empty when not adaptive. */
     public Optional<PacerStats> stats() {
         return pacer == null ? Optional.empty() : Optional.of(pacer.stats());

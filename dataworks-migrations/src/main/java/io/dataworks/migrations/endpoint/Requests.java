@@ -41,6 +41,11 @@ public interface Requests {
         return mono(request);
     }
 
+    /** The most documents one paced write should carry now (a batch above it is split); unlimited by default. */
+    default long documentsPerRequest() {
+        return Long.MAX_VALUE;
+    }
+
     <T> Flux<T> flux(Flux<T> request);
 
     /**

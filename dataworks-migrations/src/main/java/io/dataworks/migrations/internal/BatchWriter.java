@@ -25,6 +25,7 @@ import io.dataworks.migrations.WriteMode;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -89,21 +90,47 @@ final class BatchWriter {
             Mono<Void> refuseOversized = refused.isEmpty() ? Mono.empty() : Mono.fromRunnable(() -> refused.forEach(r ->
                     fail(batch, pending, r.document(), r.code(), r.reason())))
                     .subscribeOn(Schedulers.boundedElastic()).then();
+            // a paced target may want fewer documents per request than the batch holds (a Cosmos DB budget): split
+            List<Pending> parts = split(pending.documents, requests.documentsPerRequest());
             // what the target now holds for this batch: its documents, less those refused here or by the server
             Mono<Long> held = Mono.fromCallable(() -> {
                 checkBudget(pending);
-                return (long) batch.documents().size() + batch.refused().size() - pending.refused;
+                long refusedByServer = 0;
+                for (Pending part : parts) {
+                    checkBudget(part);
+                    refusedByServer += part.refused;
+                }
+                return (long) batch.documents().size() + batch.refused().size() - pending.refused - refusedByServer;
             });
-            if (pending.documents.isEmpty()) {
+            if (parts.isEmpty()) {
                 return refuseOversized.then(held);
             }
             // Each attempt takes a slot and its documents' share of the rate again, and sends only what is still
             // pending. The slot is given back while a retry waits out RetryAfterMs: the throttle told the pacer, which
             // holds every writer back until then, so the next writes are not refused too.
-            return refuseOversized
-                    .then(requests.paced(() -> pending.documents.size(), Mono.defer(() -> send(batch, pending))))
-                    .then(held);
+            Mono<Void> sends = parts.size() == 1 ? sendPaced(batch, parts.get(0))
+                    : Flux.fromIterable(parts).flatMap(part -> sendPaced(batch, part), parts.size()).then();
+            return refuseOversized.then(sends).then(held);
         });
+    }
+
+    private Mono<Void> sendPaced(Batch batch, Pending part) {
+        return requests.paced(() -> part.documents.size(), Mono.defer(() -> send(batch, part)));
+    }
+
+    private static List<Pending> split(List<RawBsonDocument> documents, long perRequest) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        if (documents.size() <= perRequest) {
+            return List.of(new Pending(documents));
+        }
+        int size = (int) Math.max(1, perRequest);
+        List<Pending> parts = new ArrayList<>((documents.size() + size - 1) / size);
+        for (int from = 0; from < documents.size(); from += size) {
+            parts.add(new Pending(new ArrayList<>(documents.subList(from, Math.min(documents.size(), from + size)))));
+        }
+        return parts;
     }
 
     private void checkBudget(Pending pending) {
