@@ -470,13 +470,18 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         void startCheckpointing() {
             Duration interval = settings.checkpointInterval();
             checkpointer = Flux.interval(interval, interval, Schedulers.boundedElastic())
-                    .subscribe(tick -> saveAll(), error -> LOG.warn("checkpointing stopped: {}", error.toString()));
+                    .subscribe(tick -> saveAll(false), error -> LOG.warn("checkpointing stopped: {}", error.toString()));
         }
 
-        void saveAll() {
+        /**
+         * Writes the checkpoints that changed. At a tick ({@code last} false) a plan not stored yet (one partition) with
+         * nothing acknowledged is skipped: no record is as good as that one. The last checkpoint of a run writes every
+         * namespace that started copying, so a failed or stopped run leaves its record whatever it got to.
+         */
+        void saveAll(boolean last) {
             for (NamespaceCheckpoint cp : active.values()) {
-                if (!saved.containsKey(cp.plan().source()) && cp.documents() == 0 && !cp.done()) {
-                    continue; // a plan not stored yet (one partition) with nothing acknowledged: no record is as good
+                if (!last && !saved.containsKey(cp.plan().source()) && cp.documents() == 0 && !cp.done()) {
+                    continue;
                 }
                 save(cp);
             }
@@ -506,7 +511,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 checkpointer.dispose();
             }
             try {
-                saveAll();
+                saveAll(true);
             } catch (RuntimeException e) {
                 LOG.error("cannot write the final checkpoint: {} ({})", e.toString(), String.valueOf(e.getCause()));
             } finally {
