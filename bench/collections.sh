@@ -6,6 +6,10 @@
 #   bench/collections.sh                              # 200 collections x 100 documents, 5 runs
 #   MIGRATE_JAR=/other/flexible-migrate.jar bench/collections.sh   # the same against another build (before/after)
 #   COLLECTIONS=1 DOCS=1000 bench/collections.sh      # the fixed cost of one small collection
+#   CDS=off bench/collections.sh                      # without the jar's class-data-sharing archive
+#
+# The build writes flexible-migrate.jsa next to the jar (a class-data-sharing archive); the runs use it
+# (-XX:SharedArchiveFile) when it is there, unless CDS=off. The summary says which.
 #
 # Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root)
 set -euo pipefail
@@ -18,6 +22,14 @@ JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"      # servers and 
 MIGRATE_JAR="${MIGRATE_JAR:-$JAR}"                                 # the build under test
 TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/collections-$(date -u +%Y%m%dT%H%M%SZ)}"
+CDS="${CDS:-auto}"
+ARCHIVE="${MIGRATE_JAR%.jar}.jsa"
+MIGRATE_JAVA=(java)
+if [[ "$CDS" != off && -f "$ARCHIVE" ]]; then
+  MIGRATE_JAVA=(java -XX:SharedArchiveFile="$ARCHIVE")
+else
+  ARCHIVE=""
+fi
 
 [[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q package -DskipTests' first" >&2; exit 2; }
 [[ -f "$MIGRATE_JAR" ]] || { echo "missing $MIGRATE_JAR" >&2; exit 2; }
@@ -45,26 +57,33 @@ start_server() {
   return 1
 }
 
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start_server source SOURCE_URI
 start_server target TARGET_URI
 java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill-many "$SOURCE_URI" many "$COLLECTIONS" "$DOCS" "$TEMPLATE" | tee "$OUT/fill.txt"
 
 # one warm-up copy, not counted: the servers' first requests are slow (their JIT), whichever client comes first
-java -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db warmup \
+"${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db warmup \
   --checkpoint-dir "$OUT/cp-warmup" --no-progress --report "$OUT/warmup.json" >"$OUT/warmup.log" 2>&1
 
 times=()
+cpus=()
 for run in $(seq 1 "$RUNS"); do
   start=$(date +%s.%N)
-  java -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db "copy$run" \
-    --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" >"$OUT/run-$run.log" 2>&1
+  /usr/bin/time -f "%U %S" -o "$OUT/run-$run.cpu" "${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many \
+    --target-uri "$TARGET_URI" --target-db "copy$run" --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" \
+    >"$OUT/run-$run.log" 2>&1
   end=$(date +%s.%N)
+  cpu=$(awk '{ print $1 + $2 }' "$OUT/run-$run.cpu")
+  cpus+=("$cpu")
   seconds=$(echo "$end - $start" | bc)
   written=$(jq .documentsWritten "$OUT/run-$run.json")
   [[ "$written" == "$((COLLECTIONS * DOCS))" ]] || { echo "run $run wrote $written documents, not $((COLLECTIONS * DOCS)); see $OUT/run-$run.log" >&2; exit 1; }
   times+=("$seconds")
-  printf 'run %d: %.2f s\n' "$run" "$seconds"
+  printf 'run %d: %.2f s, %.2f CPU-seconds (migrator)\n' "$run" "$seconds" "$cpu"
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "jar": "%s"}\n' \
-  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$MIGRATE_JAR" | tee "$OUT/summary.json"
+cpu_median=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "cdsArchive": "%s", "jar": "%s", "loadAtStart": "%s"}\n' \
+  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$ARCHIVE" "$MIGRATE_JAR" \
+  "$LOAD_AT_START" | tee "$OUT/summary.json"

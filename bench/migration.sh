@@ -3,12 +3,13 @@
 # service-order documents; the target's raw ingest ceiling measured (pre-built documents, unordered
 # insertMany, best of several concurrencies); the servers' raw copy rate measured (a bare find() ->
 # insertMany loop between them); then flexible-migrate copies the source to the target with -Xmx256m.
-# Prints documents/s, MB/s, peak heap, the shares of the ceiling and of the raw copy reached, and the
-# CPU each process spent per document (from /proc).
+# Prints documents/s, MB/s, peak heap, the shares of the ceiling and of the raw copy reached, the
+# CPU each process spent per document (from /proc) and the bytes the migrator allocated per document (its GC log).
 #
 #   bench/migration.sh                      # 1,000,000 documents
 #   TOTAL=50000 bench/migration.sh          # smoke run
 #   MIGRATE_OPTS="--insert-workers 8" bench/migration.sh
+#   PARTITIONS=1,2,4,8 bench/migration.sh   # the same collection read by 1, 2, 4 and 8 _id-range cursors
 #   PIN_TARGET_CPUS=0 PIN_OTHER_CPUS=1 bench/migration.sh
 #       pins the target server to CPU 0 and everything else (source server, clients, migrator) to CPU 1,
 #       as if the target ran on its own host: the ceiling and the migration then both measure how well
@@ -23,13 +24,18 @@ CONCURRENCIES="${CONCURRENCIES:-2,4,8}"
 # The in-memory servers keep every document in their heaps: 1,000,000 service orders need more than 6 GB each.
 SERVER_HEAP="${SERVER_HEAP:-9g}"
 SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
+SERVER_OPTS="${SERVER_OPTS:-}"
 MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
 MIGRATE_OPTS="${MIGRATE_OPTS:-}"
 PIN_TARGET_CPUS="${PIN_TARGET_CPUS:-}"
 PIN_OTHER_CPUS="${PIN_OTHER_CPUS:-}"
-# The migrator plans as it would anywhere (the embedded server cannot explain a range read, so the collection
-# is read by one cursor); PLAN_PARTITIONERS and REQUIRE_INDEXED_RANGES=false force other plans, e.g.
-# PLAN_PARTITIONERS=objectIdTime,single REQUIRE_INDEXED_RANGES=false for 8 ObjectId ranges.
+# PARTITIONS=1,2,4,8: one migration per count, the collection cut into N _id ranges read by N cursors at once
+# (FRAMEWORK_PLAN_PARTITIONS=N --parallel-cursors N), each into a freshly dropped target database
+PARTITIONS="${PARTITIONS:-}"
+# The migrator plans as it would anywhere (the embedded server reads _id ranges through its ordered _id index and
+# says so in explain, so the collection is split into 2 x parallel-cursors ranges; SERVER_OPTS=--scan-id-ranges
+# gives the Cosmos-like server, read by one cursor); PLAN_PARTITIONERS and REQUIRE_INDEXED_RANGES=false force other
+# plans, e.g. PLAN_PARTITIONERS=objectIdTime,single REQUIRE_INDEXED_RANGES=false for 8 ObjectId ranges.
 PLAN_PARTITIONERS="${PLAN_PARTITIONERS:-splitVector,sample,objectIdTime,single}"
 REQUIRE_INDEXED_RANGES="${REQUIRE_INDEXED_RANGES:-true}"
 JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"
@@ -61,7 +67,7 @@ start_server() {
   # taskset execs java, so $! is the server's own pid (its /proc CPU times are what the summary reports)
   local pin=()
   [[ -n "$cpus" ]] && pin=(taskset -c "$cpus")
-  "${pin[@]}" java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
+  "${pin[@]}" java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 $SERVER_OPTS >"$log" 2>&1 &
   PIDS+=("$!")
   printf -v "${1^^}_PID" '%s' "$!"
   for _ in $(seq 1 300); do
@@ -98,34 +104,66 @@ cpu_seconds() {
   awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"
 }
 
-echo "migrating with -Xmx$MIGRATE_HEAP..."
-source_cpu0=$(cpu_seconds "$SOURCE_PID"); target_cpu0=$(cpu_seconds "$TARGET_PID")
-start=$(date +%s.%N)
-# shellcheck disable=SC2086
-on_cpus "$PIN_OTHER_CPUS" /usr/bin/time -f "%U %S" -o "$OUT/migrate.cpu" java -Xmx"$MIGRATE_HEAP" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
-  -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" -jar "$JAR" --source-uri "$SOURCE_URI" --source-db dealer_service \
-  --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints" --fresh \
-  --report "$OUT/report.json" --metrics-out "$OUT/metrics.csv" --no-progress $MIGRATE_OPTS >"$OUT/migrate.log" 2>&1
-end=$(date +%s.%N)
-source_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") - $source_cpu0" | bc)
-target_cpu=$(echo "$(cpu_seconds "$TARGET_PID") - $target_cpu0" | bc)
-migrator_cpu=$(awk '{ print $1 + $2 }' "$OUT/migrate.cpu")
+# migrate LABEL [JVM and CLI options...]: one flexible-migrate run into a freshly dropped target database; writes
+# $OUT/summary-LABEL.json (and, for the first run, $OUT/summary.json as before)
+migrate() {
+  local label="$1"; shift
+  local jvm=() cli=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  cli=("$@")
+  java -cp "$JAR" "$ROOT/bench/BenchTool.java" drop "$TARGET_URI" dealer_service_atlas
+  echo "migrating ($label) with -Xmx$MIGRATE_HEAP ${jvm[*]} ${cli[*]}..."
+  local source_cpu0 target_cpu0 start end source_cpu target_cpu migrator_cpu allocated
+  source_cpu0=$(cpu_seconds "$SOURCE_PID"); target_cpu0=$(cpu_seconds "$TARGET_PID")
+  start=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  on_cpus "$PIN_OTHER_CPUS" /usr/bin/time -f "%U %S" -o "$OUT/migrate-$label.cpu" java -Xmx"$MIGRATE_HEAP" \
+    -Xlog:gc,gc+heap+exit:file="$OUT/migrate-$label-gc.log" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
+    -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" "${jvm[@]}" -jar "$JAR" --source-uri "$SOURCE_URI" \
+    --source-db dealer_service --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints-$label" \
+    --fresh --report "$OUT/report-$label.json" --metrics-out "$OUT/metrics-$label.csv" --no-progress $MIGRATE_OPTS "${cli[@]}" \
+    >"$OUT/migrate-$label.log" 2>&1
+  end=$(date +%s.%N)
+  source_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") - $source_cpu0" | bc)
+  target_cpu=$(echo "$(cpu_seconds "$TARGET_PID") - $target_cpu0" | bc)
+  migrator_cpu=$(awk '{ print $1 + $2 }' "$OUT/migrate-$label.cpu")
+  # bytes the migrator allocated, from its GC log: what each collection found (heap before it minus heap after the
+  # previous one) plus what was in use at exit
+  allocated=$(awk '
+    /Pause/ && match($0, /[0-9]+M->[0-9]+M/) { split(substr($0, RSTART, RLENGTH), a, /M->|M/); total += a[1] - after; after = a[2] }
+    /garbage-first heap|def new generation|PSYoungGen/ && match($0, /used [0-9]+K/) { used = substr($0, RSTART + 5, RLENGTH - 6) / 1024 }
+    END { printf "%.0f", (total + used - after) * 1048576 }' "$OUT/migrate-$label-gc.log")
 
-jq -n --slurpfile r "$OUT/report.json" --slurpfile c "$OUT/ceiling.json" --slurpfile p "$OUT/pipe.json" --arg wall "$(echo "$end - $start" | bc)" \
-  --arg scpu "$source_cpu" --arg tcpu "$target_cpu" --arg mcpu "$migrator_cpu" '
-  ($r[0]) as $r | ($c[0]) as $c | ($p[0]) as $p |
-  ([$r.details.stepSeconds[]?.copy // 0] | max) as $copy |
-  (if $copy > 0 then $r.documentsWritten / $copy else null end) as $copyRate |
-  {documents: $r.documentsWritten, seconds: $r.durationSeconds, wallSecondsWithJvmStart: ($wall|tonumber),
-   stepSeconds: $r.details.stepSeconds, partitions: ([$r.namespaces[].partitions] | add), partitioner: $r.namespaces[0].partitioner,
-   documentsPerSecond: $r.documentsPerSecond, copyDocumentsPerSecond: ($copyRate | if . then round else . end),
-   mbPerSecond: $r.mbPerSecond, peakHeapMb: $r.peakHeapMb,
-   ceilingDocumentsPerSecond: $c.docsPerSecond, ceilingConcurrency: $c.bestConcurrency,
-   shareOfCeiling: (if $c.docsPerSecond > 0 then (($r.documentsPerSecond / $c.docsPerSecond) * 1000 | round) / 10 else null end),
-   rawCopyDocumentsPerSecond: $p.docsPerSecond,
-   shareOfRawCopy: (if $p.docsPerSecond > 0 then (($r.documentsPerSecond / $p.docsPerSecond) * 1000 | round) / 10 else null end),
-   copyShareOfCeiling: (if $c.docsPerSecond > 0 and $copyRate then (($copyRate / $c.docsPerSecond) * 1000 | round) / 10 else null end),
-   cpuMicrosPerDocument: {sourceServer: (($scpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
-     targetServer: (($tcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
-     migrator: (($mcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10)},
-   status: $r.status}' | tee "$OUT/summary.json"
+  jq -n --slurpfile r "$OUT/report-$label.json" --slurpfile c "$OUT/ceiling.json" --slurpfile p "$OUT/pipe.json" --arg wall "$(echo "$end - $start" | bc)" \
+    --arg scpu "$source_cpu" --arg tcpu "$target_cpu" --arg mcpu "$migrator_cpu" --arg alloc "$allocated" --arg runname "$label" '
+    ($r[0]) as $r | ($c[0]) as $c | ($p[0]) as $p |
+    ([$r.details.stepSeconds[]?.copy // 0] | max) as $copy |
+    (if $copy > 0 then $r.documentsWritten / $copy else null end) as $copyRate |
+    {run: $runname, documents: $r.documentsWritten, seconds: $r.durationSeconds, wallSecondsWithJvmStart: ($wall|tonumber),
+     stepSeconds: $r.details.stepSeconds, partitions: ([$r.namespaces[].partitions] | add), partitioner: $r.namespaces[0].partitioner,
+     documentsPerSecond: $r.documentsPerSecond, copyDocumentsPerSecond: ($copyRate | if . then round else . end),
+     mbPerSecond: $r.mbPerSecond, peakHeapMb: $r.peakHeapMb,
+     ceilingDocumentsPerSecond: $c.docsPerSecond, ceilingConcurrency: $c.bestConcurrency,
+     shareOfCeiling: (if $c.docsPerSecond > 0 then (($r.documentsPerSecond / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+     rawCopyDocumentsPerSecond: $p.docsPerSecond,
+     shareOfRawCopy: (if $p.docsPerSecond > 0 then (($r.documentsPerSecond / $p.docsPerSecond) * 1000 | round) / 10 else null end),
+     copyShareOfCeiling: (if $c.docsPerSecond > 0 and $copyRate then (($copyRate / $c.docsPerSecond) * 1000 | round) / 10 else null end),
+     cpuMicrosPerDocument: {sourceServer: (($scpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
+       targetServer: (($tcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
+       migrator: (($mcpu|tonumber) * 1e7 / $r.documentsWritten | round / 10)},
+     migratorAllocatedBytesPerDocument: (($alloc|tonumber) / $r.documentsWritten | round),
+     status: $r.status}' | tee "$OUT/summary-$label.json"
+  [[ -f "$OUT/summary.json" ]] || cp "$OUT/summary-$label.json" "$OUT/summary.json"
+}
+
+if [[ -z "$PARTITIONS" ]]; then
+  migrate default
+else
+  # the same collection read by N _id-range cursors: FRAMEWORK_PLAN_PARTITIONS=N partitions, N read at once
+  for n in ${PARTITIONS//,/ }; do
+    migrate "p$n" -DFRAMEWORK_PLAN_PARTITIONS="$n" -- --parallel-cursors "$n"
+  done
+  jq -s 'map({run, partitions, partitioner, documentsPerSecond, copyDocumentsPerSecond, shareOfRawCopy, cpuMicrosPerDocument,
+    migratorAllocatedBytesPerDocument, peakHeapMb, status})' "$OUT"/summary-p*.json | tee "$OUT/partitions.json"
+fi

@@ -209,7 +209,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         private boolean throttleReads;
         private double cosmosBudget;
         private LongSupplier nanoClock = System::nanoTime;
-        private boolean orderedIdIndex;
+        private boolean orderedIdIndex = true;
 
         private Builder() {
         }
@@ -277,8 +277,9 @@ public final class EmbeddedMongo implements AutoCloseable {
         /**
          * Keeps an ordered index on {@code _id}, as a MongoDB server does: a query that is a range on {@code _id} sorted
          * by {@code _id} reads only that range, in order, and {@code explain} of such a query answers an {@code IXSCAN}
-         * on {@code _id} (anything else: {@code COLLSCAN}). Off by default: then every query scans the collection and
-         * {@code explain} is refused, as Cosmos DB-like as today, and the planner reads each collection with one cursor.
+         * on {@code _id} (anything else: {@code COLLSCAN}), so the planner splits big collections into {@code _id} ranges.
+         * On by default. Off ({@code false}, {@code --scan-id-ranges}): every query scans the collection and
+         * {@code explain} is refused, Cosmos DB-like, and the planner reads each collection with one cursor.
          */
         public Builder orderedIdIndex(boolean value) {
             this.orderedIdIndex = value;
@@ -305,7 +306,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /**
      * Runs the server in its own JVM until it is killed:
      * {@code --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC] [--throttle-reads]
-     * [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]}.
+     * [--cosmos-budget RU_PER_SEC] [--scan-id-ranges] [--oplog]}.
      * Prints {@code listening on mongodb://127.0.0.1:N} once it accepts connections.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -336,7 +337,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static final String USAGE =
             "usage: EmbeddedMongo --port N [--throttle-rate R] [--retry-after-ms N] [--throttle-seed N] [--write-budget DOCS_PER_SEC]"
-                    + " [--throttle-reads] [--cosmos-budget RU_PER_SEC] [--ordered-id-index] [--oplog]";
+                    + " [--throttle-reads] [--cosmos-budget RU_PER_SEC] [--scan-id-ranges] [--oplog]";
 
     /** Returns null when help was asked for. */
     static Builder parseArgs(String[] args) {
@@ -351,7 +352,9 @@ public final class EmbeddedMongo implements AutoCloseable {
                 case "--write-budget" -> builder.writeBudget(longValue(arg, value(args, ++i, arg)));
                 case "--cosmos-budget" -> builder.cosmosBudget(doubleValue(arg, value(args, ++i, arg)));
                 case "--oplog" -> builder.oplog(true);
+                // the default since issue 14; still accepted so that older scripts keep working
                 case "--ordered-id-index" -> builder.orderedIdIndex(true);
+                case "--scan-id-ranges" -> builder.orderedIdIndex(false);
                 case "--throttle-reads" -> builder.throttleReads(true);
                 case "-h", "--help" -> {
                     return null;

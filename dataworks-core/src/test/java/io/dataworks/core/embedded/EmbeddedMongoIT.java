@@ -163,9 +163,16 @@ class EmbeddedMongoIT {
         }
         assertThatThrownBy(() -> EmbeddedMongo.parseArgs(new String[] {"--cosmos-budget", "-5"})).hasMessageContaining("cosmosBudget");
         assertThatThrownBy(() -> EmbeddedMongo.builder().cosmosBudget(Double.NaN)).hasMessageContaining("cosmosBudget");
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0"}).start()) {
+            assertThat(mongo.orderedIdIndex()).as("on by default, as on every MongoDB server").isTrue();
+            assertThat(mongo.toString()).contains("orderedIdIndex");
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--scan-id-ranges"}).start()) {
+            assertThat(mongo.orderedIdIndex()).as("the Cosmos-like scan, switched on").isFalse();
+            assertThat(mongo.toString()).doesNotContain("orderedIdIndex");
+        }
         try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--ordered-id-index"}).start()) {
             assertThat(mongo.orderedIdIndex()).isTrue();
-            assertThat(mongo.toString()).contains("orderedIdIndex");
         }
         try (EmbeddedMongo mongo = EmbeddedMongo.parseArgs(new String[] {"--port", "0", "--cosmos-budget", "44000"}).start()) {
             assertThat(mongo.cosmosBudget()).isEqualTo(44_000);

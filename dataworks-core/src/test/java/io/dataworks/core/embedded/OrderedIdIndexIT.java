@@ -50,7 +50,7 @@ class OrderedIdIndexIT {
         Random random = new Random(20261130);
         List<BsonDocument> docs = mixedIds(random, 1500);
         try (EmbeddedMongo indexed = EmbeddedMongo.builder().orderedIdIndex(true).start();
-             EmbeddedMongo scanning = EmbeddedMongo.start();
+             EmbeddedMongo scanning = EmbeddedMongo.builder().orderedIdIndex(false).start();
              MongoClient indexedClient = MongoClients.create(indexed.connectionString());
              MongoClient scanningClient = MongoClients.create(scanning.connectionString())) {
             MongoCollection<BsonDocument> withIndex = indexedClient.getDatabase("db").getCollection("c", BsonDocument.class);
@@ -87,7 +87,7 @@ class OrderedIdIndexIT {
         BsonDocument range = new BsonDocument("_id", new BsonDocument("$gt", new BsonMinKey()).append("$lt", new BsonMaxKey()));
         BsonDocument byId = new BsonDocument("_id", new BsonInt32(1));
         try (EmbeddedMongo indexed = EmbeddedMongo.builder().orderedIdIndex(true).start();
-             EmbeddedMongo scanning = EmbeddedMongo.start();
+             EmbeddedMongo scanning = EmbeddedMongo.builder().orderedIdIndex(false).start();
              MongoClient indexedClient = MongoClients.create(indexed.connectionString());
              MongoClient scanningClient = MongoClients.create(scanning.connectionString())) {
             MongoDatabase db = indexedClient.getDatabase("db");

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URL;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -22,26 +24,34 @@ class MaskingConverterTest {
 
     private static final String URI = "mongodb://admin:hunter2@db.example.com:27017/shop";
 
-    @Test
-    void theProductionConfigurationMasksMessagesAndStackTraces() throws Exception {
+    /** The CLIs' configuration in code ({@link CliLogging}) and its XML form ({@code docs/logback.xml}) log alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"code", "xml"})
+    void theProductionConfigurationMasksMessagesAndStackTraces(String form) throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
         context.start();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        URL productionConfig = MaskingConverter.class.getClassLoader().getResource("logback.xml");
-        assertThat(productionConfig).as("core ships logback.xml").isNotNull();
+        Path xml = Path.of("..", "docs", "logback.xml");
+        assertThat(xml).as("the XML form is documented").exists();
 
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.err; // the CLIs log to stderr (stdout may carry documents)
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            configurator.doConfigure(productionConfig);
+            if (form.equals("code")) {
+                CliLogging.configureConsole(context);
+            } else {
+                JoranConfigurator configurator = new JoranConfigurator();
+                configurator.setContext(context);
+                configurator.doConfigure(xml.toFile());
+            }
             Logger log = context.getLogger("io.dataworks.test.Copier");
             log.info("copying from {}", URI);
             log.warn("copy failed", new IllegalStateException("cannot reach " + URI,
                     new RuntimeException("caused by " + URI)));
             context.getLogger("org.mongodb.driver.cluster").info("driver chatter at INFO is hidden");
+            context.getLogger("de.bwaldvogel.mongo.backend.AbstractMongoCollection").error("server error answers are hidden");
+            context.getLogger("io.netty.channel").warn("netty warnings are shown");
         } finally {
             System.setErr(original);
             context.stop();
@@ -50,6 +60,8 @@ class MaskingConverterTest {
         String out = captured.toString(StandardCharsets.UTF_8);
         assertThat(out).doesNotContain("hunter2")
                 .doesNotContain("driver chatter")
+                .doesNotContain("server error answers")
+                .contains("WARN  io.netty.channel - netty warnings are shown")
                 .contains("INFO  i.d.test.Copier - copying from mongodb://admin:****@db.example.com:27017/shop")
                 .contains("WARN  i.d.test.Copier - copy failed")
                 .contains("java.lang.IllegalStateException: cannot reach mongodb://admin:****@db.example.com")
@@ -57,6 +69,17 @@ class MaskingConverterTest {
         assertThat(out.split("java.lang.IllegalStateException", -1)).as("the stack trace is printed once").hasSize(2);
         assertThat(out.lines().filter(l -> l.contains(" - ")).findFirst().orElseThrow())
                 .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  i\\.d\\.test\\.Copier - copying from .*");
+    }
+
+    @Test
+    void theCodeConfigurationStepsAsideForAnXmlOnTheClassPath() {
+        // this module's tests have logback-test.xml on the class path: logback must read it, as it does any user's
+        assertThat(MaskingConverter.class.getClassLoader().getResource("logback-test.xml")).isNotNull();
+        CliLogging cli = new CliLogging();
+        LoggerContext context = new LoggerContext();
+        cli.setContext(context);
+        assertThat(cli.configure(context)).isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
     }
 
     @Test

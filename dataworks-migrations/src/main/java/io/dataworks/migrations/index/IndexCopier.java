@@ -81,19 +81,34 @@ public final class IndexCopier {
 
     /** Creates the source's unique indexes on the target (call before copying data). */
     public Mono<IndexReport> createUnique(MongoClient source, Namespace sourceNs, MongoClient target, Namespace targetNs) {
-        return copy(source, sourceNs, target, targetNs, IndexCopier::isUnique);
+        Objects.requireNonNull(source, "source");
+        return createUnique(sourceIndexes(source, sourceNs), sourceNs, target, targetNs);
     }
 
     /** Creates the source's other (non-unique) indexes on the target (call after copying data). */
     public Mono<IndexReport> createRemaining(MongoClient source, Namespace sourceNs, MongoClient target, Namespace targetNs) {
-        return copy(source, sourceNs, target, targetNs, Predicate.not(IndexCopier::isUnique));
+        Objects.requireNonNull(source, "source");
+        return createRemaining(sourceIndexes(source, sourceNs), sourceNs, target, targetNs);
     }
 
-    private Mono<IndexReport> copy(MongoClient source, Namespace sourceNs, MongoClient target, Namespace targetNs,
+    /**
+     * {@link #createUnique(MongoClient, Namespace, MongoClient, Namespace)} from definitions already listed (or a listing
+     * shared by both steps, so that a collection costs one {@code listIndexes}): {@link #sourceIndexes}'s answer.
+     */
+    public Mono<IndexReport> createUnique(Mono<List<BsonDocument>> sourceSpecs, Namespace sourceNs, MongoClient target, Namespace targetNs) {
+        return copy(sourceSpecs, sourceNs, target, targetNs, IndexCopier::isUnique);
+    }
+
+    /** {@link #createRemaining(MongoClient, Namespace, MongoClient, Namespace)} from definitions already listed. */
+    public Mono<IndexReport> createRemaining(Mono<List<BsonDocument>> sourceSpecs, Namespace sourceNs, MongoClient target, Namespace targetNs) {
+        return copy(sourceSpecs, sourceNs, target, targetNs, Predicate.not(IndexCopier::isUnique));
+    }
+
+    private Mono<IndexReport> copy(Mono<List<BsonDocument>> sourceSpecs, Namespace sourceNs, MongoClient target, Namespace targetNs,
                                    Predicate<BsonDocument> which) {
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sourceSpecs, "sourceSpecs");
         Objects.requireNonNull(target, "target");
-        return sourceIndexes(source, sourceNs)
+        return sourceSpecs
                 .flatMapMany(specs -> Flux.fromIterable(specs).filter(which))
                 // one index at a time: builds are heavy and run on the target's primary
                 .concatMap(spec -> create(target, targetNs, spec))

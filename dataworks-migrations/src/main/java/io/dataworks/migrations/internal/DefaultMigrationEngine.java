@@ -130,7 +130,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .flatMap(run::prepare)
                         .doOnNext(runs -> run.startCheckpointing())
                         .flatMapMany(Flux::fromIterable)
-                        .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
+                        // planning (a few small reads) runs ahead of the copy, so a run of many small collections does
+                        // not pay each one's planning round trips in turn; the copies keep the parallel-cursors limit
+                        .flatMapSequential(run::planned, Math.max(PLAN_AHEAD, settings.parallelCursors()), 1)
+                        .flatMapSequential(run::copied, Math.max(1, settings.parallelCursors()), 1)
                         .collectList()
                         .map(results -> {
                             long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
@@ -195,6 +198,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         }
         return checkpoint;
     }
+
+    /** Namespaces planned (and given their unique indexes) at once, ahead of the ones being copied. */
+    static final int PLAN_AHEAD = 16;
 
     /** Collections created on the target at once while preparing; creation is one round trip each. */
     private static final int CREATE_CONCURRENCY = 16;
@@ -270,6 +276,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final PartitionReader reader = new PartitionReader(settings, source.requests(), source.pacing(), stage);
         final BatchWriter writer;
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
+        /** The state last written per namespace (header and progress), so that an unchanged one is not written again. */
+        final Map<Namespace, BsonDocument> saved = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());
         Disposable checkpointer;
@@ -328,12 +336,22 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     .collectList();
         }
 
-        Mono<NamespaceResult> namespace(NamespaceRun ns) {
-            List<Step> steps = List.of(
+        /** The steps before the data: plan, unique indexes. */
+        Mono<NamespaceRun> planned(NamespaceRun ns) {
+            return steps(ns, List.of(
                     new Step("plan", this::planStep),
-                    new Step("unique-indexes", n -> indexStep(n, true)),
+                    new Step("unique-indexes", n -> indexStep(n, true)))).thenReturn(ns);
+        }
+
+        /** The data and what follows it: copy, the other indexes; then the namespace's result. */
+        Mono<NamespaceResult> copied(NamespaceRun ns) {
+            return steps(ns, List.of(
                     new Step("copy", this::copyStep),
-                    new Step("indexes", n -> indexStep(n, false)));
+                    new Step("indexes", n -> indexStep(n, false))))
+                    .then(Mono.fromCallable(() -> report(ns)));
+        }
+
+        private Mono<Void> steps(NamespaceRun ns, List<Step> steps) {
             return Flux.fromIterable(steps)
                     .concatMap(step -> Mono.defer(() -> {
                                 long start = System.nanoTime();
@@ -344,7 +362,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .onErrorMap(e -> !(e instanceof DataWorksException),
                                     e -> new DataWorksException(ExitCode.FAILED, ns.mapping + ": step " + step.name()
                                             + " failed: " + e.getMessage(), e)))
-                    .then(Mono.fromCallable(() -> report(ns)));
+                    .then();
         }
 
         private Mono<Void> planStep(NamespaceRun ns) {
@@ -354,16 +372,23 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan, ns.targetUuid))
                             .publishOn(Schedulers.boundedElastic())
-                            .doOnNext(this::save);
+                            // A plan of several partitions is stored at once, so a crash resumes with the same ranges.
+                            // One partition (a small collection) is stored with its first progress (checkpoint
+                            // interval) or when it is done: a crash before that re-plans it to the same single range,
+                            // and the idempotent writes skip what is already on the target.
+                            .doOnNext(cp -> {
+                                if (cp.partitions().size() > 1) {
+                                    save(cp);
+                                }
+                            });
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
-                active.put(ns.mapping.source(), cp);
                 int partitionsDone = (int) cp.partitions().stream().filter(PartitionProgress::done).count();
                 ns.progress = settings.progress().namespace(ns.mapping.source().toString(), ns.mapping.target().toString())
                         .documentsTotal(Math.max(cp.plan().estimatedDocuments(), cp.documents()))
                         .documentsCopied(cp.documents())
                         .partitions(partitionsDone, cp.partitions().size())
-                        .state(RunProgress.State.COPYING);
+                        .state(RunProgress.State.PLANNING); // planned ahead: copying starts with the copy step
                 settings.metrics().total(estimatedTotal.addAndGet(cp.plan().estimatedDocuments()));
                 LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
                         cp.plan().partitioner(), cp.plan().estimatedDocuments(),
@@ -372,6 +397,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         }
 
         private Mono<Void> copyStep(NamespaceRun ns) {
+            // from here on the periodic checkpointer and the last checkpoint keep this namespace's progress
+            active.put(ns.mapping.source(), ns.checkpoint);
+            ns.progress.state(RunProgress.State.COPYING);
             List<PartitionProgress> todo = ns.checkpoint.partitions().stream().filter(p -> !p.done()).toList();
             ns.partitionsSkipped = ns.checkpoint.partitions().size() - todo.size();
             ns.partitionsResumed = (int) todo.stream().filter(p -> p.lastId() != null).count();
@@ -411,9 +439,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Namespace source = ns.mapping.source();
             Namespace target = ns.mapping.target();
             // listing and creating indexes are both idempotent: a retry repeats the pair
+            // the source's indexes are listed once per namespace (a listing that failed is asked again)
+            Mono<List<BsonDocument>> specs = ns.sourceIndexes(() -> indexes.sourceIndexes(settings.source(), source));
             Mono<IndexReport> created = DefaultMigrationEngine.this.target.requests().mono(unique
-                    ? indexes.createUnique(settings.source(), source, settings.target(), target)
-                    : indexes.createRemaining(settings.source(), source, settings.target(), target));
+                    ? indexes.createUnique(specs, source, settings.target(), target)
+                    : indexes.createRemaining(specs, source, settings.target(), target));
             return created.doOnNext(report -> {
                 report.failures().forEach(failure -> {
                     LOG.warn("{}: index not created on the target: {}", ns.mapping, failure);
@@ -456,7 +486,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
          */
         private void saveAllOrWarn() {
             try {
-                saveAll();
+                saveAll(false);
                 if (saveFailing) {
                     LOG.info("checkpoints are written again to {}", store.location());
                     saveFailing = false;
@@ -472,14 +502,36 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
         }
 
-        void saveAll() {
+        /**
+         * Writes the checkpoints that changed. At a tick ({@code last} false) a plan not stored yet (one partition) with
+         * nothing acknowledged is skipped: no record is as good as that one. The last checkpoint of a run writes every
+         * namespace that started copying, so a failed or stopped run leaves its record whatever it got to.
+         */
+        void saveAll(boolean last) {
             for (NamespaceCheckpoint cp : active.values()) {
+                if (!last && !saved.containsKey(cp.plan().source()) && cp.documents() == 0 && !cp.done()) {
+                    continue;
+                }
                 save(cp);
             }
         }
 
-        void save(NamespaceCheckpoint cp) {
+        /**
+         * Writes {@code cp} unless the store already holds this state (same header, same progress): a finished
+         * namespace is written once, not again at every checkpoint interval. Synchronized so that an older state
+         * never lands after a newer one.
+         */
+        synchronized void save(NamespaceCheckpoint cp) {
+            BsonDocument state = new BsonDocument("header", cp.header().toBson());
+            org.bson.BsonArray progress = new org.bson.BsonArray();
+            cp.partitions().forEach(p -> progress.add(p.state().toBson()));
+            state.put("progress", progress);
+            Namespace source = cp.plan().source();
+            if (state.equals(saved.get(source))) {
+                return;
+            }
             cp.saveTo(store);
+            saved.put(source, state);
         }
 
         /** Last checkpoint, whatever ended the run (completion, failure, cancellation). */
@@ -488,7 +540,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 checkpointer.dispose();
             }
             try {
-                saveAll();
+                saveAll(true);
             } catch (RuntimeException e) {
                 LOG.error("cannot write the final checkpoint: {} ({})", e.toString(), String.valueOf(e.getCause()));
             } finally {

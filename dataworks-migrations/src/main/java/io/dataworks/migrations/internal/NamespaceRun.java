@@ -25,6 +25,18 @@ final class NamespaceRun {
     /** How long each step took, in step order (written by the step chain, one step at a time). */
     final java.util.Map<String, Long> stepMillis = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     final java.util.List<String> indexFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The source's index definitions, listed by the first index step that needs them and kept for the second. */
+    private reactor.core.publisher.Mono<java.util.List<org.bson.BsonDocument>> sourceIndexes;
+
+    /** The source's index definitions: {@code list} subscribed once; an error or nothing is not kept, so a retry lists again. */
+    synchronized reactor.core.publisher.Mono<java.util.List<org.bson.BsonDocument>> sourceIndexes(
+            java.util.function.Supplier<reactor.core.publisher.Mono<java.util.List<org.bson.BsonDocument>>> list) {
+        if (sourceIndexes == null) {
+            sourceIndexes = reactor.core.publisher.Mono.defer(list).cache(
+                    value -> java.time.Duration.ofMillis(Long.MAX_VALUE), error -> java.time.Duration.ZERO, () -> java.time.Duration.ZERO);
+        }
+        return sourceIndexes;
+    }
 
     NamespaceRun(NamespaceMapping mapping, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
                  NamespaceMetrics metrics, NamespaceCheckpoint checkpoint) {

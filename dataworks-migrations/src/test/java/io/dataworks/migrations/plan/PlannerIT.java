@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
 import io.dataworks.core.config.ConfigException;
+import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.core.testing.MongoTestExtension;
 import io.dataworks.core.testing.TestMongo;
 import io.dataworks.migrations.Namespace;
@@ -53,15 +56,22 @@ class PlannerIT {
         NamespacePlan unchecked = planner().planNamespace(mongo.client(), orders, orders, new BsonDocument()).block(TIMEOUT);
 
         assertThat(unchecked.partitions().size()).isGreaterThan(9);
-        if (mongo.isEmbedded()) {
-            // the embedded server has no explain and scans the whole collection for each range: one cursor per _id type
-            assertThat(checked.partitioner()).isEqualTo("single");
-            assertThat(checked.partitions()).hasSize(9);
-            assertThat(checked.partitions()).extracting(Partition::typeBracket).doesNotHaveDuplicates();
-        } else {
-            // mongod explains an _id range as an IXSCAN: split as without the check
-            assertThat(checked.partitioner()).isNotEqualTo("single");
-            assertThat(checked.partitions().size()).isGreaterThan(9);
+        // mongod, and the embedded server with its ordered _id index (the default), explain an _id range as an IXSCAN:
+        // split as without the check
+        assertThat(checked.partitioner()).isNotEqualTo("single");
+        assertThat(checked.partitions().size()).isGreaterThan(9);
+
+        // the embedded server switched to scanning (Cosmos-like) cannot explain, and scans the whole collection for each
+        // range: one cursor per _id type
+        try (EmbeddedMongo scanning = EmbeddedMongo.builder().orderedIdIndex(false).start();
+             MongoClient client = MongoClients.create(scanning.connectionString())) {
+            MongoDatabase scanned = client.getDatabase(db.getName());
+            PlanFixtures.fill(scanned.getCollection("orders", BsonDocument.class), PlanFixtures.mixed(12_000, 7)).block(TIMEOUT);
+            NamespacePlan single = Planner.create(PlanOptions.defaults().withParallelCursors(2))
+                    .planNamespace(client, orders, orders, new BsonDocument()).block(TIMEOUT);
+            assertThat(single.partitioner()).isEqualTo("single");
+            assertThat(single.partitions()).hasSize(9);
+            assertThat(single.partitions()).extracting(Partition::typeBracket).doesNotHaveDuplicates();
         }
     }
 
