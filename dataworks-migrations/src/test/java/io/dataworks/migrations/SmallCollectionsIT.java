@@ -151,6 +151,11 @@ class SmallCollectionsIT {
         }
 
         @Override
+        public io.dataworks.migrations.checkpoint.DeadLetters deadLetters(java.nio.file.Path file) {
+            return delegate.deadLetters(file);
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }
