@@ -59,11 +59,31 @@ public final class MigrationRun {
     private final MigrationSettings settings;
     private final RunOptions options;
     private final ConcurrencyLimiter writeConcurrency;
+    /** The copy stage's work; {@code null}: the engine's own copy, in this process. */
+    private final CopyStage copyStage;
 
-    private MigrationRun(MigrationSettings settings, RunOptions options) {
+    private MigrationRun(MigrationSettings settings, RunOptions options, CopyStage copyStage) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
         this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
+        this.copyStage = copyStage;
+    }
+
+    /**
+     * How the copy stage copies, when not in this process: a distributed copy (the Spark driver) prepares with
+     * {@link MigrationEngine#prepareCopy}, copies the partitions elsewhere ({@link PartitionCopier}) and finishes with
+     * {@link MigrationEngine#finishCopy}. Every other stage (follow start, reconcile, verify, follow) and the outcome,
+     * report and exit code stay the run's own.
+     */
+    @FunctionalInterface
+    public interface CopyStage {
+        /** The copy, cold; cancelling it stops the copy. {@code store} is the run's, open for the run's length. */
+        Mono<MigrationResult> copy(MigrationEngine engine, CheckpointStore store);
+    }
+
+    /** This run with its copy stage done by {@code copy} instead of in this process. */
+    public MigrationRun withCopyStage(CopyStage copy) {
+        return new MigrationRun(settings, options, Objects.requireNonNull(copy, "copy"));
     }
 
     /**
@@ -75,7 +95,7 @@ public final class MigrationRun {
     }
 
     public static MigrationRun create(MigrationSettings settings, RunOptions options) {
-        return new MigrationRun(settings, options);
+        return new MigrationRun(settings, options, null);
     }
 
     /**
@@ -199,7 +219,7 @@ public final class MigrationRun {
             StallWatch watch = StallWatch.start("copy", options.stallTimeout(), this::copyProgress,
                     () -> "the source to answer a read or the target to acknowledge a bulk write (" + engine.writeConcurrency()
                             + ")", Schedulers.parallel());
-            return engine.migrate()
+            return (copyStage == null ? engine.migrate() : copyStage.copy(engine, store))
                     .takeUntilOther(stop)
                     .doFinally(signal -> watch.dispose())
                     .map(result -> {

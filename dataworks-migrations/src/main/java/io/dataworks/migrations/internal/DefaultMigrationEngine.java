@@ -126,16 +126,48 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
                 run -> namespaces()
                         .collectList()
-                        .flatMap(run::prepare)
+                        .flatMap(mappings -> run.prepare(mappings, settings.fresh()))
                         .doOnNext(runs -> run.startCheckpointing())
                         .flatMapMany(Flux::fromIterable)
-                        .flatMapSequential(run::namespace, Math.max(1, settings.parallelCursors()), 1)
+                        .flatMapSequential(ns -> run.namespace(ns, run.allSteps()), Math.max(1, settings.parallelCursors()), 1)
                         .collectList()
                         .map(results -> {
                             long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
                             return new MigrationResult(results, run.budget.failed(), deadLettered > 0 ? run.deadLetter.file() : null,
                                     deadLettered);
                         }),
+                run -> Mono.fromRunnable(run::close),
+                (run, error) -> Mono.fromRunnable(run::close),
+                run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<List<NamespaceCheckpoint>> prepareCopy(CheckpointStore store) {
+        Objects.requireNonNull(store, "store");
+        return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
+                run -> namespaces()
+                        .collectList()
+                        .flatMap(mappings -> run.prepare(mappings, settings.fresh()))
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMapSequential(ns -> run.steps(ns, run.prepareSteps()).then(Mono.fromCallable(() -> ns.checkpoint)),
+                                Math.max(1, settings.parallelCursors()), 1)
+                        .collectList(),
+                run -> Mono.fromRunnable(run::close),
+                (run, error) -> Mono.fromRunnable(run::close),
+                run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<MigrationResult> finishCopy(CheckpointStore store) {
+        Objects.requireNonNull(store, "store");
+        return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
+                run -> namespaces()
+                        .collectList()
+                        .flatMap(mappings -> run.prepare(mappings, false))
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMapSequential(ns -> run.namespace(ns, run.finishSteps()), Math.max(1, settings.parallelCursors()), 1)
+                        .collectList()
+                        .map(results -> new MigrationResult(results, 0, null, 0)),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
                 run -> Mono.fromRunnable(run::close));
@@ -281,9 +313,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
          * copied, so a refused one stops the run at once. Creates the target collections (their UUIDs identify them in
          * the checkpoints).
          */
-        Mono<List<NamespaceRun>> prepare(List<NamespaceMapping> mappings) {
+        Mono<List<NamespaceRun>> prepare(List<NamespaceMapping> mappings, boolean fresh) {
             return Mono.fromRunnable(() -> {
-                        if (settings.fresh()) {
+                        if (fresh) {
                             // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
                             DeadLetterWriter.archive(deadLetter.file(),
                                     mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()), Instant.now());
@@ -303,7 +335,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(uuid -> {
                                 NamespaceMapping mapping = entry.getKey();
                                 String targetUuid = uuid.isEmpty() ? null : uuid;
-                                NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(store, mapping, targetUuid);
+                                NamespaceCheckpoint checkpoint = fresh ? null : usableCheckpoint(store, mapping, targetUuid);
                                 if (checkpoint != null && checkpoint.header().targetUuid() == null && targetUuid != null) {
                                     checkpoint = checkpoint.withTargetUuid(targetUuid);
                                 }
@@ -321,12 +353,43 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     .collectList();
         }
 
-        Mono<NamespaceResult> namespace(NamespaceRun ns) {
-            List<Step> steps = List.of(
+        List<Step> allSteps() {
+            return List.of(
                     new Step("plan", this::planStep),
                     new Step("unique-indexes", n -> indexStep(n, true)),
                     new Step("copy", this::copyStep),
                     new Step("indexes", n -> indexStep(n, false)));
+        }
+
+        /** A distributed copy's first half: the plan stored, unique indexes created; the partitions are copied elsewhere. */
+        List<Step> prepareSteps() {
+            return List.of(
+                    new Step("plan", this::planStep),
+                    new Step("unique-indexes", n -> indexStep(n, true)));
+        }
+
+        /** A distributed copy's second half: every partition must be done (its records folded in), then the other indexes. */
+        List<Step> finishSteps() {
+            return List.of(
+                    new Step("plan", this::planStep),
+                    new Step("copy", this::checkCopied),
+                    new Step("indexes", n -> indexStep(n, false)));
+        }
+
+        private Mono<Void> checkCopied(NamespaceRun ns) {
+            long left = ns.checkpoint.partitions().stream().filter(p -> !p.done()).count();
+            if (left > 0) {
+                return Mono.error(new DataWorksException(ExitCode.FAILED, ns.mapping + ": " + left + " of "
+                        + ns.checkpoint.partitions().size() + " partition(s) are not copied yet (rerun to resume them)"));
+            }
+            return Mono.fromRunnable(() -> save(ns.checkpoint)).subscribeOn(Schedulers.boundedElastic()).then();
+        }
+
+        Mono<NamespaceResult> namespace(NamespaceRun ns, List<Step> steps) {
+            return steps(ns, steps).then(Mono.fromCallable(() -> report(ns)));
+        }
+
+        Mono<Void> steps(NamespaceRun ns, List<Step> steps) {
             return Flux.fromIterable(steps)
                     .concatMap(step -> Mono.defer(() -> {
                                 long start = System.nanoTime();
@@ -337,7 +400,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .onErrorMap(e -> !(e instanceof DataWorksException),
                                     e -> new DataWorksException(ExitCode.FAILED, ns.mapping + ": step " + step.name()
                                             + " failed: " + e.getMessage(), e)))
-                    .then(Mono.fromCallable(() -> report(ns)));
+                    .then();
         }
 
         private Mono<Void> planStep(NamespaceRun ns) {
