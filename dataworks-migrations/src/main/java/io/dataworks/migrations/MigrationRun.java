@@ -61,12 +61,16 @@ public final class MigrationRun {
     private final ConcurrencyLimiter writeConcurrency;
     /** The copy stage's work; {@code null}: the engine's own copy, in this process. */
     private final CopyStage copyStage;
+    /** Where verification compares partition digests; {@code null}: in this process. */
+    private final io.dataworks.migrations.verify.Verifier.PartitionDigests digests;
 
-    private MigrationRun(MigrationSettings settings, RunOptions options, CopyStage copyStage) {
+    private MigrationRun(MigrationSettings settings, RunOptions options, CopyStage copyStage,
+                         io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
         this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
         this.copyStage = copyStage;
+        this.digests = digests;
     }
 
     /**
@@ -83,7 +87,15 @@ public final class MigrationRun {
 
     /** This run with its copy stage done by {@code copy} instead of in this process. */
     public MigrationRun withCopyStage(CopyStage copy) {
-        return new MigrationRun(settings, options, Objects.requireNonNull(copy, "copy"));
+        return new MigrationRun(settings, options, Objects.requireNonNull(copy, "copy"), digests);
+    }
+
+    /**
+     * This run with verification's per-partition digests computed and compared by {@code digests} (a distributed
+     * verification); counts, the records, narrowing a differing partition down and the result stay the run's.
+     */
+    public MigrationRun withPartitionDigests(io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
+        return new MigrationRun(settings, options, copyStage, Objects.requireNonNull(digests, "digests"));
     }
 
     /**
@@ -95,7 +107,7 @@ public final class MigrationRun {
     }
 
     public static MigrationRun create(MigrationSettings settings, RunOptions options) {
-        return new MigrationRun(settings, options, null);
+        return new MigrationRun(settings, options, null, null);
     }
 
     /**
@@ -283,7 +295,7 @@ public final class MigrationRun {
                     .withRequests(engine.source().requests(), engine.target().requests());
             List<VerificationResult> results = new ArrayList<>();
             return Flux.fromIterable(plans)
-                    .concatMap(plan -> Verifier.create().verify(plan, engine.source().collection(plan.source()),
+                    .concatMap(plan -> (digests == null ? Verifier.create() : Verifier.create(digests)).verify(plan, engine.source().collection(plan.source()),
                             engine.target().collection(plan.target()), verifyOptions))
                     .doOnNext(results::add)
                     .takeUntilOther(stop)

@@ -28,6 +28,12 @@ public interface PartitionCopier extends AutoCloseable {
      */
     Mono<PartitionCopy> copy(Namespace source, String planFingerprint, int partitionIndex, CheckpointStore store);
 
+    /**
+     * The limit on bulk writes in flight of every partition this copier copies ({@code insertWorkers} at start); an
+     * adaptive controller may lower and raise it (never above {@code insertWorkers}).
+     */
+    ConcurrencyLimiter writeConcurrency();
+
     /** Closes the dead-letter file; the endpoints' clients are the caller's. Idempotent. */
     @Override
     void close();
@@ -40,11 +46,12 @@ public interface PartitionCopier extends AutoCloseable {
      * @param targetDocumentsBefore documents the target was recorded to hold for the partition before
      * @param targetDocumentsAfter  ... after
      * @param documentsFailed     documents the target refused in this copy (dead-lettered)
+     * @param bytes               bytes of the batches this copy wrote and the target acknowledged
      * @param resumed             the copy continued after an acknowledged {@code _id} of an earlier attempt or run
      * @param alreadyDone         the records said the partition was done: nothing was read
      */
     record PartitionCopy(Namespace source, int partition, long documentsBefore, long documentsAfter,
-                         long targetDocumentsBefore, long targetDocumentsAfter, long documentsFailed, boolean resumed,
+                         long targetDocumentsBefore, long targetDocumentsAfter, long documentsFailed, long bytes, boolean resumed,
                          boolean alreadyDone) {
     }
 }

@@ -1,6 +1,7 @@
 package io.dataworks.spark;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +17,17 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.PartitionCopier;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.cli.FlexibleMigrate;
 import io.dataworks.migrations.cli.MigrateOptions;
+import io.dataworks.migrations.throttle.AimdLimit;
+import io.dataworks.migrations.throttle.LimiterSettings;
+import io.dataworks.migrations.throttle.MetricsFeedback;
+import io.micrometer.core.instrument.Clock;
 import picocli.CommandLine;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Per executor JVM and job: the clients of both sides, the settings (built from the driver's command line and resolved
@@ -41,6 +50,10 @@ final class ExecutorContext implements AutoCloseable {
     private final MongoEndpoint source;
     private final MongoEndpoint target;
     private final PluginLoader plugins;
+    private final Disposable feedback;
+    /** The two sides for verification's reads (retry, metrics), as the driver's verifier reaches them. */
+    private final Endpoint sourceEndpoint;
+    private final Endpoint targetEndpoint;
 
     private ExecutorContext(JobSpec spec) {
         FlexibleMigrate command = new FlexibleMigrate();
@@ -69,11 +82,31 @@ final class ExecutorContext implements AutoCloseable {
         this.source = src;
         this.target = dst;
         this.copier = PartitionCopier.create(settings);
+        this.sourceEndpoint = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
+        this.targetEndpoint = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
+        // Each executor paces its own writes, as the CLI does: halve the bulk writes in flight when the target throttles,
+        // raise them step by step while writes succeed. So the executors together learn the target's budget, each its
+        // share, from the throttling each meets (no coordination through the store).
+        if (options.adaptiveConcurrency()) {
+            AimdLimit adaptive = AimdLimit.create(LimiterSettings.of(settings.insertWorkers(), settings.insertWorkers()),
+                    Clock.SYSTEM, settings.metrics()::gauge, copier.writeConcurrency()::setLimit);
+            this.feedback = MetricsFeedback.attach(settings.metrics(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
+        } else {
+            this.feedback = Disposables.disposed();
+        }
         // the driver holds the store's lock for the whole job; executors write their partitions beside it
         this.store = CheckpointStore.unlocked(Path.of(spec.checkpointDir()));
         LOG.info("executor context for job {}: {} -> {}, strategy {}, store {}", spec.jobId(),
                 source.config().uri().masked(), target.config().uri().masked(),
                 strategy().name(), store.location());
+    }
+
+    Endpoint source() {
+        return sourceEndpoint;
+    }
+
+    Endpoint target() {
+        return targetEndpoint;
     }
 
     private MigrationStrategy strategy() {
@@ -96,6 +129,7 @@ final class ExecutorContext implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            feedback.dispose();
             copier.close();
             store.close();
         } finally {

@@ -58,7 +58,7 @@ final class SparkCopy implements MigrationRun.CopyStage {
                         .then(engine.finishCopy(store))
                         .publishOn(Schedulers.boundedElastic())
                         .map(result -> {
-                            record(engine.settings().metrics(), prepared, store);
+                            record(engine.settings().metrics(), prepared, store, results);
                             long failed = results.stream().mapToLong(TaskResult::documentsFailed).sum();
                             if (failed == 0) {
                                 return result;
@@ -101,11 +101,26 @@ final class SparkCopy implements MigrationRun.CopyStage {
             sums[1] += r.documents();
         }
         perExecutor.forEach((executor, sums) -> LOG.info("executor {}: {} partition(s), {} document(s)", executor, sums[0], sums[1]));
+        long continued = results.stream().filter(r -> !r.alreadyDone() && r.documentsBefore() > 0).count();
+        for (TaskResult r : results) {
+            if (!r.alreadyDone() && r.documentsBefore() > 0) {
+                LOG.info("{} partition {}: attempt {} on executor {} continued after {} document(s) acknowledged earlier",
+                        r.namespace(), r.partition(), r.attempt(), r.executorId(), r.documentsBefore());
+            }
+        }
+        LOG.info("{} of {} task(s) continued after an earlier attempt's or run's last acknowledged _id", continued, results.size());
         return results;
     }
 
-    /** The job's work into the driver's meters: differences between the records before and after it. */
-    private static void record(MetricsCollector metrics, List<NamespaceCheckpoint> prepared, CheckpointStore store) {
+    /**
+     * The job's work into the driver's meters: documents as the differences between the records before and after it;
+     * bytes as the successful task attempts counted them (an attempt that was lost took its count with it).
+     */
+    private static void record(MetricsCollector metrics, List<NamespaceCheckpoint> prepared, CheckpointStore store,
+                               List<TaskResult> results) {
+        long bytes = results.stream().mapToLong(TaskResult::bytes).sum();
+        metrics.documentsRead(0, bytes);
+        metrics.documentsWritten(0, bytes);
         for (NamespaceCheckpoint before : prepared) {
             NamespaceCheckpoint after = NamespaceCheckpoint.load(store, before.plan().source()).orElse(before);
             Map<Integer, PartitionState> start = new LinkedHashMap<>();
@@ -142,7 +157,7 @@ final class SparkCopy implements MigrationRun.CopyStage {
             return new TaskResult(task.source().toString(), task.index(), env == null ? "?" : env.executorId(),
                     hostName(),
                     tc == null ? 0 : tc.attemptNumber(), copy.documentsBefore(), copy.documentsAfter(),
-                    copy.targetDocumentsBefore(), copy.targetDocumentsAfter(), copy.documentsFailed(), copy.alreadyDone(),
+                    copy.targetDocumentsBefore(), copy.targetDocumentsAfter(), copy.documentsFailed(), copy.bytes(), copy.alreadyDone(),
                     (System.nanoTime() - start) / 1_000_000);
         }
 

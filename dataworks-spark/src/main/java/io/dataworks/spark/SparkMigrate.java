@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * run as a Spark job of one task per partition. The driver plans, stores the plan in the checkpoint store and hands out
  * partition descriptors; executors copy the partitions with the CLI's partition copier and write each partition's
  * progress to the store after every acknowledged batch, so a retried task, a lost executor and a rerun of the whole job
- * continue after the last acknowledged {@code _id}. Verification, delete reconciliation and follow run on the driver.
+ * continue after the last acknowledged {@code _id}. Verification compares each partition's digests in a Spark task too
+ * (the driver names the documents of a partition that differs); delete reconciliation and follow run on the driver.
  *
  * <p>Speculative execution ({@code spark.speculation=true}) is refused (exit 2): two attempts of one partition would
  * write the same documents twice over (harmless, the writes are idempotent) and race on its progress record.
@@ -85,8 +86,10 @@ public final class SparkMigrate {
         }
         String jobId = UUID.randomUUID().toString();
         FlexibleMigrate[] command = new FlexibleMigrate[1];
-        SparkCopy copy = new SparkCopy(context, () -> jobSpec(jobId, command[0], args));
-        command[0] = new FlexibleMigrate(run -> run.withCopyStage(copy));
+        Supplier<JobSpec> spec = () -> jobSpec(jobId, command[0], args);
+        SparkCopy copy = new SparkCopy(context, spec);
+        SparkVerify verify = new SparkVerify(context, spec);
+        command[0] = new FlexibleMigrate(run -> run.withCopyStage(copy).withPartitionDigests(verify));
         try {
             return Cli.run(command[0], out, err, args);
         } finally {

@@ -9,10 +9,11 @@ import java.io.Serializable;
  *                        earlier attempt's or run's work)
  * @param documentsAfter  ... when it ended (the partition is done)
  * @param attempt         Spark's attempt number of the task (0 = first)
+ * @param bytes           bytes of the batches this attempt wrote and the target acknowledged
  */
 public record TaskResult(String namespace, int partition, String executorId, String host, int attempt,
                          long documentsBefore, long documentsAfter, long targetDocumentsBefore, long targetDocumentsAfter,
-                         long documentsFailed, boolean alreadyDone, long millis) implements Serializable {
+                         long documentsFailed, long bytes, boolean alreadyDone, long millis) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

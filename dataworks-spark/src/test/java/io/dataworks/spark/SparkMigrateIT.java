@@ -187,6 +187,30 @@ class SparkMigrateIT {
     }
 
     @Test
+    void verificationComparesPartitionsInTasksAndNamesWhatDiffers() throws IOException {
+        Data.fill(source.connectionString(), "audit", "orders", 6_000);
+        Outcome copied = run("local[2]", new SparkConf(), args("audit", "audit_copy").toArray(String[]::new));
+        assertThat(copied.code()).as(copied.err()).isZero();
+        try (MongoClient client = MongoClients.create(target.connectionString())) {
+            var orders = client.getDatabase("audit_copy").getCollection("orders", BsonDocument.class);
+            reactor.core.publisher.Mono.from(orders.updateOne(new BsonDocument("_id", new org.bson.BsonInt32(4_001)),
+                    new BsonDocument("$set", new BsonDocument("total", new org.bson.BsonString("changed"))))).block(Data.WAIT);
+            reactor.core.publisher.Mono.from(orders.deleteOne(new BsonDocument("_id", new org.bson.BsonInt32(5_003)))).block(Data.WAIT);
+        }
+
+        Outcome verified = run("local[2]", new SparkConf(), args("audit", "audit_copy", "--verify-only").toArray(String[]::new));
+
+        assertThat(verified.code()).as(verified.err()).isEqualTo(3);
+        RunReport report = report();
+        assertThat(report.verification().status()).isEqualTo("mismatch");
+        assertThat(report.verification().sourceCount()).isEqualTo(6_000);
+        assertThat(report.verification().targetCount()).isEqualTo(5_999);
+        assertThat(report.verification().mismatchedPartitions()).isBetween(1, 2);
+        String diff = Files.readString(Path.of(report.verification().diffFile()), StandardCharsets.UTF_8);
+        assertThat(diff).contains("4001").contains("5003").contains("different").contains("missing");
+    }
+
+    @Test
     void speculativeExecutionIsRefusedBeforeAnythingIsWritten() {
         Data.fill(source.connectionString(), "spec", "orders", 100);
 

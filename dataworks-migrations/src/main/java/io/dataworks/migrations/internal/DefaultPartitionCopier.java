@@ -70,7 +70,7 @@ public final class DefaultPartitionCopier implements PartitionCopier {
         Namespace sourceNs = checkpoint.plan().source();
         if (before.done()) {
             return Mono.just(new PartitionCopy(sourceNs, partitionIndex, before.documents(), before.documents(),
-                    before.targetDocuments(), before.targetDocuments(), 0, false, true));
+                    before.targetDocuments(), before.targetDocuments(), 0, 0, false, true));
         }
         // a progress of our own: batches are numbered from 0 within this attempt
         PartitionProgress progress = new PartitionProgress(stored.partition(), before.lastId(), before.documents(),
@@ -83,6 +83,7 @@ public final class DefaultPartitionCopier implements PartitionCopier {
         ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
         BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
         String fingerprint = checkpoint.header().planFingerprint();
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         Runnable save = () -> {
             // under the progress' lock: a later state is never overtaken by an earlier one
             synchronized (progress) {
@@ -90,8 +91,10 @@ public final class DefaultPartitionCopier implements PartitionCopier {
             }
         };
         return reader.read(run, progress)
-                .flatMap(batch -> writer.write(batch).doOnNext(held -> progress.acknowledge(batch.sequence(), batch.lastSourceId(),
-                        batch.sourceDocuments(), held)), settings.insertWorkers(), 1)
+                .flatMap(batch -> writer.write(batch).doOnNext(held -> {
+                    progress.acknowledge(batch.sequence(), batch.lastSourceId(), batch.sourceDocuments(), held);
+                    bytes.addAndGet(batch.bytes());
+                }), settings.insertWorkers(), 1)
                 // the store is written off the driver's threads, one batch after the other
                 .publishOn(Schedulers.boundedElastic())
                 .doOnNext(held -> save.run())
@@ -103,8 +106,14 @@ public final class DefaultPartitionCopier implements PartitionCopier {
                                 + ": the read ended but not every batch was acknowledged");
                     }
                     return new PartitionCopy(sourceNs, partitionIndex, before.documents(), after.documents(),
-                            before.targetDocuments(), after.targetDocuments(), budget.failed(), before.lastId() != null, false);
+                            before.targetDocuments(), after.targetDocuments(), budget.failed(), bytes.get(), before.lastId() != null,
+                            false);
                 }).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    @Override
+    public ConcurrencyLimiter writeConcurrency() {
+        return writeConcurrency;
     }
 
     @Override
