@@ -3,6 +3,11 @@ package io.dataworks.spark;
 import java.io.Serializable;
 import java.util.Objects;
 
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.plan.Partition;
 
@@ -28,10 +33,16 @@ public record PartitionTask(String sourceDatabase, String sourceCollection, Stri
 
     static PartitionTask of(Namespace source, Namespace target, String planFingerprint, Partition partition) {
         String bounds = (partition.typeBracket() == null ? "" : partition.typeBracket() + " ")
-                + "[" + (partition.min() == null ? "-inf" : partition.min().toString()) + ", "
-                + (partition.max() == null ? "+inf" : partition.max().toString()) + ")";
+                + "[" + (partition.min() == null ? "-inf" : json(partition.min())) + ", "
+                + (partition.max() == null ? "+inf" : json(partition.max())) + ")";
         return new PartitionTask(source.database(), source.collection(), target.database(), target.collection(), planFingerprint,
                 partition.index(), bounds);
+    }
+
+    /** A bound as relaxed Extended JSON ({@code 1000}, {@code "s-10"}, {@code {"$oid": "..."}}). */
+    private static String json(BsonValue value) {
+        String doc = new BsonDocument("v", value).toJson(JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build());
+        return doc.substring(doc.indexOf(':') + 1, doc.length() - 1).trim();
     }
 
     public Namespace source() {
