@@ -41,9 +41,13 @@ final class SparkCopy implements MigrationRun.CopyStage {
     /** What the last job's tasks reported, for the report and the benchmark (per executor). */
     private volatile List<TaskResult> results = List.of();
 
-    SparkCopy(Supplier<JavaSparkContext> context, Supplier<JobSpec> spec) {
+    /** The Spark job group of this run's copy jobs, so a stop (Ctrl-C, SIGTERM) cancels them. */
+    private final String jobGroup;
+
+    SparkCopy(Supplier<JavaSparkContext> context, Supplier<JobSpec> spec, String jobId) {
         this.context = Objects.requireNonNull(context, "context");
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.jobGroup = "dataworks-copy-" + Objects.requireNonNull(jobId, "jobId");
     }
 
     List<TaskResult> results() {
@@ -55,6 +59,8 @@ final class SparkCopy implements MigrationRun.CopyStage {
         return engine.prepareCopy(store)
                 .flatMap(prepared -> Mono.fromCallable(() -> runJob(prepared))
                         .subscribeOn(Schedulers.boundedElastic())
+                        // stopped: the tasks stop too (their partitions' records hold what was acknowledged)
+                        .doOnCancel(() -> context.get().cancelJobGroup(jobGroup))
                         .then(engine.finishCopy(store))
                         .publishOn(Schedulers.boundedElastic())
                         .map(result -> {
@@ -87,12 +93,14 @@ final class SparkCopy implements MigrationRun.CopyStage {
         JobSpec job = spec.get();
         JavaSparkContext sc = context.get();
         LOG.info("copying {} partition(s) of {} namespace(s) as Spark tasks", tasks.size(), prepared.size());
-        sc.setJobGroup("dataworks-copy-" + job.jobId(), "copy " + tasks.size() + " partition(s)", true);
+        sc.setJobGroup(jobGroup, "copy " + tasks.size() + " partition(s)", true);
         try {
             results = sc.parallelize(tasks, tasks.size()).map(new CopyPartition(job)).collect();
         } catch (RuntimeException e) {
-            sc.cancelJobGroup("dataworks-copy-" + job.jobId());
+            sc.cancelJobGroup(jobGroup);
             throw e;
+        } finally {
+            sc.clearJobGroup();
         }
         Map<String, long[]> perExecutor = new LinkedHashMap<>();
         for (TaskResult r : results) {

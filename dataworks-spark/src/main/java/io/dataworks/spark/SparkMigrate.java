@@ -87,7 +87,7 @@ public final class SparkMigrate {
         String jobId = UUID.randomUUID().toString();
         FlexibleMigrate[] command = new FlexibleMigrate[1];
         Supplier<JobSpec> spec = () -> jobSpec(jobId, command[0], args);
-        SparkCopy copy = new SparkCopy(context, spec);
+        SparkCopy copy = new SparkCopy(context, spec, jobId);
         SparkVerify verify = new SparkVerify(context, spec);
         command[0] = new FlexibleMigrate(run -> run.withCopyStage(copy).withPartitionDigests(verify));
         try {

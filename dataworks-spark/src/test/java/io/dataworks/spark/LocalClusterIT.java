@@ -139,10 +139,10 @@ class LocalClusterIT {
         for (String collection : COLLECTIONS) {
             Data.fill(source.connectionString(), "fleet", collection, PER_COLLECTION);
         }
-        // ~25 s of copying: the kill, 8 s after the worker's first task, lands in the middle of it
-        target.writeBudget(6_500);
+        // ~18 s of copying: the kill, 6 s after the worker's first task, lands in the middle of it
+        target.writeBudget(9_000);
         try {
-            Job job = runCluster("kill-worker", List.of("--workers", "2", "--kill-worker-after", "8"),
+            Job job = runCluster("kill-worker", List.of("--workers", "2", "--kill-worker-after", "6"),
                     migrate("fleet", "fleet_copy", "--verify"));
 
             assertThat(job.code()).as(job.output()).isZero();
@@ -167,13 +167,14 @@ class LocalClusterIT {
 
     @Test
     void aJobKilledAsAWholeResumesWhenRerun() throws Exception {
-        Data.fill(source.connectionString(), "depot", "orders", PER_COLLECTION);
-        target.writeBudget(3_000);
+        int total = 20_000;
+        Data.fill(source.connectionString(), "depot", "orders", total);
+        target.writeBudget(2_500);
         try {
             Path logs = logsFor("killed");
             Process process = cluster(logs, List.of("--workers", "2"), migrate("depot", "depot_copy")).start();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (acknowledged() < 6_000 && process.isAlive() && System.nanoTime() < deadline) {
+            while (acknowledged() < 4_000 && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             assertThat(process.isAlive()).as("still copying when killed").isTrue();
@@ -182,7 +183,7 @@ class LocalClusterIT {
             assertThat(process.exitValue()).isNotZero();
             assertNoJvmLeft(logs);
             long before = acknowledged();
-            assertThat(before).isBetween(6_000L, PER_COLLECTION - 1L);
+            assertThat(before).isBetween(4_000L, total - 1L);
 
             target.writeBudget(0);
             Job rerun = runCluster("rerun", List.of("--workers", "2"), migrate("depot", "depot_copy"));
@@ -191,8 +192,8 @@ class LocalClusterIT {
             assertThat(Data.fingerprint(target.connectionString(), "depot_copy", "orders"))
                     .isEqualTo(Data.fingerprint(source.connectionString(), "depot", "orders"));
             // the rerun read what was not acknowledged before, not the whole collection
-            assertThat(report().documentsRead()).isEqualTo(PER_COLLECTION - before);
-            assertThat(report().namespaces().get(0).documentsWritten()).isEqualTo(PER_COLLECTION);
+            assertThat(report().documentsRead()).isEqualTo(total - before);
+            assertThat(report().namespaces().get(0).documentsWritten()).isEqualTo(total);
         } finally {
             target.writeBudget(0);
         }
