@@ -129,6 +129,25 @@ final class SparkCopy implements MigrationRun.CopyStage {
         long bytes = results.stream().mapToLong(TaskResult::bytes).sum();
         metrics.documentsRead(0, bytes);
         metrics.documentsWritten(0, bytes);
+        // retries and throttling: each executor's counts for this job as its last finished task saw them (cumulative
+        // per JVM, so the latest is the total; an executor that was lost took its counts with it)
+        Map<String, TaskResult> latest = new LinkedHashMap<>();
+        for (TaskResult r : results) {
+            latest.merge(r.executorId(), r, (a, b) -> a.executorThrottledRequests() + a.executorRetries().values().stream()
+                    .mapToLong(Long::longValue).sum() >= b.executorThrottledRequests() + b.executorRetries().values().stream()
+                    .mapToLong(Long::longValue).sum() ? a : b);
+        }
+        for (TaskResult r : latest.values()) {
+            r.executorRetries().forEach((kind, n) -> {
+                for (long i = 0; i < n; i++) {
+                    metrics.retry(kind);
+                }
+            });
+            for (long i = 0; i < r.executorThrottledRequests(); i++) {
+                metrics.throttled();
+            }
+            metrics.throttledDocuments(r.executorThrottledDocuments());
+        }
         for (NamespaceCheckpoint before : prepared) {
             NamespaceCheckpoint after = NamespaceCheckpoint.load(store, before.plan().source()).orElse(before);
             Map<Integer, PartitionState> start = new LinkedHashMap<>();
@@ -166,7 +185,8 @@ final class SparkCopy implements MigrationRun.CopyStage {
                     hostName(),
                     tc == null ? 0 : tc.attemptNumber(), copy.documentsBefore(), copy.documentsAfter(),
                     copy.targetDocumentsBefore(), copy.targetDocumentsAfter(), copy.documentsFailed(), copy.bytes(), copy.alreadyDone(),
-                    (System.nanoTime() - start) / 1_000_000);
+                    (System.nanoTime() - start) / 1_000_000, new java.util.TreeMap<>(executor.settings.metrics().retriesByKind()),
+                    executor.settings.metrics().throttledRequests(), executor.settings.metrics().throttledDocuments());
         }
 
         private static String hostName() {

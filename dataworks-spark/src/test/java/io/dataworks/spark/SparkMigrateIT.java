@@ -211,6 +211,26 @@ class SparkMigrateIT {
     }
 
     @Test
+    void throttlingMetByTheExecutorsIsInTheReport() throws IOException {
+        Data.fill(source.connectionString(), "busy", "orders", 5_000);
+        target.retryAfterMs(5);
+        target.throttleRate(0.3);
+        try {
+            Outcome outcome = run("local[2]", new SparkConf(), args("busy", "busy_copy").toArray(String[]::new));
+
+            assertThat(outcome.code()).as(outcome.err()).isZero();
+            assertThat(Data.fingerprint(target.connectionString(), "busy_copy", "orders"))
+                    .isEqualTo(Data.fingerprint(source.connectionString(), "busy", "orders"));
+            RunReport report = report();
+            // the executors met the throttling, not the driver: their counts reach the report
+            assertThat(report.throttledRequests()).isPositive().isLessThanOrEqualTo(target.throttledCount());
+            assertThat(report.retries()).isGreaterThanOrEqualTo(report.throttledRequests());
+        } finally {
+            target.throttleRate(0);
+        }
+    }
+
+    @Test
     void speculativeExecutionIsRefusedBeforeAnythingIsWritten() {
         Data.fill(source.connectionString(), "spec", "orders", 100);
 
