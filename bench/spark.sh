@@ -7,6 +7,9 @@
 #
 #   bench/spark.sh                       # 200,000 documents, 2 workers
 #   TOTAL=50000 WORKERS=2 bench/spark.sh
+#   TOTAL=50000 TARGET_OPTS="--cosmos-budget 20000" bench/spark.sh
+#       the target in the embedded server's Cosmos mode (a provisioned RU/s budget, 16500 + RetryAfterMs beyond it):
+#       how the executors share one target's budget, against the CLI alone
 #
 # Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root; builds dataworks-spark too)
 set -euo pipefail
@@ -16,6 +19,7 @@ TOTAL="${TOTAL:-200000}"
 WORKERS="${WORKERS:-2}"
 SERVER_HEAP="${SERVER_HEAP:-4g}"
 MIGRATE_OPTS="${MIGRATE_OPTS:---parallel-cursors 8}"
+TARGET_OPTS="${TARGET_OPTS:-}"
 JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"
 SPARK_JAR="$ROOT/dataworks-spark/target/dataworks-spark.jar"
 TEMPLATE="$ROOT/templates/service_order_template.json"
@@ -34,9 +38,11 @@ cleanup() {
 trap cleanup EXIT
 
 start_server() {
-  local name="$1" log="$OUT/$1.log"
+  local name="$1" log="$OUT/$1.log" opts=""
+  [[ "$name" == target ]] && opts="$TARGET_OPTS"
   # an ordered _id index, as every MongoDB has: the planner splits the collection into _id ranges (tasks)
-  java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 --ordered-id-index \
+  # shellcheck disable=SC2086
+  java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 --ordered-id-index $opts \
     >"$log" 2>&1 &
   PIDS+=("$!")
   for _ in $(seq 1 300); do
@@ -52,7 +58,7 @@ start_server() {
 
 start_server source SOURCE_URI
 start_server target TARGET_URI
-echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, $WORKERS worker(s), results in $OUT"
+echo "source $SOURCE_URI, target $TARGET_URI ${TARGET_OPTS}, $TOTAL documents, $WORKERS worker(s), results in $OUT"
 java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
   | tee "$OUT/fill.txt"
 
@@ -78,11 +84,15 @@ grep -o 'executor [^ ]*: [0-9]* partition(s), [0-9]* document(s)' "$OUT/spark.lo
   | jq -s . >"$OUT/executors.json"
 
 jq -n --slurpfile c "$OUT/cli.json" --slurpfile s "$OUT/spark.json" --slurpfile e "$OUT/executors.json" \
-  --arg cw "$cli_wall" --arg sw "$spark_wall" --arg workers "$WORKERS" '
+  --arg cw "$cli_wall" --arg sw "$spark_wall" --arg workers "$WORKERS" --arg target "$TARGET_OPTS" '
   ($c[0]) as $c | ($s[0]) as $s |
-  {documents: $s.documentsWritten, workers: ($workers|tonumber),
+  {documents: $s.documentsWritten, workers: ($workers|tonumber), targetOptions: $target,
    partitions: ([$s.namespaces[].partitions] | add), partitioner: $s.namespaces[0].partitioner,
-   cli: {status: $c.status, seconds: $c.durationSeconds, wallSecondsWithJvmStart: ($cw|tonumber), documentsPerSecond: $c.documentsPerSecond},
-   spark: {status: $s.status, seconds: $s.durationSeconds, wallSecondsWithClusterStart: ($sw|tonumber), documentsPerSecond: $s.documentsPerSecond},
+   cli: {status: $c.status, seconds: $c.durationSeconds, wallSecondsWithJvmStart: ($cw|tonumber), documentsPerSecond: $c.documentsPerSecond,
+        copyStageSeconds: ([$c.details.stages[] | select(.stage == "copy") | .seconds] | first), throttledRequests: $c.throttledRequests,
+        throttledDocuments: $c.details.throttledDocuments, retries: $c.retries},
+   spark: {status: $s.status, seconds: $s.durationSeconds, wallSecondsWithClusterStart: ($sw|tonumber), documentsPerSecond: $s.documentsPerSecond,
+        copyStageSeconds: ([$s.details.stages[] | select(.stage == "copy") | .seconds] | first), throttledRequests: $s.throttledRequests,
+        throttledDocuments: $s.details.throttledDocuments, retries: $s.retries},
    sparkSecondsOverCli: (($s.durationSeconds - $c.durationSeconds) * 10 | round / 10),
    executors: $e[0]}' | tee "$OUT/summary.json"

@@ -372,7 +372,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         List<Step> finishSteps() {
             return List.of(
                     new Step("plan", this::planStep),
-                    new Step("copy", this::checkCopied),
+                    // named apart from the CLI's "copy": it checks the records, the copying happened elsewhere
+                    new Step("check-copied", this::checkCopied),
                     new Step("indexes", n -> indexStep(n, false)));
         }
 
