@@ -64,10 +64,4 @@ public interface MigrationEngine {
 
     /** The namespaces this run covers (the named ones, checked to exist; or every collection of the source database). */
     Mono<List<NamespaceMapping>> namespaceMappings();
-
-    /**
-     * The limit on bulk writes in flight ({@code insertWorkers} at start). An adaptive controller may
-     * lower and raise it while the migration runs; it never goes above {@code insertWorkers}.
-     */
-    ConcurrencyLimiter writeConcurrency();
 }

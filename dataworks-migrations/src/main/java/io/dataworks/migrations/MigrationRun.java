@@ -15,6 +15,7 @@ import io.dataworks.core.ExitCode;
 import io.dataworks.migrations.StageOutcome.Kind;
 import io.dataworks.migrations.checkpoint.CheckpointHeader;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.endpoint.PacingReport;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.follow.ChangeFollower;
 import io.dataworks.migrations.follow.DeleteReconciler;
@@ -29,6 +30,7 @@ import io.dataworks.migrations.verify.VerifyOptions;
 import io.dataworks.monitoring.PerformanceSnapshot;
 import io.dataworks.monitoring.RunProgress;
 import io.micrometer.core.instrument.Clock;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -55,10 +57,10 @@ import reactor.core.scheduler.Schedulers;
 public final class MigrationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRun.class);
+    private static final java.time.Duration PACING_GAUGES_EVERY = java.time.Duration.ofMillis(500);
 
     private final MigrationSettings settings;
     private final RunOptions options;
-    private final ConcurrencyLimiter writeConcurrency;
     /** The copy stage's work; {@code null}: the engine's own copy, in this process. */
     private final CopyStage copyStage;
     /** Where verification compares partition digests; {@code null}: in this process. */
@@ -68,7 +70,6 @@ public final class MigrationRun {
                          io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
-        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
         this.copyStage = copyStage;
         this.digests = digests;
     }
@@ -96,14 +97,6 @@ public final class MigrationRun {
      */
     public MigrationRun withPartitionDigests(io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
         return new MigrationRun(settings, options, copyStage, Objects.requireNonNull(digests, "digests"));
-    }
-
-    /**
-     * The limit on bulk writes in flight to the target ({@code insertWorkers} at start), shared by every copy of this
-     * run; an adaptive controller may lower and raise it while the run goes on.
-     */
-    public ConcurrencyLimiter writeConcurrency() {
-        return writeConcurrency;
     }
 
     public static MigrationRun create(MigrationSettings settings, RunOptions options) {
@@ -165,7 +158,7 @@ public final class MigrationRun {
         State(CheckpointStore store, Mono<Void> stop) {
             this.store = store;
             this.stop = stop;
-            this.engine = new io.dataworks.migrations.internal.DefaultMigrationEngine(settings, store, writeConcurrency);
+            this.engine = new io.dataworks.migrations.internal.DefaultMigrationEngine(settings, store);
         }
 
         Mono<RunResult> stages() {
@@ -187,13 +180,35 @@ public final class MigrationRun {
                 }
             }
             settings.progress().state(RunProgress.State.PLANNING);
+            Disposable gauges = Flux.interval(PACING_GAUGES_EVERY, Schedulers.parallel()).subscribe(tick -> showPacing());
             return Flux.fromIterable(stages)
                     .concatMap(stage -> run(stage).map(outcome -> {
                         outcomes.add(outcome);
                         return outcome;
                     }))
                     .takeUntil(outcome -> outcome.kind() != Kind.DONE && outcome.kind() != Kind.REFUSED_DOCUMENTS)
-                    .then(Mono.fromCallable(() -> new RunResult(outcomes, plans, copy, verification, follow, deletes, failure)));
+                    .then(Mono.fromCallable(() -> {
+                        showPacing();
+                        return new RunResult(outcomes, plans, copy, verification, follow, deletes, failure,
+                                List.of(PacingReport.of(engine.source()), PacingReport.of(engine.target())));
+                    }))
+                    .doFinally(signal -> gauges.dispose());
+        }
+
+        /**
+         * The target's pacing on the live page and as meters: {@code dataworks.pacingRate} (documents per second the
+         * target is paced at, once it pushed back), {@code dataworks.concurrency} (writes in flight allowed),
+         * {@code dataworks.pacing.source.rate} likewise for the source's reads.
+         */
+        private void showPacing() {
+            PacingReport target = PacingReport.of(engine.target());
+            target.rate().ifPresent(rate -> {
+                settings.progress().pacingRate(rate);
+                settings.metrics().gauge("pacingRate", rate);
+            });
+            settings.progress().concurrencyLimit(target.inFlightLimit());
+            settings.metrics().gauge("concurrency", target.inFlightLimit());
+            PacingReport.of(engine.source()).rate().ifPresent(rate -> settings.metrics().gauge("pacing.source.rate", rate));
         }
 
         private Mono<StageOutcome> run(Stage stage) {
@@ -229,7 +244,7 @@ public final class MigrationRun {
 
         private Mono<Result> copy() {
             StallWatch watch = StallWatch.start("copy", options.stallTimeout(), this::copyProgress,
-                    () -> "the source to answer a read or the target to acknowledge a bulk write (" + engine.writeConcurrency()
+                    () -> "the source to answer a read or the target to acknowledge a bulk write (" + engine.target().pacing()
                             + ")", Schedulers.parallel());
             return (copyStage == null ? engine.migrate() : copyStage.copy(engine, store))
                     .takeUntilOther(stop)

@@ -175,6 +175,7 @@ public final class MigrationSettings {
     private final NamespacePlanner planner;
     private final int parallelCursors;
     private final int insertWorkers;
+    private final boolean adaptivePacing;
     private final Batching batching;
     private final Writes writes;
     private final Checkpoints checkpoints;
@@ -201,6 +202,7 @@ public final class MigrationSettings {
         positive("insertWorkers (--insert-workers)", b.insertWorkers);
         this.parallelCursors = b.parallelCursors;
         this.insertWorkers = b.insertWorkers;
+        this.adaptivePacing = b.adaptivePacing;
         this.batching = b.batching.build();
         this.writes = new Writes(b.writeMode, b.matchFields, b.copyIndexes, b.targetFlavour, b.targetMaxDocumentBytes);
         this.checkpoints = new Checkpoints(b.checkpointDir, b.fresh, b.checkpointInterval);
@@ -286,6 +288,14 @@ public final class MigrationSettings {
     /** Bulk writes in flight at most, across all namespaces. */
     public int insertWorkers() {
         return insertWorkers;
+    }
+
+    /**
+     * Whether each server's work is paced by a rate learned from its throttling (default), or sent at a fixed
+     * {@link #insertWorkers()} writes in flight whatever the server answers ({@code --no-pacing}).
+     */
+    public boolean adaptivePacing() {
+        return adaptivePacing;
     }
 
     public Batching batching() {
@@ -411,6 +421,7 @@ public final class MigrationSettings {
         private NamespacePlanner planner = NamespacePlanner.of(Planner.create(PlanOptions.defaults()));
         private int parallelCursors = 4;
         private int insertWorkers = 8;
+        private boolean adaptivePacing = true;
         private Batching.Builder batching = new Batching.Builder(Batching.defaults());
         private WriteMode writeMode = WriteMode.INSERT;
         private List<String> matchFields = List.of();
@@ -444,6 +455,7 @@ public final class MigrationSettings {
             planner = s.planner;
             parallelCursors = s.parallelCursors;
             insertWorkers = s.insertWorkers;
+            adaptivePacing = s.adaptivePacing;
             batching = new Batching.Builder(s.batching);
             writeMode = s.writes.mode();
             matchFields = s.writes.matchFields();
@@ -506,6 +518,12 @@ public final class MigrationSettings {
 
         public Builder insertWorkers(int value) {
             insertWorkers = value;
+            return this;
+        }
+
+        /** {@code false}: no learned rate, {@code insertWorkers} writes in flight whatever the server answers. */
+        public Builder adaptivePacing(boolean value) {
+            adaptivePacing = value;
             return this;
         }
 

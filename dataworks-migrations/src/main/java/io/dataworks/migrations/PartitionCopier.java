@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
  * the store after every acknowledged batch ({@link CheckpointStore#writePartition}), so another process can resume it.
  * What a distributed copy (a Spark task) runs after {@link MigrationEngine#prepareCopy}.
  *
- * <p>One copier per process and settings: it holds the endpoints (their retry, and the limit on bulk writes in flight)
- * and the dead-letter file, shared by the partitions it copies at the same time. Thread-safe.
+ * <p>One copier per process and settings: it holds the endpoints (their retry and pacing) and the dead-letter file,
+ * shared by the partitions it copies at the same time. Thread-safe.
  */
 public interface PartitionCopier extends AutoCloseable {
 
@@ -29,10 +29,13 @@ public interface PartitionCopier extends AutoCloseable {
     Mono<PartitionCopy> copy(Namespace source, String planFingerprint, int partitionIndex, CheckpointStore store);
 
     /**
-     * The limit on bulk writes in flight of every partition this copier copies ({@code insertWorkers} at start); an
-     * adaptive controller may lower and raise it (never above {@code insertWorkers}).
+     * The source as this copier reaches it: retry, and one pacing for every partition it copies at once (a learned rate
+     * of cursor batches). Other work of the same process (a distributed verification's reads) goes through it too.
      */
-    ConcurrencyLimiter writeConcurrency();
+    io.dataworks.migrations.endpoint.Endpoint source();
+
+    /** The target as this copier reaches it: retry, and one pacing (a learned write rate) for every partition. */
+    io.dataworks.migrations.endpoint.Endpoint target();
 
     /** Closes the dead-letter file; the endpoints' clients are the caller's. Idempotent. */
     @Override

@@ -27,12 +27,15 @@ import io.dataworks.monitoring.RunReport;
  * @param follow       the follow stage's result, when it ran
  * @param deletes      target namespace → documents deleted by the last reconcile, when it ran
  * @param failure      the error that ended the run, when one did
+ * @param pacing       how the source and the target were paced (empty when no stage talked to them)
  */
 public record RunResult(List<StageOutcome> outcomes, List<NamespacePlan> plans, MigrationResult copy,
-                        List<VerificationResult> verification, FollowResult follow, Map<String, Long> deletes, Throwable failure) {
+                        List<VerificationResult> verification, FollowResult follow, Map<String, Long> deletes, Throwable failure,
+                        List<io.dataworks.migrations.endpoint.PacingReport> pacing) {
 
     public RunResult {
         outcomes = List.copyOf(outcomes);
+        pacing = pacing == null ? List.of() : List.copyOf(pacing);
         plans = List.copyOf(plans);
         verification = verification == null ? null : List.copyOf(verification);
         deletes = deletes == null ? null : Map.copyOf(deletes);

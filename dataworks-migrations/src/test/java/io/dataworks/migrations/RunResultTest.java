@@ -19,7 +19,7 @@ class RunResultTest {
     }
 
     private static RunResult result(Throwable failure, StageOutcome... outcomes) {
-        return new RunResult(List.of(outcomes), List.of(), null, null, null, null, failure);
+        return new RunResult(List.of(outcomes), List.of(), null, null, null, null, failure, List.of());
     }
 
     @Test

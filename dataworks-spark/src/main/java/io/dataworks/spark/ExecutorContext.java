@@ -1,7 +1,6 @@
 package io.dataworks.spark;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +19,7 @@ import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.cli.FlexibleMigrate;
 import io.dataworks.migrations.cli.MigrateOptions;
-import io.dataworks.migrations.throttle.AimdLimit;
-import io.dataworks.migrations.throttle.LimiterSettings;
-import io.dataworks.migrations.throttle.MetricsFeedback;
-import io.micrometer.core.instrument.Clock;
 import picocli.CommandLine;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Per executor JVM and job: the clients of both sides, the settings (built from the driver's command line and resolved
@@ -50,10 +42,6 @@ final class ExecutorContext implements AutoCloseable {
     private final MongoEndpoint source;
     private final MongoEndpoint target;
     private final PluginLoader plugins;
-    private final Disposable feedback;
-    /** The two sides for verification's reads (retry, metrics), as the driver's verifier reaches them. */
-    private final Endpoint sourceEndpoint;
-    private final Endpoint targetEndpoint;
 
     private ExecutorContext(JobSpec spec) {
         FlexibleMigrate command = new FlexibleMigrate();
@@ -82,18 +70,10 @@ final class ExecutorContext implements AutoCloseable {
         this.source = src;
         this.target = dst;
         this.copier = PartitionCopier.create(settings);
-        this.sourceEndpoint = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
-        this.targetEndpoint = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
-        // Each executor paces its own writes, as the CLI does: halve the bulk writes in flight when the target throttles,
-        // raise them step by step while writes succeed. So the executors together learn the target's budget, each its
-        // share, from the throttling each meets (no coordination through the store).
-        if (options.adaptiveConcurrency()) {
-            AimdLimit adaptive = AimdLimit.create(LimiterSettings.of(settings.insertWorkers(), settings.insertWorkers()),
-                    Clock.SYSTEM, settings.metrics()::gauge, copier.writeConcurrency()::setLimit);
-            this.feedback = MetricsFeedback.attach(settings.metrics(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
-        } else {
-            this.feedback = Disposables.disposed();
-        }
+
+        // Each executor paces its own reads and writes, as the CLI does (--no-pacing turns it off): a rate learned from
+        // the throttling it meets, so the executors together share the target's budget, each its share, without
+        // coordination through the store. Verification's reads go through the same endpoints.
         // the driver holds the store's lock for the whole job; executors write their partitions beside it
         this.store = CheckpointStore.unlocked(Path.of(spec.checkpointDir()));
         LOG.info("executor context for job {}: {} -> {}, strategy {}, store {}", spec.jobId(),
@@ -101,12 +81,13 @@ final class ExecutorContext implements AutoCloseable {
                 strategy().name(), store.location());
     }
 
+    /** The source as this JVM's tasks reach it (retry, pacing), for verification's reads. */
     Endpoint source() {
-        return sourceEndpoint;
+        return copier.source();
     }
 
     Endpoint target() {
-        return targetEndpoint;
+        return copier.target();
     }
 
     private MigrationStrategy strategy() {
@@ -129,7 +110,6 @@ final class ExecutorContext implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
-            feedback.dispose();
             copier.close();
             store.close();
         } finally {

@@ -117,7 +117,15 @@ public final class Pacer {
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double EWMA = 0.2;
     private static final double LONG_EWMA = 0.05;
+    static final int RECENT_BUCKETS = 20;
+    static final long RECENT_BUCKET_MILLIS = 100;
+    /** The recent window is trusted once it spans this much. */
+    private static final long RECENT_MIN_SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+    /** Units accepted per {@value #RECENT_BUCKET_MILLIS} ms over the last {@value #RECENT_BUCKETS} buckets. */
+    private final long[] recentAccepted = new long[RECENT_BUCKETS];
+    private long recentBucket = -1;
+    private long firstAnswerNanos = -1;
     private final double minRate;
     private final double maxRate;
     private final int maxInFlight;
@@ -159,6 +167,15 @@ public final class Pacer {
     private long cutNanos;
     private double rateBeforeCut;
     private boolean slowStartBeforeCut;
+    /** A cut was just undone: the next epoch tells whether that was right (refusals stay) or a budget (they jump). */
+    private boolean revertUnderWatch;
+    private double shareAtRevert;
+    /** Undoing a cut once brought refusals back at once: this server has a budget, and cuts are not undone again. */
+    private boolean budgetSeen;
+    /** Reviews in a row that found the last cut did not lower the refused share. */
+    private int unhelpfulCuts;
+    /** Epochs of slow start with at least {@link #MIN_COMPLETIONS} answers. */
+    private long fullEpochs;
     private double unitShareAtCut;
     private int answersAtCut;
     private double sentAtCut;
@@ -284,6 +301,7 @@ public final class Pacer {
         answers++;
         sentUnits += sent;
         refusedUnits += refused;
+        recordAccepted(now, sent - refused);
         double latencySample = Math.max(0, latency.toNanos());
         latencyNanos = latencyNanos < 0 ? latencySample : latencyNanos + EWMA * (latencySample - latencyNanos);
         unitsPerRequest = unitsPerRequest < 0 ? sent : unitsPerRequest + EWMA * (sent - unitsPerRequest);
@@ -319,13 +337,21 @@ public final class Pacer {
         boolean reviewed = cutUnderReview;
         if (cutUnderReview) {
             cutUnderReview = false;
-            if (noiseLike(unitShare, now)) {
+            unhelpfulCuts = unitShare < NOT_HELPED * unitShareAtCut ? 0 : unhelpfulCuts + 1;
+            // two cuts in a row that did not lower the refused share: against a budget the second, at most
+            // (1 - MARGIN)² of what the server accepted, would have; refusals that stay are not the rate's
+            boolean persistent = !budgetSeen && unhelpfulCuts >= 2 && unitShare >= MIN_NOISE / 2 && unitShare <= MAX_NOISE;
+            if (persistent || noiseLike(unitShare, now)) {
+                unhelpfulCuts = 0;
                 // refusals did not follow the rate down: they are not ours to fix
                 noise = typicalShare >= MIN_NOISE ? typicalShare : (unitShare + unitShareAtCut) / 2;
                 // back where it was, but never far above what was actually sent (the unpaced start is no rate)
-                rate = sentAtCut > 0 ? Math.min(rateBeforeCut, 2 * sentAtCut) : rateBeforeCut;
+                // (in slow start the in-flight limit, not the rate, holds the load: back to it whole)
+                rate = sentAtCut > 0 && !slowStartBeforeCut ? Math.min(rateBeforeCut, 2 * sentAtCut) : rateBeforeCut;
                 slowStart = slowStartBeforeCut;
                 reverts++;
+                revertUnderWatch = true;
+                shareAtRevert = unitShare;
                 learn(unitShare);
                 startEpoch(now);
                 return;
@@ -341,16 +367,34 @@ public final class Pacer {
             }
             // it did not help: the answers since the cut are an epoch like any other, so a cut too small is followed
         }
+        if (revertUnderWatch && epochAnswers >= MIN_COMPLETIONS / 2) {
+            revertUnderWatch = false;
+            double q = Math.max(shareAtRevert, 0.02);
+            if (unitShare > 2 * shareAtRevert + SIGNIFICANT_EXCESS + 2 * Math.sqrt(q * (1 - q) / epochAnswers)) {
+                // back at the rate before the cut, refusals jumped: they follow the rate, so they are a budget's, and
+                // the share seen after the cut was the budget's too (the bucket still refilling), not noise
+                budgetSeen = true;
+                noise = 0;
+                typicalShare = Math.min(typicalShare, shareAtRevert);
+            }
+        }
         double p = Math.max(noise, 0.02);
         double standardError = Math.sqrt(p * (1 - p) / Math.max(1, epochAnswers));
         double threshold = SIGNIFICANT_EXCESS + (noise >= MIN_NOISE ? Z_NOISY : Z) * standardError;
         boolean cut;
         if (slowStart) {
             // while the rate doubles, refusals that do not grow with it are noise; a budget shows as a jump
-            // (a share rising a little per epoch would drag the learned noise along: above MAX_NOISE it is a budget)
-            cut = beyondNoise(unitShare, epochAnswers) || (epochs > 1 && Math.max(share, unitShare) > 2 * noise + threshold);
-            if (!cut) {
-                noise = epochs == 1 ? unitShare : noise + EWMA * (unitShare - noise);
+            // (a share rising a little per epoch would drag the learned noise along: above MAX_NOISE it is a budget).
+            // Only full epochs count: one that ended on time with a single answer (a slow first request) is no
+            // baseline, and a share of 1 in 8 after it is no jump.
+            boolean full = epochAnswers >= MIN_COMPLETIONS;
+            cut = beyondNoise(unitShare, epochAnswers)
+                    || (full && fullEpochs > 0 && Math.max(share, unitShare) > 2 * noise + threshold);
+            if (!cut && full) {
+                noise = fullEpochs == 0 ? unitShare : noise + EWMA * (unitShare - noise);
+            }
+            if (full) {
+                fullEpochs++;
             }
         } else {
             cut = share - noise > threshold;
@@ -363,8 +407,11 @@ public final class Pacer {
             // what the server took in this epoch: against a budget, the budget itself
             double accepted = throughput(epochSent - epochRefused, now);
             double over = Math.min(MAX_CUT, Math.max(0, unitShare - noise));
-            rateBeforeCut = rate;
-            slowStartBeforeCut = slowStart;
+            if (!reviewed) {
+                // a cut made while reviewing the last one continues it: undoing them undoes both
+                rateBeforeCut = rate;
+                slowStartBeforeCut = slowStart;
+            }
             unitShareAtCut = unitShare;
             answersAtCut = epochAnswers;
             sentAtCut = throughput(epochSent, now);
@@ -382,6 +429,13 @@ public final class Pacer {
                 // the server's bucket hides its budget while it drains: what it accepted over the last seconds is
                 // closer to the budget than the rate the overrun reached
                 found = Math.min(found, acceptedRate * (1 + SIGNIFICANT_EXCESS));
+            }
+            double recent = measured ? 0 : recentAcceptedRate(now);
+            if (recent > 0) {
+                // an epoch too short to measure (a few large requests per second): what the server accepted over the
+                // last seconds bounds the budget, or a rate far above it (the unpaced start) would come down a step
+                // per epoch
+                found = Math.min(found, recent * (1 + SIGNIFICANT_EXCESS));
             }
             if (noise >= MIN_NOISE) {
                 // a server known to refuse at random: one unlucky epoch must not take the rate down more than half
@@ -449,6 +503,38 @@ public final class Pacer {
         startEpoch(now);
     }
 
+    private void recordAccepted(long now, long units) {
+        if (firstAnswerNanos < 0) {
+            firstAnswerNanos = now;
+        }
+        long bucket = now / TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS);
+        if (recentBucket < 0) {
+            recentBucket = bucket;
+        }
+        for (long b = recentBucket + 1; b <= bucket && b <= recentBucket + RECENT_BUCKETS; b++) {
+            recentAccepted[(int) (b % RECENT_BUCKETS)] = 0;
+        }
+        recentBucket = Math.max(recentBucket, bucket);
+        recentAccepted[(int) (bucket % RECENT_BUCKETS)] += Math.max(0, units);
+    }
+
+    /**
+     * Units per second the server accepted over the last {@code RECENT_BUCKETS × RECENT_BUCKET_MILLIS} ms (or since the
+     * first answer, when that is shorter but at least half a second); 0 when that cannot be told yet.
+     */
+    private double recentAcceptedRate(long now) {
+        if (firstAnswerNanos < 0 || now - firstAnswerNanos < RECENT_MIN_SPAN_NANOS) {
+            return 0;
+        }
+        recordAccepted(now, 0);
+        long total = 0;
+        for (long units : recentAccepted) {
+            total += units;
+        }
+        long span = Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
+        return total * NANOS_PER_SECOND / span;
+    }
+
     /** A refused share that no random refusal explains: above {@link #MAX_NOISE} by two standard errors. */
     private static boolean beyondNoise(double unitShare, int answers) {
         return unitShare > MAX_NOISE + 2 * Math.sqrt(MAX_NOISE * (1 - MAX_NOISE) / Math.max(1, answers));
@@ -472,6 +558,9 @@ public final class Pacer {
      * gives (above {@value #MAX_NOISE}).
      */
     private boolean noiseLike(double unitShare, long now) {
+        if (budgetSeen) {
+            return false;
+        }
         // the share at the cut may be an unlucky epoch; the share since, over twice the answers, must look like noise
         double knownNoise = noise + 2 * Math.sqrt(noise * (1 - noise) / Math.max(1, epochAnswers));
         if (beyondNoise(unitShareAtCut, answersAtCut) || unitShare > Math.max(MAX_NOISE, knownNoise) || unitShare < MIN_NOISE) {

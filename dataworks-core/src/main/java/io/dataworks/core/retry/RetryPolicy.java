@@ -24,7 +24,8 @@ import reactor.util.retry.Retry;
  * {@code jitter * wait}. A {@code THROTTLED} failure that says when to come back ({@code RetryAfterMs}, Cosmos DB)
  * waits exactly that, plus at most 10 % jitter, not a back-off the server did not ask for; a wait is never shorter
  * than what the server asked for.</li>
- * <li>After {@code maxAttempts} retries in a row, or when the next wait would take the waits of the request
+ * <li>After {@code maxAttempts} retries in a row (retries after a {@code RetryAfterMs} do not count: a throttling
+ * server is not failing, it says when it has room), or when the next wait would take the waits of the request
  * past {@code maxTotalWait}, the request fails with {@link RetriesExhaustedException}
  * ({@code DataWorksException}, exit code FAILED, "gave up after N attempts (...)", cause = last failure).</li>
  * <li>Every retry is reported to the {@link RetryListener} before the wait.</li>
@@ -74,6 +75,7 @@ public record RetryPolicy(RetryConfig config, RetryListener listener) {
         return Retry.from(signals -> {
             // per subscription; retry signals arrive one at a time
             long[] waitedNanos = {0};
+            long[] counted = {0};
             return signals.concatMap(signal -> {
                 Throwable failure = signal.failure();
                 ErrorClassification error = ErrorClassifier.classify(failure);
@@ -83,10 +85,14 @@ public record RetryPolicy(RetryConfig config, RetryListener listener) {
                 long inARow = signal.totalRetriesInARow();
                 if (inARow == 0) {
                     waitedNanos[0] = 0;
+                    counted[0] = 0;
                 }
                 long retry = inARow + 1;
                 int attemptsMade = (int) Math.min(Integer.MAX_VALUE, retry);
-                if (retry > config.maxAttempts()) {
+                // a server that says when to come back (RetryAfterMs) is not failing: such retries are bounded by
+                // maxTotalWait only, so a long stretch of throttling under a small budget does not exhaust maxAttempts
+                boolean serverSaidWhen = error.kind() == ErrorKind.THROTTLED && error.retryAfter().isPresent();
+                if (!serverSaidWhen && ++counted[0] > config.maxAttempts()) {
                     return Mono.error(new RetriesExhaustedException(attemptsMade, "maxAttempts " + config.maxAttempts(),
                             error, failure));
                 }

@@ -63,7 +63,8 @@ final class Demo {
         int exitCode = ExitCode.FAILED.code();
         try (PluginLoader plugins = command.common.pluginLoader();
              EmbeddedMongo sourceServer = EmbeddedMongo.start();
-             EmbeddedMongo targetServer = EmbeddedMongo.start();
+             EmbeddedMongo targetServer = command.cosmosBudget == null ? EmbeddedMongo.start()
+                     : EmbeddedMongo.builder().cosmosBudget(command.cosmosBudget).start();
              MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()),
                      b -> b.addCommandListener(command.readLatency));
              MongoEndpoint target = MongoEndpoint.connect(EndpointConfig.of(targetServer.uri(), TARGET.database()))) {
@@ -79,7 +80,21 @@ final class Demo {
                     .checkpointDir(checkpoints)
                     .targetMaxDocumentBytes(target.maxDocumentBytes())
                     .build();
+            if (command.cosmosBudget != null) {
+                LOG.info("demo: the target is Cosmos DB-like, provisioned with {} RU/s (a 1 KB document costs ~{} RU to insert)",
+                        Math.round(command.cosmosBudget), io.dataworks.core.embedded.CosmosRequestUnits.WRITE_RU_PER_KB);
+            }
+            long start = System.nanoTime();
             exitCode = command.run(settings, command.out(), true);
+            if (command.cosmosBudget != null) {
+                io.dataworks.core.embedded.CosmosStats stats = targetServer.cosmosStats();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                LOG.info(String.format(java.util.Locale.ROOT, "demo: the Cosmos DB-like target charged %,.0f RU in %.1f s "
+                                + "(%.0f%% of %,.0f RU/s); %,d of %,d requests throttled (%d in part), %,d documents refused "
+                                + "and retried", stats.requestUnits(), seconds,
+                        100 * stats.requestUnits() / (command.cosmosBudget * seconds), command.cosmosBudget,
+                        stats.throttledRequests(), stats.requests(), stats.partialRequests(), stats.throttledDocuments()));
+            }
             return exitCode;
         } finally {
             if (exitCode == ExitCode.OK.code()) {

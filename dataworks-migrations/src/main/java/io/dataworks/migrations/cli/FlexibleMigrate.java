@@ -38,9 +38,7 @@ import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.plan.MigrationPlan;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.PlanPrinter;
-import io.dataworks.migrations.throttle.AimdLimit;
-import io.dataworks.migrations.throttle.LimiterSettings;
-import io.dataworks.migrations.throttle.MetricsFeedback;
+import io.dataworks.migrations.plan.RequestUnitEstimate;
 import io.dataworks.monitoring.AlertRule;
 import io.dataworks.monitoring.MonitoringOptions;
 import io.dataworks.monitoring.MonitoringSession;
@@ -84,6 +82,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
     boolean demo;
     @Option(names = "--total", paramLabel = "N", defaultValue = "10000", description = "Documents in the --demo source. Default: ${DEFAULT-VALUE}.")
     long total;
+    @Option(names = "--cosmos-budget", paramLabel = "RU_PER_SECOND", description = "With --demo: the embedded target behaves "
+            + "as Cosmos DB provisioned with this many request units per second (16500 TooManyRequests, partial bulk "
+            + "inserts, RetryAfterMs), so the pacing can be watched; ~5.5 RU per 1 KB document inserted.")
+    Double cosmosBudget;
+
+    /** A client of the source with one connection, for the dry run's request-unit estimate (set once configured). */
+    private java.util.function.Supplier<MongoEndpoint> singleConnectionSource;
 
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
@@ -137,6 +142,14 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (demo && (options.verifyOnly || options.follow)) {
             throw new ConfigException("--demo", "--demo copies and verifies an embedded source; it takes no --verify-only or --follow");
         }
+        if (cosmosBudget != null && !demo) {
+            throw new ConfigException("--cosmos-budget", "--cosmos-budget shapes the embedded target of --demo; against a real "
+                    + "Cosmos DB target give its provisioned throughput with --target-ru");
+        }
+        if (cosmosBudget != null && !(cosmosBudget > 0 && cosmosBudget < 1e9)) {
+            throw new ConfigException("--cosmos-budget", "--cosmos-budget is request units per second, a number > 0 (e.g. "
+                    + "--cosmos-budget 20000), was " + cosmosBudget);
+        }
         if (demo) {
             return new Demo(this).run();
         }
@@ -155,8 +168,33 @@ public final class FlexibleMigrate implements Callable<Integer> {
             Mono.when(source.warmUp(), target.warmUp()).block();
             MigrationSettings settings = options.settings(config, source, target, selected);
             sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
+            // the request-unit estimate reads its sample and the statistics over one connection (Cosmos DB answers
+            // getLastRequestStatistics per connection)
+            singleConnectionSource = () -> MongoEndpoint.connect(sourceConfig, b -> b.applyToConnectionPoolSettings(
+                    pool -> pool.maxSize(1).minSize(0)));
             return run(settings, out(), false);
         }
+    }
+
+    /**
+     * The share of {@code --target-ru} the copy used, estimated: documents written × the published RU per KB of their
+     * average size, over the copy stage's duration. Empty when the copy wrote nothing.
+     */
+    static java.util.Optional<Map<String, Object>> budgetUse(RunResult result, io.dataworks.monitoring.PerformanceSnapshot s,
+                                                             double targetRu) {
+        java.util.Optional<io.dataworks.migrations.StageOutcome> copy = result.outcome("copy");
+        if (copy.isEmpty() || s.documentsWritten() == 0 || copy.get().took().isZero()) {
+            return java.util.Optional.empty();
+        }
+        double seconds = copy.get().took().toNanos() / 1e9;
+        double units = s.documentsWritten() * io.dataworks.core.embedded.CosmosRequestUnits.write(s.bytesWritten() / s.documentsWritten());
+        Map<String, Object> use = new LinkedHashMap<>();
+        use.put("ruPerSecond", targetRu);
+        use.put("estimatedRuPerSecondUsed", Math.round(units / seconds));
+        use.put("estimatedUse", Math.round(units / seconds / targetRu * 1000) / 1000.0);
+        use.put("estimatedFrom", "documents written x " + io.dataworks.core.embedded.CosmosRequestUnits.WRITE_RU_PER_KB
+                + " RU per KB of their average size, over the copy stage");
+        return java.util.Optional.of(use);
     }
 
     PrintWriter out() {
@@ -180,6 +218,18 @@ public final class FlexibleMigrate implements Callable<Integer> {
         if (options.dryRun()) {
             List<NamespacePlan> plans = MigrationEngine.create(base).plan().block();
             out.print(PlanPrinter.format(MigrationPlan.of(plans)));
+            if (singleConnectionSource != null && !options.verifyOnly()) {
+                try (MongoEndpoint sample = singleConnectionSource.get()) {
+                    RequestUnitEstimate.measure(sample.client(), plans).ifPresentOrElse(
+                            estimate -> out.print(estimate.format(options.targetRu())),
+                            () -> {
+                                if (options.targetRu() > 0) {
+                                    out.println("Request units: the source does not answer getLastRequestStatistics (not "
+                                            + "Cosmos DB), so reading it costs no RU to estimate.");
+                                }
+                            });
+                }
+            }
             out.println(options.verifyOnly() ? "Dry run: these namespaces would be verified (plans from the checkpoints where there are); "
                     + "nothing was read beyond planning, nothing written." : "Dry run: nothing was written.");
             out.flush();
@@ -203,11 +253,6 @@ public final class FlexibleMigrate implements Callable<Integer> {
         }, "flexible-migrate-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         RunReport.Builder report = RunReport.builder(TOOL);
-        AimdLimit adaptive = !options.adaptiveConcurrency() ? null : AimdLimit.create(
-                LimiterSettings.of(base.insertWorkers(), base.insertWorkers()), Clock.SYSTEM, session.collector()::gauge,
-                migration.writeConcurrency()::setLimit);
-        Disposable feedback = adaptive == null ? Disposables.disposed()
-                : MetricsFeedback.attach(session.collector(), adaptive, Duration.ofMillis(250), Schedulers.parallel());
         try {
             RunResult result;
             try {
@@ -219,10 +264,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
                 finish(session, report, settings, out, ExitCode.FAILED);
                 throw e;
             }
-            feedback.dispose();
-            if (adaptive != null) {
-                report.detail("concurrency", adaptive.stats().toReportDetails());
+            Map<String, Object> pacing = new LinkedHashMap<>();
+            result.pacing().forEach(p -> pacing.put(p.side(), p.toReportDetails()));
+            if (options.targetRu() > 0) {
+                budgetUse(result, session.collector().getCurrentPerformance(), options.targetRu())
+                        .ifPresent(use -> pacing.put("targetBudget", use));
             }
+            report.detail("pacing", pacing);
             describe(report, result);
             ExitCode exit = result.exitCode();
             if (result.failure() != null) {
@@ -237,7 +285,6 @@ public final class FlexibleMigrate implements Callable<Integer> {
             }
             return code;
         } finally {
-            feedback.dispose();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -79,8 +79,13 @@ public final class MigrateOptions {
     Path checkpointDir;
     @Option(names = "--fresh", description = "Ignore (delete) existing checkpoints of these collections and start over.")
     boolean fresh;
-    @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing.")
+    @Option(names = "--dry-run", description = "Print the plan (namespaces, estimates, partitions) and write nothing; against "
+            + "a Cosmos DB source also the request units reading and writing it will cost.")
     boolean dryRun;
+    @Option(names = "--target-ru", paramLabel = "RU_PER_SECOND", description = "The target's provisioned throughput (Cosmos DB "
+            + "RU/s): --dry-run prints how long the copy's writes take at it; a run reports the share of it the copy used "
+            + "(estimated from the documents' sizes).")
+    Double targetRu;
     @Option(names = "--error-strategy", paramLabel = "continue|stop", defaultValue = "stop",
             description = "On a document the target refuses (it always goes to the dead-letter file): stop the run or continue. Default: ${DEFAULT-VALUE}.")
     ErrorStrategy errorStrategy;
@@ -110,9 +115,10 @@ public final class MigrateOptions {
     @Option(names = "--reconcile-deletes", description = "After the copy, delete target documents whose _id the source no longer has "
             + "(Cosmos DB change streams carry no deletes).")
     boolean reconcileDeletes;
-    @Option(names = "--no-adaptive-concurrency", description = "Keep --insert-workers bulk writes in flight even while the target throttles "
-            + "(default: halve on throttling, raise step by step when writes succeed again).")
-    boolean noAdaptiveConcurrency;
+    @Option(names = {"--no-pacing", "--no-adaptive-concurrency"}, description = "Do not pace: keep --insert-workers bulk "
+            + "writes in flight whatever the servers answer (default: each server is paced by a rate learned from its "
+            + "throttling, 16500 TooManyRequests, and its RetryAfterMs).")
+    boolean noPacing;
 
     /** Flags that make no sense together are refused before anything is read or written. */
     public void checkFlagCombinations() {
@@ -125,6 +131,10 @@ public final class MigrateOptions {
         }
         if (verify && verifyOnly) {
             throw new ConfigException("--verify", "--verify and --verify-only: give one (--verify-only verifies without copying)");
+        }
+        if (targetRu != null && !(targetRu > 0 && targetRu < 1e9)) {
+            throw new ConfigException("--target-ru", "--target-ru is the target's provisioned request units per second, a "
+                    + "number > 0 (e.g. --target-ru 10000), was " + targetRu);
         }
     }
 
@@ -192,6 +202,7 @@ public final class MigrateOptions {
                             .withParallelCursors(workers.parallelCursors()))))
                     .parallelCursors(workers.parallelCursors())
                     .insertWorkers(workers.maxInsertWorkers())
+                    .adaptivePacing(!noPacing)
                     .sourceBatchSize(workers.sourceBatchSize())
                     .batchSize(workers.batchAggregationSize())
                     .batchTimeout(Duration.ofMillis(Math.max(1, workers.batchAggregationTimeoutMs())))
@@ -314,6 +325,11 @@ public final class MigrateOptions {
                 cutover(cutoverMaxLag, cutoverHold), cosmosSource, stallTimeout);
     }
 
+    /** {@code --target-ru}, RU per second; 0 when not given. */
+    public double targetRu() {
+        return targetRu == null ? 0 : targetRu;
+    }
+
     public boolean dryRun() {
         return dryRun;
     }
@@ -334,7 +350,8 @@ public final class MigrateOptions {
         return noProgress;
     }
 
-    public boolean adaptiveConcurrency() {
-        return !noAdaptiveConcurrency;
+    /** Each server paced by a learned rate (default), or {@code --no-pacing}. */
+    public boolean adaptivePacing() {
+        return !noPacing;
     }
 }

@@ -25,6 +25,9 @@ import reactor.core.scheduler.Schedulers;
  * transient failures back off), and the scheduler for blocking work (file I/O, checkpoints, plug-in code), which must
  * never run on the driver's callback threads. One per side per run, shared by all stages; thread-safe.
  *
+ * <p>Work sent to the server is paced ({@link #pacing()}): a rate learned from its throttling answers and a limit on
+ * requests in flight, shared by every stage, so stages running at once share one budget.
+ *
  * <p>Every retry is counted in the metrics ({@code retries} by kind) and reported: a WARN at the first retry and then
  * at most one every {@value #WARN_EVERY_SECONDS} seconds, with the count since the last, so that a dead or
  * throttling server is visible long before the retry budget runs out.
@@ -38,11 +41,14 @@ public final class Endpoint {
     private final MongoClient client;
     private final RetryPolicy retry;
     private final Requests requests;
+    private final Pacing pacing;
     private final AtomicLong retriesSinceWarn = new AtomicLong();
     private final AtomicLong lastWarnNanos = new AtomicLong(Long.MIN_VALUE);
 
-    private Endpoint(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics, Duration requestTimeout) {
+    private Endpoint(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics, Duration requestTimeout,
+                     Pacing pacing) {
         this.side = Objects.requireNonNull(side, "side");
+        this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.client = Objects.requireNonNull(client, "client");
         Objects.requireNonNull(metrics, "metrics");
         RetryListener given = policy.listener();
@@ -62,6 +68,19 @@ public final class Endpoint {
             }
 
             @Override
+            public <T> reactor.core.publisher.Mono<T> paced(java.util.function.LongSupplier units,
+                                                            reactor.core.publisher.Mono<T> request) {
+                // the timeout is the request's own: waiting for the pacer is not the server being slow
+                return retrying.mono(reactor.core.publisher.Mono.defer(() -> pacing.send(units.getAsLong(),
+                        reactor.core.publisher.Mono.defer(() -> request).timeout(requestTimeout))));
+            }
+
+            @Override
+            public long documentsPerRequest() {
+                return pacing.maxUnitsPerRequest();
+            }
+
+            @Override
             public <T> reactor.core.publisher.Flux<T> flux(reactor.core.publisher.Flux<T> request) {
                 return retrying.flux(request);
             }
@@ -73,10 +92,11 @@ public final class Endpoint {
      * @param policy  the retry policy (its listener is still told of every retry)
      * @param metrics where retries are counted
      * @param requestTimeout how long one request may go unanswered before it is abandoned and retried
+     * @param pacing  how fast this server is sent work, shared by every stage
      */
     public static Endpoint of(String side, MongoClient client, RetryPolicy policy, MetricsCollector metrics,
-                              Duration requestTimeout) {
-        return new Endpoint(side, client, Objects.requireNonNull(policy, "policy"), metrics, requestTimeout);
+                              Duration requestTimeout, Pacing pacing) {
+        return new Endpoint(side, client, Objects.requireNonNull(policy, "policy"), metrics, requestTimeout, pacing);
     }
 
     private void warn(String kind, long attempt, Duration delay) {
@@ -107,6 +127,11 @@ public final class Endpoint {
     /** How every stage sends requests to this server. */
     public Requests requests() {
         return requests;
+    }
+
+    /** The pacing of this server: every write (and every cursor batch) of every stage goes through it. */
+    public Pacing pacing() {
+        return pacing;
     }
 
     /** Where blocking work of the stages using this endpoint runs (never the driver's threads). */

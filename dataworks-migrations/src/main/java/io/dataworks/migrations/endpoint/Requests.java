@@ -32,6 +32,20 @@ public interface Requests {
 
     <T> Mono<T> mono(Mono<T> request);
 
+    /**
+     * A write carrying documents, paced: each attempt waits for the server's pacing (a slot in flight and
+     * {@code units.getAsLong()} documents' share of the learned rate, read again for each attempt, since a retry sends
+     * only what is still pending), and its answer teaches the pacer. Retried as {@link #mono}. Not paced by default.
+     */
+    default <T> Mono<T> paced(java.util.function.LongSupplier units, Mono<T> request) {
+        return mono(request);
+    }
+
+    /** The most documents one paced write should carry now (a batch above it is split); unlimited by default. */
+    default long documentsPerRequest() {
+        return Long.MAX_VALUE;
+    }
+
     <T> Flux<T> flux(Flux<T> request);
 
     /**

@@ -578,7 +578,9 @@ public final class ChangeFollower {
             if (writes.isEmpty()) {
                 return Mono.empty();
             }
-            return targetRequests.mono(writeRetry.apply(Mono.defer(() -> Mono.from(to.bulkWrite(writes, new BulkWriteOptions().ordered(false))))))
+            // paced by the target's pacing, shared with the copy and every other stage writing to it
+            return targetRequests.paced(writes::size,
+                            writeRetry.apply(Mono.defer(() -> Mono.from(to.bulkWrite(writes, new BulkWriteOptions().ordered(false))))))
                     .then();
         }
 

@@ -20,22 +20,23 @@ import com.mongodb.client.model.WriteModel;
 import io.dataworks.core.error.ErrorClassification;
 import io.dataworks.core.error.ErrorClassifier;
 import io.dataworks.core.error.ErrorKind;
-import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Writes one batch as one unordered bulk write, holding a permit of the shared {@link ConcurrencyLimiter}
- * while it is in flight. Per-document errors are sorted out: duplicate keys in insert mode count as
- * already copied, retryable ones (throttled, transient) are retried alone through the target's requests (the retry
- * policy's waits, and a timeout that abandons a write the server never answers), with the retry policy's
- * backoff, the others go to the dead-letter file and the error budget. The returned Mono completes when
- * every document of the batch is accounted for, which is when the batch may be acknowledged.
+ * Writes one batch as one unordered bulk write, paced by the target's {@code Pacing} (a slot in flight and the
+ * learned rate; the answer teaches the pacer). Per-document errors are sorted out: duplicate keys in insert mode count
+ * as already copied; retryable ones (throttled, transient) are retried alone, never the documents already written,
+ * through the target's requests (throttled: after the server's {@code RetryAfterMs} plus a little jitter; transient:
+ * back-off; and a timeout that abandons a write the server never answers), each retry paced again; the others go to
+ * the dead-letter file and the error budget. The returned Mono completes when every document of the batch is
+ * accounted for, which is when the batch may be acknowledged.
  */
 final class BatchWriter {
 
@@ -44,7 +45,6 @@ final class BatchWriter {
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
     private final MigrationSettings settings;
-    private final ConcurrencyLimiter limiter;
     /** The target's requests: retry (throttled: RetryAfterMs; transient: back-off) and the request timeout. */
     private final Requests requests;
     private final DeadLetterWriter deadLetter;
@@ -52,10 +52,9 @@ final class BatchWriter {
     private final MetricsCollector metrics;
     private final DocumentStage stage;
 
-    BatchWriter(MigrationSettings settings, ConcurrencyLimiter limiter, Requests requests, DeadLetterWriter deadLetter,
+    BatchWriter(MigrationSettings settings, Requests requests, DeadLetterWriter deadLetter,
                 ErrorBudget budget, DocumentStage stage) {
         this.settings = settings;
-        this.limiter = limiter;
         this.requests = requests;
         this.deadLetter = deadLetter;
         this.budget = budget;
@@ -91,20 +90,47 @@ final class BatchWriter {
             Mono<Void> refuseOversized = refused.isEmpty() ? Mono.empty() : Mono.fromRunnable(() -> refused.forEach(r ->
                     fail(batch, pending, r.document(), r.code(), r.reason())))
                     .subscribeOn(Schedulers.boundedElastic()).then();
+            // a paced target may want fewer documents per request than the batch holds (a Cosmos DB budget): split
+            List<Pending> parts = split(pending.documents, requests.documentsPerRequest());
             // what the target now holds for this batch: its documents, less those refused here or by the server
             Mono<Long> held = Mono.fromCallable(() -> {
                 checkBudget(pending);
-                return (long) batch.documents().size() + batch.refused().size() - pending.refused;
+                long refusedByServer = 0;
+                for (Pending part : parts) {
+                    checkBudget(part);
+                    refusedByServer += part.refused;
+                }
+                return (long) batch.documents().size() + batch.refused().size() - pending.refused - refusedByServer;
             });
-            if (pending.documents.isEmpty()) {
+            if (parts.isEmpty()) {
                 return refuseOversized.then(held);
             }
-            // The permit is held across the retries: a throttled write fails in a millisecond, and a permit given
-            // back while it waits out RetryAfterMs would go to the next write, which the target would throttle too.
-            return refuseOversized
-                    .then(limiter.withPermit(requests.mono(Mono.defer(() -> send(batch, pending)))))
-                    .then(held);
+            // Each attempt takes a slot and its documents' share of the rate again, and sends only what is still
+            // pending. The slot is given back while a retry waits out RetryAfterMs: the throttle told the pacer, which
+            // holds every writer back until then, so the next writes are not refused too.
+            Mono<Void> sends = parts.size() == 1 ? sendPaced(batch, parts.get(0))
+                    : Flux.fromIterable(parts).flatMap(part -> sendPaced(batch, part), parts.size()).then();
+            return refuseOversized.then(sends).then(held);
         });
+    }
+
+    private Mono<Void> sendPaced(Batch batch, Pending part) {
+        return requests.paced(() -> part.documents.size(), Mono.defer(() -> send(batch, part)));
+    }
+
+    private static List<Pending> split(List<RawBsonDocument> documents, long perRequest) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        if (documents.size() <= perRequest) {
+            return List.of(new Pending(documents));
+        }
+        int size = (int) Math.max(1, perRequest);
+        List<Pending> parts = new ArrayList<>((documents.size() + size - 1) / size);
+        for (int from = 0; from < documents.size(); from += size) {
+            parts.add(new Pending(new ArrayList<>(documents.subList(from, Math.min(documents.size(), from + size)))));
+        }
+        return parts;
     }
 
     private void checkBudget(Pending pending) {

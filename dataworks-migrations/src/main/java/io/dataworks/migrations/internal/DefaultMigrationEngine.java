@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
-import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationEngine;
 import io.dataworks.migrations.MigrationResult;
 import io.dataworks.migrations.MigrationResult.NamespaceResult;
@@ -26,7 +25,9 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.NamespaceMapping;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.endpoint.Endpoint;
+import io.dataworks.migrations.endpoint.Pacing;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
@@ -46,7 +47,6 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
 
     private final MigrationSettings settings;
-    private final ConcurrencyLimiter writeConcurrency;
     /** The run's store, or {@code null}: then each {@link #migrate()} / {@link #plan()} opens (and locks) its own. */
     private final CheckpointStore givenStore;
     /** The two sides; every request of every step goes through their retry policies (counted, warned about). */
@@ -59,18 +59,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     /** An engine that keeps its records in {@code store} (owned and closed by the caller), e.g. a whole CLI run's. */
     public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store) {
-        this(settings, store, new ConcurrencyLimiter(settings.insertWorkers()));
-    }
-
-    /** As {@link #DefaultMigrationEngine(MigrationSettings, CheckpointStore)}, with the caller's limit on bulk writes in flight. */
-    public DefaultMigrationEngine(MigrationSettings settings, CheckpointStore store, ConcurrencyLimiter writeConcurrency) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.writeConcurrency = Objects.requireNonNull(writeConcurrency, "writeConcurrency");
         this.givenStore = store;
+        // one pacing per server, shared by every stage of the run: reads are paced by cursor batches, writes by request
         this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout());
+                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.parallelCursors())
+                        : Pacing.fixed(settings.parallelCursors()));
         this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout());
+                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.insertWorkers())
+                        : Pacing.fixed(settings.insertWorkers()));
     }
 
     /** {@code work} with the given store, or with a file store opened for it and closed after it. */
@@ -98,10 +95,6 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return target;
     }
 
-    @Override
-    public ConcurrencyLimiter writeConcurrency() {
-        return writeConcurrency;
-    }
 
     @Override
     public Mono<List<NamespacePlan>> plan() {
@@ -297,8 +290,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         final ConcurrencyLimiter cursors = new ConcurrencyLimiter(settings.parallelCursors());
         /** The strategy's transform and the size check, the same for the copy as for follow. */
         final DocumentStage stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
-        final PartitionReader reader = new PartitionReader(settings, source.requests(), stage);
-        final BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
+        final PartitionReader reader = new PartitionReader(settings, source.requests(), source.pacing(), stage);
+        final BatchWriter writer = new BatchWriter(settings, target.requests(), deadLetter, budget, stage);
         final Map<Namespace, NamespaceCheckpoint> active = new ConcurrentHashMap<>();
         final AtomicLong estimatedTotal = new AtomicLong();
         final IndexCopier indexes = IndexCopier.forTarget(settings.targetFlavour());

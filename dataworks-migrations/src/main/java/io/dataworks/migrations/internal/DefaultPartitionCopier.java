@@ -6,7 +6,6 @@ import org.bson.RawBsonDocument;
 
 import io.dataworks.core.DataWorksException;
 import io.dataworks.core.ExitCode;
-import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.PartitionCopier;
@@ -16,6 +15,7 @@ import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.checkpoint.PartitionState;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Endpoint;
+import io.dataworks.migrations.endpoint.Pacing;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -25,18 +25,21 @@ public final class DefaultPartitionCopier implements PartitionCopier {
     private final MigrationSettings settings;
     private final Endpoint source;
     private final Endpoint target;
-    private final ConcurrencyLimiter writeConcurrency;
     private final DocumentStage stage;
     private final PartitionReader reader;
     private final DeadLetterWriter deadLetter;
 
     public DefaultPartitionCopier(MigrationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
-        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(), settings.requestTimeout());
-        this.writeConcurrency = new ConcurrencyLimiter(settings.insertWorkers());
+        // one pacing per server and process, as the engine has per run: every partition this copier copies at once shares it
+        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.parallelCursors())
+                        : Pacing.fixed(settings.parallelCursors()));
+        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
+                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.insertWorkers())
+                        : Pacing.fixed(settings.insertWorkers()));
         this.stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
-        this.reader = new PartitionReader(settings, source.requests(), stage);
+        this.reader = new PartitionReader(settings, source.requests(), source.pacing(), stage);
         this.deadLetter = new DeadLetterWriter(settings.deadLetterPath());
         deadLetter.rememberWritten();
     }
@@ -81,7 +84,7 @@ public final class DefaultPartitionCopier implements PartitionCopier {
                 settings.target().getDatabase(targetNs.database()).getCollection(targetNs.collection(), RawBsonDocument.class),
                 settings.metrics().forNamespace(sourceNs.toString()), checkpoint);
         ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
-        BatchWriter writer = new BatchWriter(settings, writeConcurrency, target.requests(), deadLetter, budget, stage);
+        BatchWriter writer = new BatchWriter(settings, target.requests(), deadLetter, budget, stage);
         String fingerprint = checkpoint.header().planFingerprint();
         java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         Runnable save = () -> {
@@ -112,8 +115,13 @@ public final class DefaultPartitionCopier implements PartitionCopier {
     }
 
     @Override
-    public ConcurrencyLimiter writeConcurrency() {
-        return writeConcurrency;
+    public Endpoint source() {
+        return source;
+    }
+
+    @Override
+    public Endpoint target() {
+        return target;
     }
 
     @Override

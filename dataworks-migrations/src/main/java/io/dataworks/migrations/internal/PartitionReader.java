@@ -1,5 +1,6 @@
 package io.dataworks.migrations.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.document.DocumentStage;
+import io.dataworks.migrations.endpoint.Pacing;
 import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.migrations.plan.NamespacePlan;
 import io.dataworks.migrations.plan.Partition;
@@ -39,10 +41,13 @@ public final class PartitionReader {
     /** The source's requests: a retried cursor reopens after the last document it delivered. */
     private final Requests requests;
     private final DocumentStage stage;
+    /** The source's pacing: each batch read takes its documents' share of the learned read rate. */
+    private final Pacing pacing;
 
-    PartitionReader(MigrationSettings settings, Requests requests, DocumentStage stage) {
+    PartitionReader(MigrationSettings settings, Requests requests, Pacing pacing, DocumentStage stage) {
         this.settings = settings;
         this.requests = requests;
+        this.pacing = pacing;
         this.stage = stage;
     }
 
@@ -61,8 +66,10 @@ public final class PartitionReader {
         BsonDocument projection = strategy.sourceProjection(sourceNs);
         // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
         // the first attempt (and a retry before any document) starts after the checkpointed _id
-        Flux<RawBsonDocument> documents = requests.sortedById(after -> find(run.source, plan, partition,
-                after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()));
+        // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor
+        Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
+                        after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
+                .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error)));
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
@@ -99,7 +106,14 @@ public final class PartitionReader {
                                 items.size(), out, bytes, refused);
                     });
         }
-        return batches.doOnComplete(() -> progress.readComplete(sequence.get()));
+        // paced by batch: the next batch is asked for once the rate lets this one through, so a throttling source
+        // is read at the rate it affords (the driver's cursor reads ahead only as far as the demand)
+        return batches
+                .concatMap(batch -> {
+                    pacing.read(batch.sourceDocuments(), Duration.ZERO);
+                    return pacing.acquire(batch.sourceDocuments()).thenReturn(batch);
+                }, 0)
+                .doOnComplete(() -> progress.readComplete(sequence.get()));
     }
 
 }

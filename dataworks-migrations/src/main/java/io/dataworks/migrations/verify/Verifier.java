@@ -262,11 +262,11 @@ public final class Verifier {
         }
 
         private Mono<ContentDigest> digest(MongoCollection<RawBsonDocument> coll, BsonDocument filter) {
-            // Order does not matter to the digest, so no sort: the server streams in its cheapest order.
+            // Read in _id order so that a retry resumes after the last document read instead of starting the partition
+            // over: under a request-unit budget (Cosmos DB) a partition larger than the budget affords between two
+            // throttles would otherwise be read from its start for ever. Each document is added to the digest once.
             Requests reads = coll == source ? sourceReads : targetReads;
-            // reduceWith: a retry starts from a new digest, not from the one the failed attempt filled half-way
-            return reads.mono(Flux.from(coll.find(filter).batchSize(options.batchSize()))
-                    .reduceWith(ContentDigest::new, ContentDigest::add));
+            return sorted(coll, reads, filter).reduceWith(ContentDigest::new, ContentDigest::add);
         }
 
         /** Streams both sides in {@code _id} order and writes the differences; returns {missing, extra, different}. */

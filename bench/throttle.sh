@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Pacing against a throttling target (issue 11): flexible-migrate's copy through the library into an embedded target
+# that behaves as Cosmos DB under a provisioned budget, and one that refuses writes at random.
+#
+#   bench/throttle.sh                         # budgets 2,000 / 8,000 / 20,000 documents/s; random 10 / 30 / 50 %
+#   BUDGETS="8000" RATES="" bench/throttle.sh # only one budget
+#   SECONDS_PER_RUN=20 RUNS=5 bench/throttle.sh
+#
+# Prints one JSON line per run (budget use and throttled share measured by the server between 20 % and 90 % of the
+# copy; durations and the longest stretch without a write under random refusals) and keeps them in bench/out/.
+# Needs the jar: mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests   (from the repository root)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+JAR="$ROOT/dataworks-migrations/target/flexible-migrate.jar"
+BUDGETS="${BUDGETS-2000 8000 20000}"
+RATES="${RATES-0.1 0.3 0.5}"
+OUT="${OUT:-$ROOT/bench/out/throttle-$(date -u +%Y%m%dT%H%M%SZ)}"
+[[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests' first" >&2; exit 2; }
+mkdir -p "$OUT"
+
+echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')" | tee "$OUT/machine.txt"
+JAVA=(java -Xmx2g -XX:+UseParallelGC -Dlogback.configurationFile=/dev/null -cp "$JAR" "$ROOT/bench/ThrottleBench.java")
+if [[ -n "$BUDGETS" ]]; then
+  # shellcheck disable=SC2086
+  "${JAVA[@]}" budget $BUDGETS 2>"$OUT/budget.log" | grep '^{' | tee "$OUT/budget.jsonl"
+fi
+if [[ -n "$RATES" ]]; then
+  # shellcheck disable=SC2086
+  "${JAVA[@]}" random $RATES 2>"$OUT/random.log" | grep '^{' | tee "$OUT/random.jsonl"
+fi
+echo "results in $OUT" >&2
