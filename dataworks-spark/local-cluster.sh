@@ -9,7 +9,7 @@
 #
 # <options> are flexible-migrate's (see flexible-migrate --help); --report PATH leaves the report where it says.
 # --kill-worker-after counts from the first task the worker runs, so the kill lands mid-copy however long the cluster
-# took to start. Logs: the master's, workers' and executors' in the log directory printed at start (LOG_DIR to choose).
+# took to start; then it waits (30 s at most) until the worker has been inside one task for 3 s: mid-partition. Logs: the master's, workers' and executors' in the log directory printed at start (LOG_DIR to choose).
 # Build first: mvn -B -ntp -pl dataworks-spark -am package -DskipTests
 set -euo pipefail
 
@@ -163,6 +163,17 @@ if [[ -n "$kill_after" ]]; then
             sleep 0.2
         done
         sleep "$kill_after"
+        # then wait (at most 30 s more) until it has been inside one task for 3 s: a kill in the middle of a partition
+        deadline=$((SECONDS + 30))
+        while [[ $SECONDS -lt $deadline ]]; do
+            kill -0 "$driver_pid" 2>/dev/null || exit 0
+            last=$(grep -hs -E "Running task|Finished task" "$log_dir"/worker-1/app-*/*/stderr | tail -1)
+            if [[ "$last" == *"Running task"* ]]; then
+                started=$(date -d "20${last:0:2}-${last:3:2}-${last:6:2} ${last:9:8}" +%s 2>/dev/null || echo 0)
+                [[ $(( $(date +%s) - started )) -ge 3 ]] && break
+            fi
+            sleep 0.2
+        done
         kill -0 "$driver_pid" 2>/dev/null || exit 0
         echo "local-cluster.sh: killing worker 1 (pid $victim) and its executor with SIGKILL" >&2
         kill -KILL -- "-$victim" 2>/dev/null || true
