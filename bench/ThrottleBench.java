@@ -40,9 +40,10 @@ import reactor.core.publisher.Mono;
  *   budget DOCS_PER_SECOND...   target in Cosmos mode with a budget of that many ~0.4 KB documents per second
  *                               (5.5 RU each); 4 collections of DOCS_PER_SECOND x SECONDS / 4 documents; budget use and
  *                               throttled share measured by the server between 20 % and 90 % of the copy
- *   random RATE...              target refusing RATE of the writes at random (16500, RetryAfterMs=20); 4 x 10,000
+ *   random RATE...              target refusing RATE of the writes at random (16500, RetryAfterMs=20); 4 x 50,000
  *                               documents copied RUNS times with adaptive pacing and RUNS times with --no-pacing
- *                               (alternating); durations and the longest stretch without a write
+ *                               (alternating, after one warm-up copy not counted); durations and the longest stretch
+ *                               without a write
  * </pre>
  * Every run checks that the target holds exactly the source's documents (raw BSON, per collection).
  */
@@ -100,7 +101,8 @@ public class ThrottleBench {
     }
 
     static void random(double rate, int runs, Path dir) {
-        int perCollection = 10_000;
+        int perCollection = Integer.parseInt(System.getenv().getOrDefault("RANDOM_DOCS_PER_COLLECTION", "50000"));
+        warmUp(dir.resolve("warm-up"));
         List<Double> adaptive = new ArrayList<>();
         List<Double> fixed = new ArrayList<>();
         long worstGapAdaptive = 0;
@@ -137,6 +139,17 @@ public class ThrottleBench {
                         + "\"fixedMedianSeconds\":%.2f,\"adaptiveOverFixed\":%.3f,\"adaptiveRuns\":%s,\"fixedRuns\":%s,"
                         + "\"longestWithoutWriteMsAdaptive\":%d,\"longestWithoutWriteMsFixed\":%d}%n",
                 rate, a, f, a / f, adaptive, fixed, worstGapAdaptive, worstGapFixed);
+    }
+
+    /** One copy not counted, so that neither mode pays for the JIT of this JVM. */
+    static void warmUp(Path dir) {
+        try (EmbeddedMongo source = EmbeddedMongo.start();
+             EmbeddedMongo target = EmbeddedMongo.builder().throttleRate(0.2).retryAfterMs(20).start();
+             MongoClient src = MongoClients.create(source.connectionString());
+             MongoClient dst = MongoClients.create(target.connectionString())) {
+            fill(src, 10_000);
+            copy(src, dst, MetricsCollector.create(), dir, true);
+        }
     }
 
     static RunResult copy(MongoClient src, MongoClient dst, MetricsCollector metrics, Path dir, boolean paced) {
