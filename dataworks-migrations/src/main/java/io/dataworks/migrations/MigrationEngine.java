@@ -47,6 +47,21 @@ public interface MigrationEngine {
      */
     Mono<List<NamespacePlan>> plan();
 
+    /**
+     * The first half of a copy whose partitions are copied elsewhere (Spark executors, with {@link PartitionCopier}):
+     * resolves the namespaces, applies {@code fresh}, checks every stored checkpoint (and that the target still holds
+     * what it records), creates the target collections and their unique indexes, plans what has no usable plan, and
+     * stores every namespace's copy record in {@code store} (owned by the caller). Emits the copy records, in order.
+     */
+    Mono<List<io.dataworks.migrations.checkpoint.NamespaceCheckpoint>> prepareCopy(io.dataworks.migrations.checkpoint.CheckpointStore store);
+
+    /**
+     * The second half of such a copy: reads every copy record with its partition records, fails (exit code 1) when a
+     * partition is not done, stores the records whole, creates the remaining indexes and reports as {@link #migrate()}
+     * does (documents failed and dead letters are the partition copiers' to count).
+     */
+    Mono<MigrationResult> finishCopy(io.dataworks.migrations.checkpoint.CheckpointStore store);
+
     /** The namespaces this run covers (the named ones, checked to exist; or every collection of the source database). */
     Mono<List<NamespaceMapping>> namespaceMappings();
 }

@@ -62,14 +62,46 @@ public final class MigrationRun {
 
     private final MigrationSettings settings;
     private final RunOptions options;
+    /** The copy stage's work; {@code null}: the engine's own copy, in this process. */
+    private final CopyStage copyStage;
+    /** Where verification compares partition digests; {@code null}: in this process. */
+    private final io.dataworks.migrations.verify.Verifier.PartitionDigests digests;
 
-    private MigrationRun(MigrationSettings settings, RunOptions options) {
+    private MigrationRun(MigrationSettings settings, RunOptions options, CopyStage copyStage,
+                         io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
+        this.copyStage = copyStage;
+        this.digests = digests;
+    }
+
+    /**
+     * How the copy stage copies, when not in this process: a distributed copy (the Spark driver) prepares with
+     * {@link MigrationEngine#prepareCopy}, copies the partitions elsewhere ({@link PartitionCopier}) and finishes with
+     * {@link MigrationEngine#finishCopy}. Every other stage (follow start, reconcile, verify, follow) and the outcome,
+     * report and exit code stay the run's own.
+     */
+    @FunctionalInterface
+    public interface CopyStage {
+        /** The copy, cold; cancelling it stops the copy. {@code store} is the run's, open for the run's length. */
+        Mono<MigrationResult> copy(MigrationEngine engine, CheckpointStore store);
+    }
+
+    /** This run with its copy stage done by {@code copy} instead of in this process. */
+    public MigrationRun withCopyStage(CopyStage copy) {
+        return new MigrationRun(settings, options, Objects.requireNonNull(copy, "copy"), digests);
+    }
+
+    /**
+     * This run with verification's per-partition digests computed and compared by {@code digests} (a distributed
+     * verification); counts, the records, narrowing a differing partition down and the result stay the run's.
+     */
+    public MigrationRun withPartitionDigests(io.dataworks.migrations.verify.Verifier.PartitionDigests digests) {
+        return new MigrationRun(settings, options, copyStage, Objects.requireNonNull(digests, "digests"));
     }
 
     public static MigrationRun create(MigrationSettings settings, RunOptions options) {
-        return new MigrationRun(settings, options);
+        return new MigrationRun(settings, options, null, null);
     }
 
     /**
@@ -218,7 +250,7 @@ public final class MigrationRun {
             StallWatch watch = StallWatch.start("copy", options.stallTimeout(), this::copyProgress,
                     () -> "the source to answer a read or the target to acknowledge a bulk write (" + engine.target().pacing()
                             + ")", Schedulers.parallel());
-            return engine.migrate()
+            return (copyStage == null ? engine.migrate() : copyStage.copy(engine, store))
                     .takeUntilOther(stop)
                     .doFinally(signal -> watch.dispose())
                     .map(result -> {
@@ -282,7 +314,7 @@ public final class MigrationRun {
                     .withRequests(engine.source().requests(), engine.target().requests());
             List<VerificationResult> results = new ArrayList<>();
             return Flux.fromIterable(plans)
-                    .concatMap(plan -> Verifier.create().verify(plan, engine.source().collection(plan.source()),
+                    .concatMap(plan -> (digests == null ? Verifier.create() : Verifier.create(digests)).verify(plan, engine.source().collection(plan.source()),
                             engine.target().collection(plan.target()), verifyOptions))
                     .doOnNext(results::add)
                     .takeUntilOther(stop)

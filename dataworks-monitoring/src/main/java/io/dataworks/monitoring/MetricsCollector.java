@@ -165,6 +165,18 @@ public final class MetricsCollector implements MeterBinder {
         return throttledDocuments.sum();
     }
 
+    /** Requests refused for lack of capacity since the start (what {@link #throttled()} counted). */
+    public long throttledRequests() {
+        return throttled.sum();
+    }
+
+    /** Retries since the start per kind, lower case, sorted; a read that leaves the interval state alone. */
+    public Map<String, Long> retriesByKind() {
+        Map<String, Long> out = new TreeMap<>();
+        retries.forEach((kind, n) -> out.put(kind, n.sum()));
+        return out;
+    }
+
     /** The server refused one request for lack of capacity (e.g. Cosmos DB 16500). */
     public void throttled() {
         throttled.increment();

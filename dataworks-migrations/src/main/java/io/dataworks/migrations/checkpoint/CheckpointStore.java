@@ -136,10 +136,26 @@ public interface CheckpointStore extends AutoCloseable {
     /** Replaces the record atomically. */
     void write(Kind kind, Namespace source, BsonDocument record);
 
+    /**
+     * Stores how far one partition of {@code source}'s copy got, beside its copy record and without touching the other
+     * partitions: the executors of a distributed copy (Spark) update partitions of one namespace at the same time, and
+     * none may overwrite another's progress with a stale copy. The record belongs to the plan with fingerprint
+     * {@code planFingerprint}. A record never goes back: a state that is not done over a done one, or with fewer
+     * documents than the stored one, is ignored (a task attempt that was given up and still writes). Atomic per
+     * partition.
+     */
+    void writePartition(Namespace source, String planFingerprint, PartitionState state);
+
+    /**
+     * The partition records of {@code source}'s copy written with {@link #writePartition} for the plan with fingerprint
+     * {@code planFingerprint}, by partition index; records of another plan are left out.
+     */
+    java.util.Map<Integer, PartitionState> readPartitions(Namespace source, String planFingerprint);
+
     /** Forgets every record of {@code source} ({@code --fresh}). */
     void delete(Namespace source);
 
-    /** Deletes one record. */
+    /** Deletes one record; deleting the copy record deletes its partition records too. */
     void delete(Kind kind, Namespace source);
 
     /**

@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.NoSuchFileException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.bson.BsonDocument;
 import org.bson.json.JsonMode;
@@ -30,7 +36,9 @@ import io.dataworks.migrations.Namespace;
  * {@link CheckpointStore} in a directory: one file per namespace and kind, {@code <name>.<kind>.json} (the copy record
  * is {@code <name>.checkpoint.json}), in canonical Extended JSON so every BSON type round-trips; replaced atomically
  * ({@link AtomicFile}). A lock file {@code .lock} (an OS file lock, released when the process dies, even by
- * {@code kill -9}) keeps a second run out of the directory.
+ * {@code kill -9}) keeps a second run out of the directory. Partition records ({@link #writePartition}) are files of
+ * their own, {@code <name>.partition-<index>.json}, so that processes sharing the directory (a Spark cluster on one
+ * machine) each replace only the partitions they copy.
  *
  * <p>File names are injective: {@code <name>} is the namespace {@code db.collection} with {@code a-z 0-9 . _ -} kept,
  * each capital letter written {@code ^} plus its lower case (so names differing only in case stay apart on
@@ -186,6 +194,73 @@ final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    Path partitionFile(Namespace source, int index) {
+        return directory.resolve(fileName(source) + ".partition-" + index + ".json");
+    }
+
+    @Override
+    public synchronized void writePartition(Namespace source, String planFingerprint, PartitionState state) {
+        requireWritable();
+        Objects.requireNonNull(planFingerprint, "planFingerprint");
+        PartitionState stored = readPartition(partitionFile(source, state.index()), planFingerprint);
+        if (stored != null && (stored.done() && !state.done() || stored.documents() > state.documents())) {
+            return;
+        }
+        Path file = partitionFile(source, state.index());
+        BsonDocument record = new BsonDocument("planFingerprint", new org.bson.BsonString(planFingerprint));
+        record.put("state", state.toBson());
+        try {
+            AtomicFile.write(file, record.toJson(JSON).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write partition record " + file, e);
+        }
+    }
+
+    @Override
+    public Map<Integer, PartitionState> readPartitions(Namespace source, String planFingerprint) {
+        Map<Integer, PartitionState> out = new TreeMap<>();
+        for (Path file : partitionFiles(source)) {
+            PartitionState state = readPartition(file, planFingerprint);
+            if (state != null) {
+                out.put(state.index(), state);
+            }
+        }
+        return out;
+    }
+
+    /** The partition record in {@code file} when it exists and belongs to the plan {@code planFingerprint}, else null. */
+    private static PartitionState readPartition(Path file, String planFingerprint) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            BsonDocument record = BsonDocument.parse(Files.readString(file, StandardCharsets.UTF_8));
+            if (!planFingerprint.equals(record.getString("planFingerprint").getValue())) {
+                return null;
+            }
+            return PartitionState.fromBson(record.getDocument("state"));
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            throw new DataWorksException(ExitCode.FAILED, "cannot read partition record " + file + ": " + e.getMessage(), e);
+        } catch (JsonParseException | org.bson.BsonInvalidOperationException e) {
+            throw new DataWorksException(ExitCode.USAGE, "partition record " + file + " cannot be used: " + e.getMessage()
+                    + ". Rerun with --fresh to start over, or pick another --checkpoint-dir", e);
+        }
+    }
+
+    private List<Path> partitionFiles(Namespace source) {
+        Pattern name = Pattern.compile(Pattern.quote(fileName(source) + ".partition-") + "\\d+\\.json");
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> name.matcher(f.getFileName().toString()).matches()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+    }
+
     @Override
     public void delete(Namespace source) {
         for (Kind kind : Kind.values()) {
@@ -199,6 +274,11 @@ final class FileCheckpointStore implements CheckpointStore {
         Path file = fileFor(kind, source);
         try {
             Files.deleteIfExists(file);
+            if (kind == Kind.COPY) {
+                for (Path partition : partitionFiles(source)) {
+                    Files.deleteIfExists(partition);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + kind.label() + " record " + file, e);
         }

@@ -163,11 +163,35 @@ public final class NamespaceCheckpoint {
         return new NamespaceCheckpoint(header, plan, progress);
     }
 
-    /** The copy record of {@code source} in {@code store}; an unusable record is a usage error naming it and {@code --fresh}. */
+    /**
+     * The same record with the partition records of a distributed copy ({@link CheckpointStore#writePartition}) folded
+     * in: per partition, whichever state got further (done, or more documents acknowledged).
+     */
+    public NamespaceCheckpoint withPartitionRecords(Map<Integer, PartitionState> records) {
+        if (records.isEmpty()) {
+            return this;
+        }
+        List<PartitionProgress> merged = new ArrayList<>(partitions.size());
+        for (PartitionProgress p : partitions) {
+            PartitionState record = records.get(p.partition().index());
+            PartitionState own = p.state();
+            boolean further = record != null && (record.done() && !own.done()
+                    || record.done() == own.done() && record.documents() > own.documents());
+            merged.add(further ? new PartitionProgress(p.partition(), record.lastId(), record.documents(), record.targetDocuments(),
+                    record.done()) : p);
+        }
+        return new NamespaceCheckpoint(header, plan, merged);
+    }
+
+    /**
+     * The copy record of {@code source} in {@code store}, with its partition records folded in
+     * ({@link #withPartitionRecords}); an unusable record is a usage error naming it and {@code --fresh}.
+     */
     public static Optional<NamespaceCheckpoint> load(CheckpointStore store, Namespace source) {
         return store.read(CheckpointStore.Kind.COPY, source).map(doc -> {
             try {
-                return fromBson(doc);
+                NamespaceCheckpoint stored = fromBson(doc);
+                return stored.withPartitionRecords(store.readPartitions(source, stored.header().planFingerprint()));
             } catch (IllegalArgumentException | org.bson.BsonInvalidOperationException e) {
                 throw new io.dataworks.core.DataWorksException(io.dataworks.core.ExitCode.USAGE, "checkpoint "
                         + store.describe(CheckpointStore.Kind.COPY, source) + " cannot be used: " + e.getMessage()

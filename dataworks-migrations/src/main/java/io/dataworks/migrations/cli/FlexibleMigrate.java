@@ -102,8 +102,38 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
     private List<AlertRule> alertRules = List.of();
 
+    /** Turns the run this command built into the one it runs: as built for the CLI; the Spark driver adds its copy stage. */
+    private final java.util.function.UnaryOperator<MigrationRun> runCustomizer;
+
+    public FlexibleMigrate() {
+        this(java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The command with {@code runCustomizer} applied to every run it builds, for a driver that runs the same migration
+     * differently (the Spark driver's distributed copy stage): same options, checks, stages, report and exit codes.
+     */
+    public FlexibleMigrate(java.util.function.UnaryOperator<MigrationRun> runCustomizer) {
+        this.runCustomizer = java.util.Objects.requireNonNull(runCustomizer, "runCustomizer");
+    }
+
     public static void main(String[] args) {
         System.exit(Cli.run(new FlexibleMigrate(), args));
+    }
+
+    /** The migration options as parsed (after picocli filled them in). */
+    public MigrateOptions options() {
+        return options;
+    }
+
+    /** The options both CLIs share, as parsed. */
+    public CommonOptions common() {
+        return common;
+    }
+
+    /** Whether {@code --demo} was given. */
+    public boolean demo() {
+        return demo;
     }
 
     @Override
@@ -210,7 +240,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         MonitoringSession session = monitoring();
         readLatency.recordInto(session.collector());
         MigrationSettings settings = base.toBuilder().metrics(session.collector()).progress(session.progress()).build();
-        MigrationRun migration = MigrationRun.create(settings, stages);
+        MigrationRun migration = runCustomizer.apply(MigrationRun.create(settings, stages));
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -127,7 +127,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
                 run -> namespaces()
                         .collectList()
-                        .flatMap(run::prepare)
+                        .flatMap(mappings -> run.prepare(mappings, settings.fresh()))
                         .doOnNext(runs -> run.startCheckpointing())
                         .flatMapMany(Flux::fromIterable)
                         // planning (a few small reads) runs ahead of the copy, so a run of many small collections does
@@ -141,6 +141,38 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                                     deadLettered > 0 ? run.deadLetter.file().orElse(null) : null, deadLettered,
                                     deadLettered > 0 ? run.deadLetter.describe() : null, run.deadLetter.howToClear());
                         }),
+                run -> Mono.fromRunnable(run::close),
+                (run, error) -> Mono.fromRunnable(run::close),
+                run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<List<NamespaceCheckpoint>> prepareCopy(CheckpointStore store) {
+        Objects.requireNonNull(store, "store");
+        return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
+                run -> namespaces()
+                        .collectList()
+                        .flatMap(mappings -> run.prepare(mappings, settings.fresh()))
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMapSequential(ns -> run.steps(ns, run.prepareSteps()).then(Mono.fromCallable(() -> ns.checkpoint)),
+                                Math.max(1, settings.parallelCursors()), 1)
+                        .collectList(),
+                run -> Mono.fromRunnable(run::close),
+                (run, error) -> Mono.fromRunnable(run::close),
+                run -> Mono.fromRunnable(run::close));
+    }
+
+    @Override
+    public Mono<MigrationResult> finishCopy(CheckpointStore store) {
+        Objects.requireNonNull(store, "store");
+        return Mono.usingWhen(Mono.fromCallable(() -> new Run(store)),
+                run -> namespaces()
+                        .collectList()
+                        .flatMap(mappings -> run.prepare(mappings, false))
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMapSequential(ns -> run.namespace(ns, run.finishSteps()), Math.max(1, settings.parallelCursors()), 1)
+                        .collectList()
+                        .map(results -> new MigrationResult(results, 0, null, 0)),
                 run -> Mono.fromRunnable(run::close),
                 (run, error) -> Mono.fromRunnable(run::close),
                 run -> Mono.fromRunnable(run::close));
@@ -296,9 +328,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
          * copied, so a refused one stops the run at once. Creates the target collections (their UUIDs identify them in
          * the checkpoints).
          */
-        Mono<List<NamespaceRun>> prepare(List<NamespaceMapping> mappings) {
+        Mono<List<NamespaceRun>> prepare(List<NamespaceMapping> mappings, boolean fresh) {
             return Mono.fromRunnable(() -> {
-                        if (settings.fresh()) {
+                        if (fresh) {
                             // a fresh start gets a dead-letter file of its own; the earlier entries are set aside, not lost
                             deadLetter.archive(mappings.stream().map(m -> m.source().toString()).collect(Collectors.toSet()),
                                     Instant.now());
@@ -318,7 +350,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                             .flatMap(uuid -> {
                                 NamespaceMapping mapping = entry.getKey();
                                 String targetUuid = uuid.isEmpty() ? null : uuid;
-                                NamespaceCheckpoint checkpoint = settings.fresh() ? null : usableCheckpoint(store, mapping, targetUuid);
+                                NamespaceCheckpoint checkpoint = fresh ? null : usableCheckpoint(store, mapping, targetUuid);
                                 if (checkpoint != null && checkpoint.header().targetUuid() == null && targetUuid != null) {
                                     checkpoint = checkpoint.withTargetUuid(targetUuid);
                                 }
@@ -351,7 +383,36 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     .then(Mono.fromCallable(() -> report(ns)));
         }
 
-        private Mono<Void> steps(NamespaceRun ns, List<Step> steps) {
+        /** A distributed copy's first half: the plan stored, unique indexes created; the partitions are copied elsewhere. */
+        List<Step> prepareSteps() {
+            return List.of(
+                    new Step("plan", this::planStep),
+                    new Step("unique-indexes", n -> indexStep(n, true)));
+        }
+
+        /** A distributed copy's second half: every partition must be done (its records folded in), then the other indexes. */
+        List<Step> finishSteps() {
+            return List.of(
+                    new Step("plan", this::planStep),
+                    // named apart from the CLI's "copy": it checks the records, the copying happened elsewhere
+                    new Step("check-copied", this::checkCopied),
+                    new Step("indexes", n -> indexStep(n, false)));
+        }
+
+        private Mono<Void> checkCopied(NamespaceRun ns) {
+            long left = ns.checkpoint.partitions().stream().filter(p -> !p.done()).count();
+            if (left > 0) {
+                return Mono.error(new DataWorksException(ExitCode.FAILED, ns.mapping + ": " + left + " of "
+                        + ns.checkpoint.partitions().size() + " partition(s) are not copied yet (rerun to resume them)"));
+            }
+            return Mono.fromRunnable(() -> save(ns.checkpoint)).subscribeOn(Schedulers.boundedElastic()).then();
+        }
+
+        Mono<NamespaceResult> namespace(NamespaceRun ns, List<Step> steps) {
+            return steps(ns, steps).then(Mono.fromCallable(() -> report(ns)));
+        }
+
+        Mono<Void> steps(NamespaceRun ns, List<Step> steps) {
             return Flux.fromIterable(steps)
                     .concatMap(step -> Mono.defer(() -> {
                                 long start = System.nanoTime();

@@ -65,11 +65,50 @@ public final class Verifier {
     private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
     private static final BsonDocumentCodec DOCUMENT_CODEC = new BsonDocumentCodec();
 
-    private Verifier() {
+    /**
+     * Computes and compares the per-partition digests of both sides somewhere else (a distributed verification: Spark
+     * executors, each partition a task, each computing {@link #compareDigests}). The verifier records the outcomes; a
+     * partition reported as differing is compared document by document here, so its differences are named.
+     */
+    @FunctionalInterface
+    public interface PartitionDigests {
+        /** One outcome per partition given, in any order; cold. */
+        Mono<List<Outcome>> compare(NamespacePlan plan, List<Partition> partitions);
+    }
+
+    /** Where partition digests are compared; {@code null}: here. */
+    private final PartitionDigests digests;
+
+    private Verifier(PartitionDigests digests) {
+        this.digests = digests;
     }
 
     public static Verifier create() {
-        return new Verifier();
+        return new Verifier(null);
+    }
+
+    /** A verifier whose raw-BSON digests ({@code hash} method) are computed and compared by {@code digests}. */
+    public static Verifier create(PartitionDigests digests) {
+        return new Verifier(Objects.requireNonNull(digests, "digests"));
+    }
+
+    /**
+     * One partition's order-independent digests of the source (its range, under the strategy's source filter) and the
+     * target (its range), as the {@code hash} method computes them: a match, or a mismatch with both counts (and no
+     * document named: {@link #verify} narrows it down). What a distributed verification's task runs.
+     */
+    public static Mono<Outcome> compareDigests(Partition partition, MongoCollection<RawBsonDocument> source,
+                                               MongoCollection<RawBsonDocument> target, BsonDocument strategyFilter,
+                                               int batchSize, Requests sourceReads, Requests targetReads) {
+        BsonDocument sourceSide = Run.and(partition.filter(), strategyFilter == null ? new BsonDocument() : strategyFilter);
+        return Mono.zip(digestOf(source, sourceSide, batchSize, sourceReads), digestOf(target, partition.filter(), batchSize, targetReads))
+                .map(d -> new Outcome(partition.index(), d.getT1().sameAs(d.getT2()), d.getT1().count(), d.getT2().count(), 0, 0, 0));
+    }
+
+    private static Mono<ContentDigest> digestOf(MongoCollection<RawBsonDocument> coll, BsonDocument filter, int batchSize, Requests reads) {
+        // Order does not matter to the digest, so no sort: the server streams in its cheapest order.
+        // reduceWith: a retry starts from a new digest, not from the one the failed attempt filled half-way
+        return reads.mono(Flux.from(coll.find(filter).batchSize(batchSize)).reduceWith(ContentDigest::new, ContentDigest::add));
     }
 
     public Mono<VerificationResult> verify(NamespacePlan plan, MongoCollection<RawBsonDocument> source,
@@ -79,10 +118,10 @@ public final class Verifier {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
         if (options.store() != null) {
-            return Mono.defer(() -> new Run(plan, source, target, options, options.store()).execute());
+            return Mono.defer(() -> new Run(plan, source, target, options, options.store(), digests).execute());
         }
         return Mono.usingWhen(Mono.fromCallable(() -> CheckpointStore.files(options.checkpointDir())),
-                store -> new Run(plan, source, target, options, store).execute(),
+                store -> new Run(plan, source, target, options, store, digests).execute(),
                 store -> Mono.fromRunnable(store::close));
     }
 
@@ -98,10 +137,12 @@ public final class Verifier {
         private final DiffWriter diffs;
         private final Requests sourceReads;
         private final Requests targetReads;
+        private final PartitionDigests digests;
 
         Run(NamespacePlan plan, MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> target,
-            VerifyOptions options, CheckpointStore store) {
+            VerifyOptions options, CheckpointStore store, PartitionDigests digests) {
             this.plan = plan;
+            this.digests = digests;
             this.source = source;
             this.target = target;
             this.options = options;
@@ -125,11 +166,19 @@ public final class Verifier {
                     sourceReads.mono(Mono.from(source.countDocuments(strategyFilter))),
                     targetReads.mono(Mono.from(target.countDocuments())),
                     (s, t) -> new long[] {s, t});
-            Mono<List<Outcome>> partitions = Flux.fromIterable(plan.partitions())
-                    .filter(p -> !resumed.containsKey(p.index()))
-                    .flatMap(p -> verifyPartition(p)
-                            .publishOn(Schedulers.boundedElastic())
-                            .doOnNext(record::record), options.parallelism())
+            List<Partition> todo = plan.partitions().stream().filter(p -> !resumed.containsKey(p.index())).toList();
+            Flux<Outcome> outcomes;
+            if (digests == null || options.strategyMode() || todo.isEmpty()) {
+                outcomes = Flux.fromIterable(todo).flatMap(this::verifyPartition, options.parallelism());
+            } else {
+                // compared elsewhere; a differing partition is compared again here, document by document, to name them
+                outcomes = digests.compare(plan, todo)
+                        .flatMapMany(Flux::fromIterable)
+                        .flatMap(o -> o.match() ? Mono.just(o) : verifyPartition(plan.partitions().get(o.index())), options.parallelism());
+            }
+            Mono<List<Outcome>> partitions = outcomes
+                    .publishOn(Schedulers.boundedElastic())
+                    .doOnNext(record::record)
                     .collectList();
             return Mono.zip(counts, partitions)
                     .flatMap(t -> outsidePartitions(t.getT1()).map(outside -> result(t.getT1(), resumed, outside)))
@@ -370,7 +419,7 @@ public final class Verifier {
             return and(partition.filter(), strategyFilter);
         }
 
-        private static BsonDocument and(BsonDocument a, BsonDocument b) {
+        static BsonDocument and(BsonDocument a, BsonDocument b) {
             if (b == null || b.isEmpty()) {
                 return a;
             }
