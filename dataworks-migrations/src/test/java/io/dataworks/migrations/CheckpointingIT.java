@@ -92,6 +92,18 @@ class CheckpointingIT {
         }
 
         @Override
+        public void writePartition(Namespace source, String planFingerprint,
+                                   io.dataworks.migrations.checkpoint.PartitionState state) {
+            files.writePartition(source, planFingerprint, state);
+        }
+
+        @Override
+        public java.util.Map<Integer, io.dataworks.migrations.checkpoint.PartitionState> readPartitions(Namespace source,
+                                                                                                    String planFingerprint) {
+            return files.readPartitions(source, planFingerprint);
+        }
+
+        @Override
         public void close() {
             files.close();
         }

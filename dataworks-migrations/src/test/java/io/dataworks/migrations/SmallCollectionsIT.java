@@ -156,6 +156,18 @@ class SmallCollectionsIT {
         }
 
         @Override
+        public void writePartition(Namespace source, String planFingerprint,
+                                   io.dataworks.migrations.checkpoint.PartitionState state) {
+            delegate.writePartition(source, planFingerprint, state);
+        }
+
+        @Override
+        public java.util.Map<Integer, io.dataworks.migrations.checkpoint.PartitionState> readPartitions(Namespace source,
+                                                                                                    String planFingerprint) {
+            return delegate.readPartitions(source, planFingerprint);
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

@@ -74,8 +74,12 @@ final class ExecutorContext implements AutoCloseable {
         // Each executor paces its own reads and writes, as the CLI does (--no-pacing turns it off): a rate learned from
         // the throttling it meets, so the executors together share the target's budget, each its share, without
         // coordination through the store. Verification's reads go through the same endpoints.
-        // the driver holds the store's lock for the whole job; executors write their partitions beside it
-        this.store = CheckpointStore.unlocked(Path.of(spec.checkpointDir()));
+        // the driver holds the store's lock (or its lease) for the whole job; executors write their partitions beside
+        // it: in the MongoDB store when the job has one (--checkpoint-uri: no shared filesystem needed), else in the
+        // directory every machine shares
+        MigrationSettings.Checkpoints checkpoints = settings.checkpoints();
+        this.store = checkpoints.inMongo() ? CheckpointStore.mongoShared(checkpoints.uri().value(), checkpoints.database())
+                : CheckpointStore.unlocked(Path.of(spec.checkpointDir()));
         LOG.info("executor context for job {}: {} -> {}, strategy {}, store {}", spec.jobId(),
                 source.config().uri().masked(), target.config().uri().masked(),
                 strategy().name(), store.location());

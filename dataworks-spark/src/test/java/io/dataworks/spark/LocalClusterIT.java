@@ -103,9 +103,20 @@ class LocalClusterIT {
     }
 
     private List<String> migrate(String sourceDb, String targetDb, String... more) {
+        return migrate(sourceDb, targetDb, List.of("--checkpoint-dir", dir.resolve("checkpoints").toString()), more);
+    }
+
+    /** The job keeping its records in a MongoDB database on the target server: no shared directory involved. */
+    private List<String> migrateWithMongoStore(String sourceDb, String targetDb, String... more) {
+        return migrate(sourceDb, targetDb, List.of("--checkpoint-uri", target.connectionString(), "--checkpoint-db",
+                "cluster_checkpoints"), more);
+    }
+
+    private List<String> migrate(String sourceDb, String targetDb, List<String> store, String... more) {
         List<String> args = new ArrayList<>(List.of("--source-uri", source.connectionString(), "--source-db", sourceDb,
-                "--target-uri", target.connectionString(), "--target-db", targetDb,
-                "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--report", dir.resolve("report.json").toString(),
+                "--target-uri", target.connectionString(), "--target-db", targetDb));
+        args.addAll(store);
+        args.addAll(List.of("--report", dir.resolve("report.json").toString(),
                 "--no-progress", "--parallel-cursors", "4", "--batch-size", "500", "--insert-workers", "2"));
         args.addAll(List.of(more));
         return args;
@@ -143,7 +154,7 @@ class LocalClusterIT {
         target.writeBudget(9_000);
         try {
             Job job = runCluster("kill-worker", List.of("--workers", "2", "--kill-worker-after", "6"),
-                    migrate("fleet", "fleet_copy", "--verify"));
+                    migrateWithMongoStore("fleet", "fleet_copy", "--verify"));
 
             assertThat(job.code()).as(job.output()).isZero();
             assertThat(job.output()).contains("killing worker 1").contains("Lost executor");
@@ -160,6 +171,10 @@ class LocalClusterIT {
             assertThat(report.namespaces()).hasSize(4).allMatch(ns -> ns.documentsWritten() == PER_COLLECTION);
             assertThat(report.verification().status()).isEqualTo("match");
             assertThat(report.verification().targetCount()).isEqualTo(4L * PER_COLLECTION);
+            // the plan and every partition's progress were kept in the MongoDB store, none in a directory
+            assertThat(Data.count(target.connectionString(), "cluster_checkpoints", "checkpoints"))
+                    .as("records in the MongoDB store").isGreaterThanOrEqualTo(4 + 4);
+            assertThat(dir.resolve("checkpoints")).doesNotExist();
         } finally {
             target.writeBudget(0);
         }

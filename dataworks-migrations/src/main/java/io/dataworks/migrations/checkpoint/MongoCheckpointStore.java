@@ -263,6 +263,7 @@ final class MongoCheckpointStore implements CheckpointStore {
      * fewer documents, not "not done" over "done"); a stored state that is ahead makes the upsert collide with its
      * {@code _id}, and the write is dropped. Atomic per partition on the server, whichever process writes.
      */
+    @Override
     public void writePartition(Namespace source, String planFingerprint, PartitionState state) {
         Objects.requireNonNull(planFingerprint, "planFingerprint");
         Objects.requireNonNull(state, "state");
@@ -286,6 +287,7 @@ final class MongoCheckpointStore implements CheckpointStore {
     }
 
     /** The partition records of {@code source} written for the plan {@code planFingerprint}, by partition index. */
+    @Override
     public java.util.Map<Integer, PartitionState> readPartitions(Namespace source, String planFingerprint) {
         requireOpen();
         java.util.List<BsonDocument> found = await(reactor.core.publisher.Flux.from(records.find(Filters.and(partitionsOf(source),

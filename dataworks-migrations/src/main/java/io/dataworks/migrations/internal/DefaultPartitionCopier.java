@@ -10,6 +10,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.Namespace;
 import io.dataworks.migrations.PartitionCopier;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.checkpoint.PartitionState;
@@ -27,7 +28,8 @@ public final class DefaultPartitionCopier implements PartitionCopier {
     private final Endpoint target;
     private final DocumentStage stage;
     private final PartitionReader reader;
-    private final DeadLetterWriter deadLetter;
+    /** The dead letters of each store this copier was given (the store keeps them: a file, or its database). */
+    private final java.util.Map<CheckpointStore, DeadLetters> deadLetters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DefaultPartitionCopier(MigrationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -40,8 +42,6 @@ public final class DefaultPartitionCopier implements PartitionCopier {
                         : Pacing.fixed(settings.insertWorkers()));
         this.stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
         this.reader = new PartitionReader(settings, source.requests(), source.pacing(), stage);
-        this.deadLetter = new DeadLetterWriter(settings.deadLetterPath());
-        deadLetter.rememberWritten();
     }
 
     @Override
@@ -83,7 +83,12 @@ public final class DefaultPartitionCopier implements PartitionCopier {
                 settings.source().getDatabase(sourceNs.database()).getCollection(sourceNs.collection(), RawBsonDocument.class),
                 settings.target().getDatabase(targetNs.database()).getCollection(targetNs.collection(), RawBsonDocument.class),
                 settings.metrics().forNamespace(sourceNs.toString()), checkpoint);
-        ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), settings.deadLetterPath());
+        DeadLetters deadLetter = deadLetters.computeIfAbsent(store, s -> {
+            DeadLetters opened = s.deadLetters(settings.errors().deadLetter());
+            opened.load();
+            return opened;
+        });
+        ErrorBudget budget = new ErrorBudget(settings.errorStrategy(), settings.maxErrors(), deadLetter.describe());
         BatchWriter writer = new BatchWriter(settings, target.requests(), deadLetter, budget, stage);
         String fingerprint = checkpoint.header().planFingerprint();
         java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
@@ -126,6 +131,6 @@ public final class DefaultPartitionCopier implements PartitionCopier {
 
     @Override
     public void close() {
-        deadLetter.close();
+        deadLetters.values().forEach(DeadLetters::close);
     }
 }
