@@ -12,9 +12,9 @@ import io.dataworks.core.config.ConfigLoader;
 import io.dataworks.core.config.DataWorksConfig;
 import io.dataworks.core.mongo.MongoEndpoint;
 import io.dataworks.core.plugin.PluginLoader;
-import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.MigrationStrategy;
 import io.dataworks.migrations.PartitionCopier;
+import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.endpoint.Endpoint;
 import io.dataworks.migrations.cli.FlexibleMigrate;
@@ -77,8 +77,11 @@ final class ExecutorContext implements AutoCloseable {
         // the driver holds the store's lock (or its lease) for the whole job; executors write their partitions beside
         // it: in the MongoDB store when the job has one (--checkpoint-uri: no shared filesystem needed), else in the
         // directory every machine shares
-        MigrationSettings.Checkpoints checkpoints = settings.checkpoints();
-        this.store = checkpoints.inMongo() ? CheckpointStore.mongoShared(checkpoints.uri().value(), checkpoints.database())
+        // (the driver resolved --checkpoint-uri/--checkpoint-db into its configuration, which this context was given)
+        Optional<String> checkpointUri = config.value(io.dataworks.migrations.cli.MigrationKeys.CHECKPOINT_URI);
+        this.store = checkpointUri.isPresent()
+                ? CheckpointStore.mongoShared(checkpointUri.get(),
+                        config.value(io.dataworks.migrations.cli.MigrationKeys.CHECKPOINT_DB).orElse(null))
                 : CheckpointStore.unlocked(Path.of(spec.checkpointDir()));
         LOG.info("executor context for job {}: {} -> {}, strategy {}, store {}", spec.jobId(),
                 source.config().uri().masked(), target.config().uri().masked(),
