@@ -28,7 +28,6 @@ import io.dataworks.migrations.checkpoint.CheckpointStore;
 import io.dataworks.migrations.ConcurrencyLimiter;
 import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.endpoint.Endpoint;
-import io.dataworks.migrations.endpoint.Pacing;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.checkpoint.PartitionProgress;
@@ -63,12 +62,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.givenStore = store;
         // one pacing per server, shared by every stage of the run: reads are paced by cursor batches, writes by request
-        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.parallelCursors())
-                        : Pacing.fixed(settings.parallelCursors()));
-        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.insertWorkers())
-                        : Pacing.fixed(settings.insertWorkers()));
+        this.source = Endpoints.source(settings);
+        this.target = Endpoints.target(settings);
     }
 
     /** {@code work} with the given store, or with the settings' store opened for it and closed after it. */

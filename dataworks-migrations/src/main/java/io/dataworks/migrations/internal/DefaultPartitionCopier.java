@@ -16,7 +16,6 @@ import io.dataworks.migrations.checkpoint.PartitionProgress;
 import io.dataworks.migrations.checkpoint.PartitionState;
 import io.dataworks.migrations.document.DocumentStage;
 import io.dataworks.migrations.endpoint.Endpoint;
-import io.dataworks.migrations.endpoint.Pacing;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -34,12 +33,8 @@ public final class DefaultPartitionCopier implements PartitionCopier {
     public DefaultPartitionCopier(MigrationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         // one pacing per server and process, as the engine has per run: every partition this copier copies at once shares it
-        this.source = Endpoint.of("source", settings.source(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.parallelCursors())
-                        : Pacing.fixed(settings.parallelCursors()));
-        this.target = Endpoint.of("target", settings.target(), settings.retryPolicy(), settings.metrics(),
-                settings.requestTimeout(), settings.adaptivePacing() ? Pacing.adaptive(settings.insertWorkers())
-                        : Pacing.fixed(settings.insertWorkers()));
+        this.source = Endpoints.source(settings);
+        this.target = Endpoints.target(settings);
         this.stage = DocumentStage.create(settings.strategy(), settings.targetMaxDocumentBytes());
         this.reader = new PartitionReader(settings, source.requests(), source.pacing(), stage);
     }
