@@ -101,6 +101,14 @@ public final class Pacer {
     /** How many such bucketfuls accepted above the ceiling it takes to believe the budget was raised. */
     static final double RESTART_EVIDENCE = 3.0;
     static final double NOT_HELPED = 0.75;
+    /** How unlikely, under the learned random share, an epoch's throttled answers must be to cut. */
+    static final double NOISE_ALPHA = 1e-3;
+    /**
+     * Before refusals that did not follow a cut are taken for noise, the rate is cut to this share of what the server
+     * accepted when the cuts began: against a budget that must end them (what a draining bucket added to the accepted
+     * throughput is far less), against random refusals it costs one short epoch at half speed.
+     */
+    static final double DEEP_CUT = 0.5;
     static final double IN_FLIGHT_HEADROOM = 2.0;
     /** Above this refused share a cut is never undone: no server refuses that much at random; a budget does. */
     static final double MAX_NOISE = 0.6;
@@ -124,6 +132,10 @@ public final class Pacer {
 
     /** Units accepted per {@value #RECENT_BUCKET_MILLIS} ms over the last {@value #RECENT_BUCKETS} buckets. */
     private final long[] recentAccepted = new long[RECENT_BUCKETS];
+    /** Units sent and refused, and answers, in the same buckets: the refused share of the last seconds. */
+    private final long[] recentSent = new long[RECENT_BUCKETS];
+    private final long[] recentRefused = new long[RECENT_BUCKETS];
+    private final int[] recentAnswers = new int[RECENT_BUCKETS];
     private long recentBucket = -1;
     private long firstAnswerNanos = -1;
     private final double minRate;
@@ -176,7 +188,20 @@ public final class Pacer {
     private int unhelpfulCuts;
     /** Epochs of slow start with at least {@link #MIN_COMPLETIONS} answers. */
     private long fullEpochs;
+    /** Answers and throttled answers over slow start's full epochs that did not cut: the baseline a jump is judged by. */
+    private long baselineAnswers;
+    private long baselineThrottled;
+    /** The last full epoch of slow start: what was sent and accepted per second, and the refused share. */
+    private double previousSent;
+    private double previousAccepted;
+    private double previousUnitShare;
+    private int previousThrottled;
+    private int previousAnswers;
     private double unitShareAtCut;
+    /** What the server accepted when the chain of cuts under review began. */
+    private double chainAccepted;
+    /** The last cut was a deep one: climb back to the ceiling fast. */
+    private boolean deepRecovery;
     private int answersAtCut;
     private double sentAtCut;
     private double acceptedAtCut;
@@ -301,7 +326,7 @@ public final class Pacer {
         answers++;
         sentUnits += sent;
         refusedUnits += refused;
-        recordAccepted(now, sent - refused);
+        recordAnswer(now, sent, refused);
         double latencySample = Math.max(0, latency.toNanos());
         latencyNanos = latencyNanos < 0 ? latencySample : latencyNanos + EWMA * (latencySample - latencyNanos);
         unitsPerRequest = unitsPerRequest < 0 ? sent : unitsPerRequest + EWMA * (sent - unitsPerRequest);
@@ -335,16 +360,26 @@ public final class Pacer {
         double unitShare = epochSent == 0 ? 0 : (double) epochRefused / epochSent;
         epochs++;
         boolean reviewed = cutUnderReview;
+        boolean deepen = false;
         if (cutUnderReview) {
             cutUnderReview = false;
-            unhelpfulCuts = unitShare < NOT_HELPED * unitShareAtCut ? 0 : unhelpfulCuts + 1;
+            boolean helped = unitShare < NOT_HELPED * unitShareAtCut;
+            unhelpfulCuts = helped ? 0 : unhelpfulCuts + 1;
+            boolean deep = rate <= DEEP_CUT * chainAccepted * (1 + 1e-9);
             // two cuts in a row that did not lower the refused share: against a budget the second, at most
             // (1 - MARGIN)² of what the server accepted, would have; refusals that stay are not the rate's
-            boolean persistent = !budgetSeen && unhelpfulCuts >= 2 && unitShare >= MIN_NOISE / 2 && unitShare <= MAX_NOISE;
-            if (persistent || noiseLike(unitShare, now)) {
+            // (and what the server accepted fell with what was sent: a sender still above a budget cuts in steps while
+            // the server keeps taking its budget, and that is no noise)
+            boolean persistent = !budgetSeen && unhelpfulCuts >= 2 && unitShare >= MIN_NOISE / 2 && unitShare <= MAX_NOISE
+                    && acceptedFellWithSent(now);
+            boolean looksLikeNoise = persistent || noiseLike(unitShare, now);
+            if (looksLikeNoise && !deep) {
+                // not yet tried far enough below what the server took to tell a budget from noise
+                deepen = true;
+            } else if (looksLikeNoise) {
                 unhelpfulCuts = 0;
                 // refusals did not follow the rate down: they are not ours to fix
-                noise = typicalShare >= MIN_NOISE ? typicalShare : (unitShare + unitShareAtCut) / 2;
+                noise = Math.min(MAX_NOISE, typicalShare >= MIN_NOISE ? typicalShare : (unitShare + unitShareAtCut) / 2);
                 // back where it was, but never far above what was actually sent (the unpaced start is no rate)
                 // (in slow start the in-flight limit, not the rate, holds the load: back to it whole)
                 rate = sentAtCut > 0 && !slowStartBeforeCut ? Math.min(rateBeforeCut, 2 * sentAtCut) : rateBeforeCut;
@@ -360,7 +395,7 @@ public final class Pacer {
                 // not noise: what slow start took for noise while the server's bucket drained was a budget
                 noise = Math.min(noise, unitShare);
             }
-            if (unitShare < NOT_HELPED * unitShareAtCut) {
+            if (helped) {
                 // the cut helped; answers to the refused rest's retries still come in: judge the next epoch afresh
                 startEpoch(now);
                 return;
@@ -388,19 +423,42 @@ public final class Pacer {
             // Only full epochs count: one that ended on time with a single answer (a slow first request) is no
             // baseline, and a share of 1 in 8 after it is no jump.
             boolean full = epochAnswers >= MIN_COMPLETIONS;
-            cut = beyondNoise(unitShare, epochAnswers)
-                    || (full && fullEpochs > 0 && Math.max(share, unitShare) > 2 * noise + threshold);
+            double sentNow = throughput(epochSent, now);
+            double acceptedNow = throughput(epochSent - epochRefused, now);
+            // or what the server accepted stopped growing with what was sent, and refusals rose: a budget (random
+            // refusals take a share of whatever is sent)
+            boolean plateau = full && previousSent > 0 && sentNow >= 1.5 * previousSent && acceptedNow <= 1.2 * previousAccepted
+                    && unitShare > previousUnitShare + SIGNIFICANT_EXCESS
+                    && binomialTail(epochThrottled, epochAnswers, upperShare(previousThrottled, previousAnswers)) < NOISE_ALPHA;
+            cut = beyondNoise(unitShare, epochAnswers) || (full && jumped(share, unitShare)) || plateau;
+            if (plateau) {
+                // a budget, and what slow start learned as noise was its overrun
+                noise = 0;
+                budgetSeen = true;
+            }
             if (!cut && full) {
-                noise = fullEpochs == 0 ? unitShare : noise + EWMA * (unitShare - noise);
+                noise = Math.min(MAX_NOISE, fullEpochs == 0 ? unitShare : noise + EWMA * (unitShare - noise));
+                baselineAnswers += epochAnswers;
+                baselineThrottled += epochThrottled;
+                previousSent = sentNow;
+                previousAccepted = acceptedNow;
+                previousUnitShare = unitShare;
+                previousThrottled = epochThrottled;
+                previousAnswers = epochAnswers;
             }
             if (full) {
                 fullEpochs++;
             }
         } else {
-            cut = share - noise > threshold;
-            if (!cut && unitShare < noise && epochAnswers >= MIN_COMPLETIONS) {
-                // noise only rises on evidence (a cut that did not help); it fades, slowly, when refusals do
-                noise += LONG_EWMA * (unitShare - noise);
+            // where the server refuses at random, an epoch of a few dozen answers sees a share far above the learned one
+            // now and then: only a share the learned one would give less than once in a thousand epochs cuts
+            cut = deepen || (share - noise > threshold
+                    && (noise < MIN_NOISE || binomialTail(epochThrottled, epochAnswers, noise) < NOISE_ALPHA));
+            if (!cut && (unitShare < noise || noise >= MIN_NOISE) && epochAnswers >= MIN_COMPLETIONS) {
+                // noise only rises on evidence (a cut that did not help); it fades, slowly, when refusals do. Once a
+                // server is known to refuse at random it follows the share both ways: fading alone would drift below
+                // the true share (epochs above it are the ones that cut), and every epoch above would cut again
+                noise = Math.min(MAX_NOISE, noise + LONG_EWMA * (unitShare - noise));
             }
         }
         if (cut) {
@@ -412,7 +470,8 @@ public final class Pacer {
                 rateBeforeCut = rate;
                 slowStartBeforeCut = slowStart;
             }
-            unitShareAtCut = unitShare;
+            double recentShare = epochAnswers < MIN_COMPLETIONS ? recentRefusedShare(now) : -1;
+            unitShareAtCut = recentShare >= 0 ? recentShare : unitShare;
             answersAtCut = epochAnswers;
             sentAtCut = throughput(epochSent, now);
             acceptedAtCut = accepted;
@@ -439,13 +498,23 @@ public final class Pacer {
             }
             if (noise >= MIN_NOISE) {
                 // a server known to refuse at random: one unlucky epoch must not take the rate down more than half
-                found = Math.max(found, rate / 2);
+                // (of what was actually sent: the unpaced start's rate is no rate to halve)
+                double sending = throughput(epochSent, now);
+                found = Math.max(found, (sending > 0 ? Math.min(rate, sending) : rate) / 2);
             }
             ceiling = Math.max(minRate, found);
+            // the least the server took along the chain: a draining bucket inflates the first measure
+            chainAccepted = reviewed ? Math.min(chainAccepted, ceiling) : ceiling;
             // a budget is confirmed when probing above the last one ran into it; one found in slow start's turmoil (the
             // server's full bucket draining) or while settling after it may be far off: probe it fast
             ceilingConfirmed = !slowStart && (aboveCeilingSince >= 0 || (reviewed && ceilingConfirmed));
             rate = Math.max(minRate, ceiling * (1 - MARGIN));
+            if (deepen) {
+                // the experiment: far below the budget found, so refusals that stay are not the rate's; if they go,
+                // the rate climbs back to the budget at once
+                rate = Math.max(minRate, Math.min(rate, DEEP_CUT * chainAccepted));
+            }
+            deepRecovery = deepen;
             slowStart = false;
             lastCutNanos = now;
             aboveCeilingSince = -1;
@@ -463,7 +532,8 @@ public final class Pacer {
             } else {
                 double gain;
                 if (rate < ceiling) {
-                    gain = RECOVERY_GAIN; // back to the budget found, in about a second
+                    // back to the budget found, in about a second (at once after a deep cut that helped)
+                    gain = deepRecovery ? FAST_GAIN : RECOVERY_GAIN;
                 } else {
                     if (aboveCeilingSince < 0) {
                         aboveCeilingSince = now;
@@ -487,6 +557,9 @@ public final class Pacer {
                 excessAccepted += Math.max(0, acceptedNow - ceiling) * length / NANOS_PER_SECOND;
                 if (excessAccepted > RESTART_EVIDENCE * BURST_HORIZON_SECONDS * ceiling) {
                     slowStart = true;
+                    baselineAnswers = 0;
+                    baselineThrottled = 0;
+                    previousSent = 0;
                     slowStartInFlight = Math.max(2, inFlightLimit());
                     excessAccepted = 0;
                 }
@@ -503,7 +576,7 @@ public final class Pacer {
         startEpoch(now);
     }
 
-    private void recordAccepted(long now, long units) {
+    private void recordAnswer(long now, long sent, long refused) {
         if (firstAnswerNanos < 0) {
             firstAnswerNanos = now;
         }
@@ -512,10 +585,38 @@ public final class Pacer {
             recentBucket = bucket;
         }
         for (long b = recentBucket + 1; b <= bucket && b <= recentBucket + RECENT_BUCKETS; b++) {
-            recentAccepted[(int) (b % RECENT_BUCKETS)] = 0;
+            int i = (int) (b % RECENT_BUCKETS);
+            recentAccepted[i] = 0;
+            recentSent[i] = 0;
+            recentRefused[i] = 0;
+            recentAnswers[i] = 0;
         }
         recentBucket = Math.max(recentBucket, bucket);
-        recentAccepted[(int) (bucket % RECENT_BUCKETS)] += Math.max(0, units);
+        int i = (int) (bucket % RECENT_BUCKETS);
+        recentAccepted[i] += Math.max(0, sent - refused);
+        recentSent[i] += sent;
+        recentRefused[i] += refused;
+        if (sent > 0 || refused > 0) {
+            recentAnswers[i]++;
+        }
+    }
+
+    /**
+     * The share of units refused over the last {@code RECENT_BUCKETS × RECENT_BUCKET_MILLIS} ms, or -1 with fewer than
+     * {@link #MIN_COMPLETIONS} answers there: an epoch ended by its first refusal overstates the share (it ends because
+     * of it), the last seconds do not.
+     */
+    private double recentRefusedShare(long now) {
+        recordAnswer(now, 0, 0);
+        long sent = 0;
+        long refused = 0;
+        int count = 0;
+        for (int i = 0; i < RECENT_BUCKETS; i++) {
+            sent += recentSent[i];
+            refused += recentRefused[i];
+            count += recentAnswers[i];
+        }
+        return count < MIN_COMPLETIONS || sent == 0 ? -1 : (double) refused / sent;
     }
 
     /**
@@ -526,13 +627,73 @@ public final class Pacer {
         if (firstAnswerNanos < 0 || now - firstAnswerNanos < RECENT_MIN_SPAN_NANOS) {
             return 0;
         }
-        recordAccepted(now, 0);
+        recordAnswer(now, 0, 0);
         long total = 0;
         for (long units : recentAccepted) {
             total += units;
         }
         long span = Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
         return total * NANOS_PER_SECOND / span;
+    }
+
+    /**
+     * Whether this epoch's throttled share jumped above slow start's baseline (every earlier full epoch, pooled): by
+     * {@value #SIGNIFICANT_EXCESS} over twice the baseline, and by {@value #Z_NOISY} standard errors of the difference of
+     * the two shares, so a baseline of a few answers that happened to see no refusal is no reference for a random share.
+     */
+    private boolean jumped(double share, double unitShare) {
+        if (baselineAnswers < MIN_COMPLETIONS) {
+            return false;
+        }
+        double base = (double) baselineThrottled / baselineAnswers;
+        double now = Math.max(share, unitShare);
+        return now > 2 * base + SIGNIFICANT_EXCESS
+                && binomialTail(epochThrottled, epochAnswers, upperShare(baselineThrottled, baselineAnswers)) < NOISE_ALPHA;
+    }
+
+    /**
+     * The most a share of {@code throttled} in {@code answers} could be: the upper end of its Wilson score interval at
+     * two standard errors, at least 2 % (0 throttled in 8 answers still allows a third).
+     */
+    static double upperShare(long throttled, long answers) {
+        double n = Math.max(1, answers);
+        double share = throttled / n;
+        double z2 = 4;
+        double upper = (share + z2 / (2 * n) + 2 * Math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+        return Math.min(1, Math.max(0.02, upper));
+    }
+
+    /** P(X >= k) for X ~ Binomial(n, p): how likely a random share p gives k or more throttled answers of n. */
+    static double binomialTail(int k, int n, double p) {
+        if (k <= 0) {
+            return 1;
+        }
+        if (k > n) {
+            return 0;
+        }
+        if (p <= 0) {
+            return 0;
+        }
+        if (p >= 1) {
+            return 1;
+        }
+        // P(X = k) from logarithms, then the terms above it by their ratio
+        double logTerm = logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+        double term = Math.exp(logTerm);
+        double sum = 0;
+        for (int i = k; i <= n && term > 0; i++) {
+            sum += term;
+            term *= (double) (n - i) / (i + 1) * p / (1 - p);
+        }
+        return Math.min(1, sum);
+    }
+
+    private static double logChoose(int n, int k) {
+        double sum = 0;
+        for (int i = 1; i <= k; i++) {
+            sum += Math.log(n - k + i) - Math.log(i);
+        }
+        return sum;
     }
 
     /** A refused share that no random refusal explains: above {@link #MAX_NOISE} by two standard errors. */
@@ -571,11 +732,7 @@ public final class Pacer {
             // many requests lose a few units each: a budget's partial answers, not a random refusal of whole requests
             return false;
         }
-        // what the server accepted fell with what was sent: against a budget it would have stayed at the budget
-        double sentNow = throughput(epochSent, now);
-        double acceptedNow = throughput(epochSent - epochRefused, now);
-        if (typicalShare >= MIN_NOISE / 2 && sentAtCut > 0 && acceptedAtCut > 0 && sentNow > 0 && sentNow < 0.95 * sentAtCut
-                && acceptedNow / acceptedAtCut <= 1.1 * sentNow / sentAtCut) {
+        if (typicalShare >= MIN_NOISE / 2 && acceptedFellWithSent(now)) {
             return true;
         }
         if (typicalShare < MIN_NOISE) {
@@ -585,6 +742,17 @@ public final class Pacer {
         double p = Math.max(typicalShare, 0.02);
         double standardError = Math.sqrt(p * (1 - p) / Math.max(1, epochAnswers));
         return Math.abs(unitShare - typicalShare) <= SIGNIFICANT_EXCESS + 2 * standardError;
+    }
+
+    /**
+     * Whether, since the cut, what the server accepted fell in proportion to what was sent: against a budget it would
+     * have stayed at the budget.
+     */
+    private boolean acceptedFellWithSent(long now) {
+        double sentNow = throughput(epochSent, now);
+        double acceptedNow = throughput(epochSent - epochRefused, now);
+        return sentAtCut > 0 && acceptedAtCut > 0 && sentNow > 0 && sentNow < 0.95 * sentAtCut
+                && acceptedNow / acceptedAtCut <= 1.1 * sentNow / sentAtCut;
     }
 
     /** The long-run refused share, over every full epoch (cut or not; a handful of answers says too little). */
