@@ -101,6 +101,10 @@ public final class Pacer {
     /** How many such bucketfuls accepted above the ceiling it takes to believe the budget was raised. */
     static final double RESTART_EVIDENCE = 3.0;
     static final double NOT_HELPED = 0.75;
+    /** A test cut helped when the refused share fell below this share of what it was before. */
+    static final double TEST_HELPED = 0.5;
+    /** ... and the share before it would give so few refusals less often than this. */
+    static final double TEST_ALPHA = 0.01;
     /** How unlikely, under the learned random share, an epoch's throttled answers must be to cut. */
     static final double NOISE_ALPHA = 1e-3;
     /**
@@ -191,6 +195,14 @@ public final class Pacer {
     /** Answers and throttled answers over slow start's full epochs that did not cut: the baseline a jump is judged by. */
     private long baselineAnswers;
     private long baselineThrottled;
+    /** Slow start has cut once to tell a budget from random refusals (or a budget was found): no more test cuts. */
+    private boolean noiseTested;
+    /** Refused units and answers of slow start's epochs in a row whose refused share was above MAX_NOISE. */
+    private long highThrottled;
+    private long highAnswers;
+    /** This epoch's cut is slow start's test; the cut under review was one. */
+    private boolean testCut;
+    private boolean testUnderReview;
     /** The last full epoch of slow start: what was sent and accepted per second, and the refused share. */
     private double previousSent;
     private double previousAccepted;
@@ -327,6 +339,7 @@ public final class Pacer {
         sentUnits += sent;
         refusedUnits += refused;
         recordAnswer(now, sent, refused);
+        if (DEBUG && Boolean.getBoolean("pacer.answers")) System.out.printf("%x %.3f ANS sent=%d refused=%d retry=%d lat=%.1f rate=%.0f inflight=%d%n", System.identityHashCode(this) & 0xfff, now/1e9, sent, refused, retryAfter.toMillis(), latency.toNanos()/1e6, rate, inFlightLimit());
         double latencySample = Math.max(0, latency.toNanos());
         latencyNanos = latencyNanos < 0 ? latencySample : latencyNanos + EWMA * (latencySample - latencyNanos);
         unitsPerRequest = unitsPerRequest < 0 ? sent : unitsPerRequest + EWMA * (sent - unitsPerRequest);
@@ -346,7 +359,8 @@ public final class Pacer {
         epochRetryAfterNanos = Math.max(epochRetryAfterNanos, retryAfter.toNanos());
         long length = now - epochStart;
         wanted = Math.max(wanted, epochRetryAfterNanos);
-        int needed = cutUnderReview ? 2 * MIN_COMPLETIONS : MIN_COMPLETIONS;
+        // a test cut's review must tell a share that fell from one that did not by luck: twice the answers
+        int needed = testUnderReview ? 4 * MIN_COMPLETIONS : cutUnderReview ? 2 * MIN_COMPLETIONS : MIN_COMPLETIONS;
         // where refusals are rare (a budget, not a random share), the first one ends the epoch: at a few requests per
         // second, waiting for a full epoch would let the overrun go on for seconds
         boolean early = refused > 0 && !slowStart && !cutUnderReview && noise < RARE && epochs > 0;
@@ -363,7 +377,14 @@ public final class Pacer {
         boolean deepen = false;
         if (cutUnderReview) {
             cutUnderReview = false;
-            boolean helped = unitShare < NOT_HELPED * unitShareAtCut;
+            boolean test = testUnderReview;
+            testUnderReview = false;
+            // a test cut is judged against the share of every answer before it: against a budget refusals all but
+            // stop; random ones, judged against one unlucky epoch, would often seem to fall
+            boolean helped = test
+                    ? unitShare < TEST_HELPED * unitShareAtCut
+                            && 1 - binomialTail(epochThrottled + 1, epochAnswers, unitShareAtCut) < TEST_ALPHA
+                    : unitShare < NOT_HELPED * unitShareAtCut;
             unhelpfulCuts = helped ? 0 : unhelpfulCuts + 1;
             boolean deep = rate <= DEEP_CUT * chainAccepted * (1 + 1e-9);
             // two cuts in a row that did not lower the refused share: against a budget the second, at most
@@ -372,14 +393,15 @@ public final class Pacer {
             // the server keeps taking its budget, and that is no noise)
             boolean persistent = !budgetSeen && unhelpfulCuts >= 2 && unitShare >= MIN_NOISE / 2 && unitShare <= MAX_NOISE
                     && acceptedFellWithSent(now);
-            boolean looksLikeNoise = persistent || noiseLike(unitShare, now);
-            if (looksLikeNoise && !deep) {
+            boolean looksLikeNoise = test ? !helped : persistent || noiseLike(unitShare, now);
+            if (looksLikeNoise && !deep && !test) {
                 // not yet tried far enough below what the server took to tell a budget from noise
                 deepen = true;
             } else if (looksLikeNoise) {
                 unhelpfulCuts = 0;
                 // refusals did not follow the rate down: they are not ours to fix
-                noise = Math.min(MAX_NOISE, typicalShare >= MIN_NOISE ? typicalShare : (unitShare + unitShareAtCut) / 2);
+                noise = Math.min(MAX_NOISE, test ? unitShareAtCut
+                        : typicalShare >= MIN_NOISE ? typicalShare : (unitShare + unitShareAtCut) / 2);
                 // back where it was, but never far above what was actually sent (the unpaced start is no rate)
                 // (in slow start the in-flight limit, not the rate, holds the load: back to it whole)
                 rate = sentAtCut > 0 && !slowStartBeforeCut ? Math.min(rateBeforeCut, 2 * sentAtCut) : rateBeforeCut;
@@ -430,7 +452,30 @@ public final class Pacer {
             boolean plateau = full && previousSent > 0 && sentNow >= 1.5 * previousSent && acceptedNow <= 1.2 * previousAccepted
                     && unitShare > previousUnitShare + SIGNIFICANT_EXCESS
                     && binomialTail(epochThrottled, epochAnswers, upperShare(previousThrottled, previousAnswers)) < NOISE_ALPHA;
-            cut = beyondNoise(unitShare, epochAnswers) || (full && jumped(share, unitShare)) || plateau;
+            // or slow start has all it may have in flight and refusals stay well above a few per cent without
+            // jumping: a budget the in-flight limit reached gradually looks just like random refusals, so cut once and
+            // let the review tell (against random refusals it is undone within two short epochs)
+            long pooledAnswers = baselineAnswers + epochAnswers;
+            boolean test = full && !noiseTested && slowStartInFlight >= maxInFlight && pooledAnswers >= 4 * MIN_COMPLETIONS
+                    && binomialTail((int) (baselineThrottled + epochThrottled), (int) pooledAnswers, MIN_NOISE) < NOISE_ALPHA;
+            // epochs in a row above MAX_NOISE are judged together: 8 of 8 refused is one in sixty at MAX_NOISE, three such
+            // epochs are not
+            if (unitShare > MAX_NOISE) {
+                highThrottled += Math.round(unitShare * epochAnswers);
+                highAnswers += epochAnswers;
+            } else {
+                highThrottled = 0;
+                highAnswers = 0;
+            }
+            boolean overrun = beyondNoise(unitShare, epochAnswers)
+                    || (highAnswers > 0 && beyondNoise((double) highThrottled / highAnswers, (int) highAnswers));
+            cut = overrun || (full && jumped(share, unitShare)) || plateau || test;
+            if (cut) {
+                noiseTested = true;
+                testCut = test && !plateau && !overrun;
+                highThrottled = 0;
+                highAnswers = 0;
+            }
             if (plateau) {
                 // a budget, and what slow start learned as noise was its overrun
                 noise = 0;
@@ -472,6 +517,12 @@ public final class Pacer {
             }
             double recentShare = epochAnswers < MIN_COMPLETIONS ? recentRefusedShare(now) : -1;
             unitShareAtCut = recentShare >= 0 ? recentShare : unitShare;
+            testUnderReview = testCut;
+            if (testCut) {
+                // the share of every answer since slow start began, not of the epoch that happened to end it
+                unitShareAtCut = (double) (baselineThrottled + epochThrottled) / (baselineAnswers + epochAnswers);
+                testCut = false;
+            }
             answersAtCut = epochAnswers;
             sentAtCut = throughput(epochSent, now);
             acceptedAtCut = accepted;
@@ -495,6 +546,21 @@ public final class Pacer {
                 // last seconds bounds the budget, or a rate far above it (the unpaced start) would come down a step
                 // per epoch
                 found = Math.min(found, recent * (1 + SIGNIFICANT_EXCESS));
+            }
+            if (slowStart && ceiling <= 0 && firstAnswerNanos >= 0) {
+                // the first cut of a run: a server's bucket starts full, and what it held (at most BURST_HORIZON of its
+                // budget) inflates every throughput measured while it drains; what it accepted since the first answer
+                // over that time plus one bucket's is a budget the bucket cannot inflate (too low when the bucket was
+                // not full: the probe above an unconfirmed ceiling is fast)
+                // (after a few seconds the bucket is long drained: what it accepted over the last ones says it)
+                // a short epoch's own measure is no better: too high while the bucket drains, too low on a few answers
+                double elapsed = (now - firstAnswerNanos) / NANOS_PER_SECOND;
+                double lastSeconds = recentAcceptedRate(now);
+                double budget = elapsed > 2 * BURST_HORIZON_SECONDS && lastSeconds > 0 ? lastSeconds
+                        : (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS);
+                if (budget > 0) {
+                    found = budget;
+                }
             }
             if (noise >= MIN_NOISE) {
                 // a server known to refuse at random: one unlucky epoch must not take the rate down more than half
@@ -550,7 +616,8 @@ public final class Pacer {
                 rate = next;
                 increases++;
             }
-            if (!slowStart && ceiling > 0) {
+            if (!slowStart && ceiling > 0 && ceilingConfirmed) {
+                // (an unconfirmed ceiling, from slow start's first cut, is probed fast enough without)
                 // a server's bucket holds at most BURST_HORIZON of its budget: once it accepted more than that above
                 // the budget found, without a throttle, the budget was raised; find the new one as at the start
                 double acceptedNow = throughput(epochSent - epochRefused, now);
@@ -698,7 +765,8 @@ public final class Pacer {
 
     /** A refused share that no random refusal explains: above {@link #MAX_NOISE} by two standard errors. */
     private static boolean beyondNoise(double unitShare, int answers) {
-        return unitShare > MAX_NOISE + 2 * Math.sqrt(MAX_NOISE * (1 - MAX_NOISE) / Math.max(1, answers));
+        int n = Math.max(1, answers);
+        return unitShare > MAX_NOISE && binomialTail((int) Math.round(unitShare * n), n, MAX_NOISE) < NOISE_ALPHA;
     }
 
     /**
