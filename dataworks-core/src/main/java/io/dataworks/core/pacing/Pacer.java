@@ -357,7 +357,6 @@ public final class Pacer {
         sentUnits += sent;
         refusedUnits += refused;
         recordAnswer(now, sent, refused);
-        if (DEBUG && Boolean.getBoolean("pacer.answers")) System.out.printf("%x %.3f ANS sent=%d refused=%d retry=%d lat=%.1f rate=%.0f inflight=%d%n", System.identityHashCode(this) & 0xfff, now/1e9, sent, refused, retryAfter.toMillis(), latency.toNanos()/1e6, rate, inFlightLimit());
         double latencySample = Math.max(0, latency.toNanos());
         latencyNanos = latencyNanos < 0 ? latencySample : latencyNanos + EWMA * (latencySample - latencyNanos);
         unitsPerRequest = unitsPerRequest < 0 ? sent : unitsPerRequest + EWMA * (sent - unitsPerRequest);
