@@ -58,6 +58,10 @@ public final class PartitionReader {
         return projection == null ? find : find.projection(projection);
     }
 
+    private static Duration since(AtomicLong nanos) {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - nanos.get()));
+    }
+
     Flux<Batch> read(NamespaceRun run, PartitionProgress progress) {
         Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
@@ -66,10 +70,13 @@ public final class PartitionReader {
         BsonDocument projection = strategy.sourceProjection(sourceNs);
         // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
         // the first attempt (and a retry before any document) starts after the checkpointed _id
-        // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor
+        // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor.
+        // A batch's read is taken to have been asked for when the pacer let the previous one through (the cursor reads
+        // ahead as far as the demand): its age tells the pacer whether it was asked for before or after a cut
+        AtomicLong released = new AtomicLong(System.nanoTime());
         Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
                         after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
-                .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error)));
+                .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error, since(released))));
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
@@ -110,8 +117,9 @@ public final class PartitionReader {
         // is read at the rate it affords (the driver's cursor reads ahead only as far as the demand)
         return batches
                 .concatMap(batch -> {
-                    pacing.read(batch.sourceDocuments(), Duration.ZERO);
-                    return pacing.acquire(batch.sourceDocuments()).thenReturn(batch);
+                    pacing.read(batch.sourceDocuments(), since(released));
+                    return pacing.acquire(batch.sourceDocuments()).doOnTerminate(() -> released.set(System.nanoTime()))
+                            .thenReturn(batch);
                 }, 0)
                 .doOnComplete(() -> progress.readComplete(sequence.get()));
     }
