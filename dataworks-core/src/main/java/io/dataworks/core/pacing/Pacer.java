@@ -570,13 +570,16 @@ public final class Pacer {
                 // over that time plus one bucket's is a budget the bucket cannot inflate (too low when the bucket was
                 // not full: the probe above an unconfirmed ceiling is fast)
                 // (after a few seconds the bucket is long drained: what it accepted over the last ones says it)
-                // a short epoch's own measure is no better: too high while the bucket drains, too low on a few answers
+                // (the epoch's own measure is too high while the bucket drains, and too low on a few answers)
                 double elapsed = (now - firstAnswerNanos) / NANOS_PER_SECOND;
                 double lastSeconds = recentAcceptedRate(now);
                 double budget = elapsed > 2 * BURST_HORIZON_SECONDS && lastSeconds > 0 ? lastSeconds
                         : (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS);
                 if (budget > 0) {
-                    found = budget;
+                    // the lower of the two: an epoch's measure overstates while the bucket drains, and this bound
+                    // overstates while reads put the bucket in debt (each admitted read is charged after the fact);
+                    // too low a ceiling is unconfirmed and probed up fast
+                    found = Math.min(found, budget);
                 }
             }
             if (noise >= MIN_NOISE) {
