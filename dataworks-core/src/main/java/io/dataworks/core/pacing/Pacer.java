@@ -144,6 +144,7 @@ public final class Pacer {
     static final double CEILING_CREEP = 0.05;
     private static final long MIN_EPOCH_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_EPOCH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long TEST_REVIEW_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double EWMA = 0.2;
     private static final double LONG_EWMA = 0.05;
@@ -381,7 +382,9 @@ public final class Pacer {
         // where refusals are rare (a budget, not a random share), the first one ends the epoch: at a few requests per
         // second, waiting for a full epoch would let the overrun go on for seconds
         boolean early = refused > 0 && !slowStart && !cutUnderReview && noise < RARE && epochs > 0;
-        if ((length >= MAX_EPOCH_NANOS && epochAnswers > 0) || (length >= wanted && epochAnswers >= needed) || early) {
+        // (a test cut's review waits longer for its answers: at a few requests a second, one second tells nothing)
+        long longest = testUnderReview ? TEST_REVIEW_NANOS : MAX_EPOCH_NANOS;
+        if ((length >= longest && epochAnswers > 0) || (length >= wanted && epochAnswers >= needed) || early) {
             endEpoch(now, length);
         }
     }

@@ -73,10 +73,17 @@ public final class PartitionReader {
         // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor.
         // A batch's read is taken to have been asked for when the pacer let the previous one through (the cursor reads
         // ahead as far as the demand): its age tells the pacer whether it was asked for before or after a cut
+        // A cursor reopened after a refused read waits for the pacer too: the retry policy waits what the server
+        // asked, the pacer spaces it among the other cursors' reads (else every retry lands when the server's bucket
+        // just refilled, and the next read of another cursor is refused again)
         AtomicLong released = new AtomicLong(System.nanoTime());
-        Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
-                        after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
-                .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error, since(released))));
+        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+        Flux<RawBsonDocument> documents = requests.sortedById(after -> {
+            Flux<RawBsonDocument> cursor = Flux.from(find(run.source, plan, partition,
+                            after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
+                    .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error, since(released)));
+            return opened.getAndSet(true) ? pacing.acquire(settings.sourceBatchSize()).thenMany(cursor) : cursor;
+        });
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
