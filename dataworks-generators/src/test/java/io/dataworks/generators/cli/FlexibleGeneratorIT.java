@@ -301,7 +301,15 @@ class FlexibleGeneratorIT {
             waitUntil(() -> Mono.from(docs.estimatedDocumentCount()).block() > 5000, p);
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             // the hook gives the batches in flight 20 s and the report 10 s; a starved machine gets room beyond that
-            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("exited after SIGINT").isTrue();
+            boolean exited = p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+            if (!exited) {
+                // what the child was doing: its threads, then its stderr, in the failure message
+                new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print").redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("child.threads").toFile()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+            assertThat(exited).as("exited after SIGINT; stderr:%n%s%nthreads:%n%s", Files.readString(dir.resolve("child.err")),
+                    Files.exists(dir.resolve("child.threads")) ? Files.readString(dir.resolve("child.threads")) : "").isTrue();
             String stderr = Files.readString(dir.resolve("child.err"));
 
             JsonNode json = new ObjectMapper().readTree(report.toFile());
