@@ -440,16 +440,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), source.retryPolicy())
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan, ns.targetUuid))
-                            .publishOn(Schedulers.boundedElastic())
-                            // A plan of several partitions is stored at once, so a crash resumes with the same ranges.
-                            // One partition (a small collection) is stored with its first progress (checkpoint
-                            // interval) or when it is done: a crash before that re-plans it to the same single range,
-                            // and the idempotent writes skip what is already on the target.
-                            .doOnNext(cp -> {
-                                if (cp.partitions().size() > 1) {
-                                    save(cp);
-                                }
-                            });
+                            // A plan of several partitions is stored at once (on the blocking scheduler), so a crash
+                            // resumes with the same ranges. One partition (a small collection) is stored with its first
+                            // progress (checkpoint interval) or when it is done: a crash before that re-plans it to the
+                            // same single range, and the idempotent writes skip what is already on the target.
+                            .flatMap(cp -> cp.partitions().size() <= 1 ? Mono.just(cp)
+                                    : Mono.fromCallable(() -> {
+                                        save(cp);
+                                        return cp;
+                                    }).subscribeOn(Schedulers.boundedElastic()));
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
                 int partitionsDone = (int) cp.partitions().stream().filter(PartitionProgress::done).count();
