@@ -7,9 +7,12 @@
 #   MIGRATE_JAR=/other/flexible-migrate.jar bench/collections.sh   # the same against another build (before/after)
 #   COLLECTIONS=1 DOCS=1000 bench/collections.sh      # the fixed cost of one small collection
 #   CDS=off bench/collections.sh                      # without the jar's class-data-sharing archive
+#   MIGRATE_JVM_OPTS="-XX:TieredStopAtLevel=1" bench/collections.sh   # the migrator with other JVM flags
 #
 # The build writes flexible-migrate.jsa next to the jar (a class-data-sharing archive); the runs use it
-# (-XX:SharedArchiveFile) when it is there, unless CDS=off. The summary says which.
+# (-XX:SharedArchiveFile) when it is there and the JVM accepts it (checked once: an archive only fits the jar at the
+# path it was made for, so a copied jar needs its own, see README "Start faster"), unless CDS=off. The summary says
+# which archive was used, and the JVM flags.
 #
 # Needs the jars: mvn -B -ntp -q package -DskipTests   (from the repository root)
 set -euo pipefail
@@ -24,10 +27,12 @@ TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/collections-$(date -u +%Y%m%dT%H%M%SZ)}"
 CDS="${CDS:-auto}"
 ARCHIVE="${MIGRATE_JAR%.jar}.jsa"
-MIGRATE_JAVA=(java)
-if [[ "$CDS" != off && -f "$ARCHIVE" ]]; then
-  MIGRATE_JAVA=(java -XX:SharedArchiveFile="$ARCHIVE")
+MIGRATE_JVM_OPTS="${MIGRATE_JVM_OPTS:-}"
+MIGRATE_JAVA=(java $MIGRATE_JVM_OPTS)
+if [[ "$CDS" != off && -f "$ARCHIVE" ]] && java -Xshare:on -XX:SharedArchiveFile="$ARCHIVE" -jar "$MIGRATE_JAR" --version >/dev/null 2>&1; then
+  MIGRATE_JAVA=(java -XX:SharedArchiveFile="$ARCHIVE" $MIGRATE_JVM_OPTS)
 else
+  [[ "$CDS" == off || ! -f "$ARCHIVE" ]] || echo "warning: the JVM refuses $ARCHIVE for $MIGRATE_JAR (made for another path or build); running without it" >&2
   ARCHIVE=""
 fi
 
@@ -84,6 +89,6 @@ for run in $(seq 1 "$RUNS"); do
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
 cpu_median=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "cdsArchive": "%s", "jar": "%s", "loadAtStart": "%s"}\n' \
-  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$ARCHIVE" "$MIGRATE_JAR" \
-  "$LOAD_AT_START" | tee "$OUT/summary.json"
+printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "cdsArchive": "%s", "jvmOptions": "%s", "jar": "%s", "loadAtStart": "%s", "loadAtEnd": "%s"}\n' \
+  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$ARCHIVE" "$MIGRATE_JVM_OPTS" "$MIGRATE_JAR" \
+  "$LOAD_AT_START" "$(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.json"

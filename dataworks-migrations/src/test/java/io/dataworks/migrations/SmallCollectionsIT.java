@@ -48,12 +48,19 @@ class SmallCollectionsIT {
     @Test
     void eachSmallCollectionCostsOneIndexListingAndOneCheckpointWrite() {
         Map<String, AtomicInteger> listIndexes = new ConcurrentHashMap<>();
+        // command name -> collection -> how many times the source was sent it
+        Map<String, Map<String, AtomicInteger>> sent = new ConcurrentHashMap<>();
         CommandListener listener = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
-                if (event.getCommandName().equals("listIndexes")) {
+                String name = event.getCommandName();
+                if (name.equals("listIndexes")) {
                     listIndexes.computeIfAbsent(event.getCommand().getString("listIndexes").getValue(), k -> new AtomicInteger())
                             .incrementAndGet();
+                }
+                if (event.getCommand().isString(name)) {
+                    sent.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+                            .computeIfAbsent(event.getCommand().getString(name).getValue(), k -> new AtomicInteger()).incrementAndGet();
                 }
             }
         };
@@ -90,6 +97,13 @@ class SmallCollectionsIT {
                     .allSatisfy(ns -> assertThat(ns.partitions()).isEqualTo(1));
             assertThat(listIndexes).as("one listIndexes per source collection").hasSize(COLLECTIONS)
                     .allSatisfy((collection, count) -> assertThat(count.get()).as(collection).isEqualTo(1));
+            // planning a small collection: one collStats (documents and bytes), no separate count; the smallest and the
+            // largest _id (one _id type: no $type probes), then the one cursor that copies it
+            assertThat(sent.get("collStats")).as("one collStats per source collection").hasSize(COLLECTIONS)
+                    .allSatisfy((collection, count) -> assertThat(count.get()).as(collection).isEqualTo(1));
+            assertThat(sent).as("no count command: collStats has the count").doesNotContainKey("count");
+            assertThat(sent.get("find")).as("finds per source collection").hasSize(COLLECTIONS)
+                    .allSatisfy((collection, count) -> assertThat(count.get()).as(collection).isEqualTo(3));
             // One write when it is done. A tick of the interval may land between a collection's acknowledged batch and
             // its end (its progress is then written once more); every finished one used to be rewritten at every tick.
             assertThat(store.copyWrites).as("a checkpoint write per small collection").hasSize(COLLECTIONS)
@@ -105,6 +119,72 @@ class SmallCollectionsIT {
                     .map(spec -> spec.getString("name").getValue()).collectList().block(TIMEOUT);
             assertThat(targetIndexes).contains("sku_1", "_id_1_sku_-1");
             assertThat(target.count("copy", "c029")).isEqualTo(DOCUMENTS);
+        }
+    }
+
+    /**
+     * A namespace that takes long does not hold back the ones after it: the first collection's copy waits (up to a
+     * minute) until every other one is done, which only happens when the others go ahead without it. When the
+     * namespaces went through the copy in turn, the others waited behind the first one and this wait ran out.
+     */
+    @Test
+    void aSlowNamespaceDoesNotHoldBackTheOthers() throws Exception {
+        int collections = 24;
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(collections - 1);
+        java.util.concurrent.atomic.AtomicBoolean othersFinishedFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        MigrationStrategy holdFirst = new MigrationStrategy() {
+            @Override
+            public String name() {
+                return "hold-first";
+            }
+
+            @Override
+            public boolean transformsDocuments() {
+                return false;
+            }
+
+            @Override
+            public List<BsonDocument> transform(BsonDocument document, Namespace source) {
+                return List.of(document);
+            }
+
+            @Override
+            public void beforeNamespace(Namespace source, Namespace target) {
+                if (source.collection().equals("c000")) {
+                    try {
+                        othersFinishedFirst.set(othersDone.await(60, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void afterNamespace(Namespace source, Namespace target) {
+                if (!source.collection().equals("c000")) {
+                    othersDone.countDown();
+                }
+            }
+        };
+        try (Servers source = Servers.start(); Servers target = Servers.start()) {
+            for (int c = 0; c < collections; c++) {
+                List<BsonDocument> docs = new ArrayList<>();
+                for (int i = 0; i < DOCUMENTS; i++) {
+                    docs.add(new BsonDocument("_id", new BsonInt32(i)));
+                }
+                source.insert("many", String.format("c%03d", c), docs);
+            }
+            MigrationResult result = MigrationEngine.create(MigrationSettings.builder(source.client(), source.uri(),
+                            target.client(), target.uri())
+                    .sourceDatabase("many").targetDatabase("copy").checkpointDir(dir.resolve("checkpoints"))
+                    .strategy(holdFirst).build()).migrate().block(Duration.ofSeconds(120));
+
+            assertThat(othersFinishedFirst).as("the other namespaces were copied while the first one waited").isTrue();
+            // the results keep the namespaces' order, whatever order they finished in
+            assertThat(result.namespaces()).extracting(ns -> ns.source().collection()).first().isEqualTo("c000");
+            assertThat(result.namespaces()).extracting(ns -> ns.source().collection())
+                    .isSortedAccordingTo(java.util.Comparator.naturalOrder()).hasSize(collections);
+            assertThat(result.namespaces()).allSatisfy(ns -> assertThat(ns.documentsCopied()).isEqualTo(DOCUMENTS));
         }
     }
 

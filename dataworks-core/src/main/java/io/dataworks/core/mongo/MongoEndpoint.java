@@ -1,6 +1,9 @@
 package io.dataworks.core.mongo;
 
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -15,6 +18,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.WriteConcern;
+import com.mongodb.connection.TransportSettings;
 import com.mongodb.event.ConnectionClosedEvent;
 import com.mongodb.event.ConnectionCreatedEvent;
 import com.mongodb.event.ConnectionPoolListener;
@@ -52,11 +56,19 @@ public final class MongoEndpoint implements AutoCloseable {
     private final MongoClient client;
     private final MongoDatabase database;
     private final AtomicInteger openConnections = new AtomicInteger();
+    /**
+     * The threads that complete this client's socket reads and writes. The driver's default is the JVM-wide channel
+     * group, whose threads never end: they wait in epoll, native code, and the JVM's exit waits about 0.3 s for
+     * threads in native code before it gives up on them. This client's own group ends with the client.
+     */
+    private final ExecutorService io;
 
     private MongoEndpoint(EndpointConfig config, Consumer<MongoClientSettings.Builder> customizer) {
         this.config = config;
-        MongoClientSettings.Builder builder = settings(config).applyToConnectionPoolSettings(
-                pool -> pool.addConnectionPoolListener(new ConnectionCounter(openConnections)));
+        this.io = Executors.newCachedThreadPool(new IoThreads());
+        MongoClientSettings.Builder builder = settings(config)
+                .transportSettings(TransportSettings.asyncBuilder().executorService(io).build())
+                .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(new ConnectionCounter(openConnections)));
         customizer.accept(builder);
         this.client = MongoClients.create(builder.build());
         this.database = client.getDatabase(config.database());
@@ -165,9 +177,14 @@ public final class MongoEndpoint implements AutoCloseable {
                 .then();
     }
 
+    /** Closes the client, then its I/O threads (the driver shuts their channel group down with the client). */
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            io.shutdown();
+        }
     }
 
     @Override
@@ -187,6 +204,21 @@ public final class MongoEndpoint implements AutoCloseable {
         }
         return new DataWorksException(ExitCode.FAILED, "cannot reach " + config.uri().masked() + ": "
                 + MongoUri.maskSecrets(reason), e);
+    }
+
+    /** Daemon threads numbered per client, so a stack dump tells one client's I/O threads from another's. */
+    private static final class IoThreads implements ThreadFactory {
+
+        private static final AtomicInteger CLIENTS = new AtomicInteger();
+        private final int client = CLIENTS.incrementAndGet();
+        private final AtomicInteger threads = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "mongo-io-" + client + "-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
     }
 
     /** Counts connections the pool opens and closes; the listener is called on driver threads. */

@@ -63,6 +63,29 @@ class MongoEndpointIT {
         }
     }
 
+    /**
+     * The client's socket reads complete on threads of its own, and those end with it. On the driver's default, the
+     * JVM-wide channel group, they would wait in epoll forever, and every process exit waited about 0.3 s for them.
+     */
+    @Test
+    void theClientsIoThreadsEndWithIt() throws InterruptedException {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> io;
+        try (MongoEndpoint endpoint = MongoEndpoint.connect(endpoint("mongodb://" + address, PoolConfig.MONGODB_DEFAULTS))) {
+            endpoint.ping().block(Duration.ofSeconds(10));
+            Mono.from(endpoint.collection("threads").insertOne(RawBsonDocument.parse("{\"_id\": 1}"))).block(Duration.ofSeconds(10));
+            io = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("mongo-io-"))
+                    .collect(java.util.stream.Collectors.toSet());
+            assertThat(io).as("the client's own I/O threads").isNotEmpty();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread t : io) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        assertThat(io).as("I/O threads still alive after close").noneMatch(Thread::isAlive);
+    }
+
     @Test
     void warmUpOpensTheConfiguredConnectionsAtOnce() {
         Set<Long> connectionsUsedForPing = ConcurrentHashMap.newKeySet();

@@ -126,7 +126,7 @@ final class Demo {
     }
 
     /** Fills the source through the generation engine, so the demo's documents are the generator's, seed for seed. */
-    private static void fill(MongoEndpoint source, TemplateGenerator generator, long total) {
+    static void fill(MongoEndpoint source, TemplateGenerator generator, long total) {
         MongoCollectionSink sink = MongoCollectionSink.create(source, SOURCE.collection(), false,
                 RetryPolicy.of(RetryConfig.DEFAULTS));
         GenerationEngine.create(GenerationSettings.of(generator, total, SEED, sink))

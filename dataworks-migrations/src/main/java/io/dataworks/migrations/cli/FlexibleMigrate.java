@@ -164,15 +164,20 @@ public final class FlexibleMigrate implements Callable<Integer> {
             alertRules = config.read(AlertRule::fromConfig);
             stallTimeout = MigrateOptions.stallTimeout(config);
             Mono.when(source.ping(), target.ping()).block();
-            // Connections opened up front, so the first batches do not queue behind connection handshakes.
-            Mono.when(source.warmUp(), target.warmUp()).block();
-            MigrationSettings settings = options.settings(config, source, target, selected);
-            sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
-            // the request-unit estimate reads its sample and the statistics over one connection (Cosmos DB answers
-            // getLastRequestStatistics per connection)
-            singleConnectionSource = () -> MongoEndpoint.connect(sourceConfig, b -> b.applyToConnectionPoolSettings(
-                    pool -> pool.maxSize(1).minSize(0)));
-            return run(settings, out(), false);
+            // More connections are opened while the run is set up (not waited for), so the first batches do not queue
+            // behind connection handshakes; a server that fails them fails the run's own first requests as clearly.
+            Disposable warmUp = Mono.when(source.warmUp(), target.warmUp()).onErrorResume(e -> Mono.empty()).subscribe();
+            try {
+                MigrationSettings settings = options.settings(config, source, target, selected);
+                sourceIsCosmos = source.flavour() == Flavour.COSMOS_DB;
+                // the request-unit estimate reads its sample and the statistics over one connection (Cosmos DB answers
+                // getLastRequestStatistics per connection)
+                singleConnectionSource = () -> MongoEndpoint.connect(sourceConfig, b -> b.applyToConnectionPoolSettings(
+                        pool -> pool.maxSize(1).minSize(0)));
+                return run(settings, out(), false);
+            } finally {
+                warmUp.dispose();
+            }
         }
     }
 

@@ -124,12 +124,17 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .collectList()
                         .flatMap(mappings -> run.prepare(mappings, settings.fresh()))
                         .doOnNext(runs -> run.startCheckpointing())
-                        .flatMapMany(Flux::fromIterable)
-                        // planning (a few small reads) runs ahead of the copy, so a run of many small collections does
-                        // not pay each one's planning round trips in turn; the copies keep the parallel-cursors limit
-                        .flatMapSequential(run::planned, Math.max(PLAN_AHEAD, settings.parallelCursors()), 1)
-                        .flatMapSequential(run::copied, Math.max(1, settings.parallelCursors()), 1)
-                        .collectList()
+                        .flatMapMany(runs -> Flux.fromIterable(runs).index())
+                        // Several namespaces go through their steps at once, each as soon as a slot is free (not in
+                        // turn: a big collection does not hold back the small ones after it), so the round trips of
+                        // many small collections overlap. What reads and writes stays bounded by the run's shared
+                        // limits: the cursors (--parallel-cursors) and the target's writes in flight (its pacing).
+                        .flatMap(indexed -> run.planned(indexed.getT2()).flatMap(run::copied)
+                                .map(result -> reactor.util.function.Tuples.of(indexed.getT1(), result)),
+                                namespacesAtOnce(settings), 1)
+                        // the results in the namespaces' order, whatever order they finished in
+                        .collectSortedList(java.util.Comparator.comparing(reactor.util.function.Tuple2::getT1))
+                        .map(indexed -> indexed.stream().map(reactor.util.function.Tuple2::getT2).toList())
                         .map(results -> {
                             long deadLettered = results.stream().mapToLong(r -> run.deadLetter.entries(r.source().toString())).sum();
                             return new MigrationResult(results, run.budget.failed(),
@@ -226,8 +231,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         return checkpoint;
     }
 
-    /** Namespaces planned (and given their unique indexes) at once, ahead of the ones being copied. */
-    static final int PLAN_AHEAD = 16;
+    /**
+     * Namespaces in their steps at once (planning, index steps, copy), at least {@code --parallel-cursors}: a small
+     * collection is mostly round trips (plan, index listing, one cursor batch, one bulk write, its checkpoint), which
+     * overlap; the cursors and writes in flight have limits of their own.
+     */
+    static final int NAMESPACES_AT_ONCE = 16;
+
+    static int namespacesAtOnce(MigrationSettings settings) {
+        return Math.max(NAMESPACES_AT_ONCE, settings.parallelCursors());
+    }
 
     /** Collections created on the target at once while preparing; creation is one round trip each. */
     private static final int CREATE_CONCURRENCY = 16;
@@ -427,16 +440,15 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     : settings.planner().plan(settings.source(), ns.mapping, sourceFilter(ns.mapping), source.retryPolicy())
                             .map(plan -> NamespaceCheckpoint.start(settings.sourceIdentity(), settings.targetIdentity(),
                                     settings.strategy().name(), plan, ns.targetUuid))
-                            .publishOn(Schedulers.boundedElastic())
-                            // A plan of several partitions is stored at once, so a crash resumes with the same ranges.
-                            // One partition (a small collection) is stored with its first progress (checkpoint
-                            // interval) or when it is done: a crash before that re-plans it to the same single range,
-                            // and the idempotent writes skip what is already on the target.
-                            .doOnNext(cp -> {
-                                if (cp.partitions().size() > 1) {
-                                    save(cp);
-                                }
-                            });
+                            // A plan of several partitions is stored at once (on the blocking scheduler), so a crash
+                            // resumes with the same ranges. One partition (a small collection) is stored with its first
+                            // progress (checkpoint interval) or when it is done: a crash before that re-plans it to the
+                            // same single range, and the idempotent writes skip what is already on the target.
+                            .flatMap(cp -> cp.partitions().size() <= 1 ? Mono.just(cp)
+                                    : Mono.fromCallable(() -> {
+                                        save(cp);
+                                        return cp;
+                                    }).subscribeOn(Schedulers.boundedElastic()));
             return checkpoint.doOnNext(cp -> {
                 ns.checkpoint = cp;
                 int partitionsDone = (int) cp.partitions().stream().filter(PartitionProgress::done).count();
@@ -446,9 +458,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                         .partitions(partitionsDone, cp.partitions().size())
                         .state(RunProgress.State.PLANNING); // planned ahead: copying starts with the copy step
                 settings.metrics().total(estimatedTotal.addAndGet(cp.plan().estimatedDocuments()));
-                LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
-                        cp.plan().partitioner(), cp.plan().estimatedDocuments(),
-                        cp.documents() > 0 ? ", resuming after " + cp.documents() + " already copied" : "");
+                // a plain one-cursor namespace is told once, when it is copied (a run of many small ones logs half as much)
+                if (cp.plan().partitions().size() > 1 || cp.documents() > 0 || LOG.isDebugEnabled()) {
+                    LOG.info("{}: {} partition(s) by {}, ~{} documents{}", ns.mapping, cp.plan().partitions().size(),
+                            cp.plan().partitioner(), cp.plan().estimatedDocuments(),
+                            cp.documents() > 0 ? ", resuming after " + cp.documents() + " already copied" : "");
+                }
             }).then();
         }
 

@@ -178,7 +178,8 @@ public final class Planner {
                             .map(named -> new NamespacePlan(source, target, size.documents(), size.bytes(),
                                     named.name(), named.partitions(), sourceFilter));
                 })
-                .doOnNext(p -> LOG.info("planned {} -> {}: ~{} documents, ~{} bytes, {} partition(s) by {}",
+                // the engine logs each namespace's plan at INFO; this line adds the bytes, for a closer look
+                .doOnNext(p -> LOG.debug("planned {} -> {}: ~{} documents, ~{} bytes, {} partition(s) by {}",
                         p.source(), p.target(), p.estimatedDocuments(), p.estimatedBytes(), p.partitions().size(), p.partitioner()));
     }
 
