@@ -567,6 +567,15 @@ public final class Pacer {
                 // per epoch
                 found = Math.min(found, recent * (1 + SIGNIFICANT_EXCESS));
             }
+            if (measured && !slowStart && !reviewed) {
+                // an epoch of a few answers measures the budget with a large error, and a ceiling found too low is
+                // climbed back slowly: what the server accepted over the last seconds, while it pushed back, is the
+                // better measure when it is higher
+                double lastSeconds = recentAcceptedRate(now);
+                if (lastSeconds > found) {
+                    found = Math.min(lastSeconds, Math.max(found, rate));
+                }
+            }
             if (slowStart && ceiling <= 0 && firstAnswerNanos >= 0) {
                 // the first cut of a run: a server's bucket starts full, and what it held (at most BURST_HORIZON of its
                 // budget) inflates every throughput measured while it drains; what it accepted since the first answer
