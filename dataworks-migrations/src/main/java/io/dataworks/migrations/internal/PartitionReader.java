@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -64,18 +65,13 @@ public final class PartitionReader {
         MigrationStrategy strategy = settings.strategy();
         NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
-        // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
-        // the first attempt (and a retry before any document) starts after the checkpointed _id
-        // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor
-        Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
-                        after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
-                .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error)));
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
         if (!strategy.transformsDocuments()) {
-            batches = Batcher.batch(documents, settings.batchSize(), settings.maxBatchBytes(), settings.batchTimeout(),
-                            DocumentStage::size, prefetch)
+            // raw documents go on as the server's batches came: one signal per cursor batch, not per document
+            batches = Batcher.batchChunks(serverBatches(run, progress, projection), settings.batchSize(), settings.maxBatchBytes(),
+                            settings.batchTimeout(), DocumentStage::size, 1)
                     .map(docs -> {
                         long bytes = 0;
                         for (RawBsonDocument doc : docs) {
@@ -86,6 +82,12 @@ public final class PartitionReader {
                                 docs.size(), docs, bytes, List.of());
                     });
         } else {
+            // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
+            // the first attempt (and a retry before any document) starts after the checkpointed _id
+            // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor
+            Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
+                            after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
+                    .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error)));
             // the document stage runs the strategy, plug-in code: on the blocking scheduler, never on the driver's threads
             batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
                                     .map(doc -> stage.apply(doc, sourceNs)), settings.batchSize(),
@@ -114,6 +116,29 @@ public final class PartitionReader {
                     return pacing.acquire(batch.sourceDocuments()).thenReturn(batch);
                 }, 0)
                 .doOnComplete(() -> progress.readComplete(sequence.get()));
+    }
+
+    /**
+     * The partition's documents in {@code _id} order as the server's cursor batches, from just after the checkpointed
+     * {@code _id}. As {@link Requests#sortedById} does per document: a retryable failure reopens the cursor after the
+     * last document of the last batch handed on (its {@code _id} parsed only then), so nothing is read twice or skipped;
+     * a throttled read (a {@code getMore} refused with 16500) teaches the source's pacer before the retry.
+     */
+    private Flux<List<RawBsonDocument>> serverBatches(NamespaceRun run, PartitionProgress progress, BsonDocument projection) {
+        NamespacePlan plan = run.checkpoint.plan();
+        int batchSize = settings.sourceBatchSize();
+        // each document of a reply copied once, into an array of its size
+        MongoCollection<RawBsonDocument> source = RawDocumentCodec.reading(run.source);
+        return Flux.defer(() -> {
+            AtomicReference<RawBsonDocument> last = new AtomicReference<>();
+            return requests.flux(Flux.defer(() -> {
+                        RawBsonDocument seen = last.get();
+                        BsonValue after = seen == null ? progress.lastId() : seen.get("_id");
+                        return CursorBatches.read(find(source, plan, progress.partition(), after, projection, batchSize), batchSize)
+                                .doOnError(error -> pacing.readRefused(batchSize, error));
+                    })
+                    .doOnNext(batch -> last.lazySet(batch.get(batch.size() - 1))));
+        });
     }
 
 }
