@@ -2,6 +2,8 @@ package io.dataworks.migrations.internal;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 import org.reactivestreams.Publisher;
 
@@ -22,6 +24,10 @@ import reactor.core.publisher.Mono;
  * parent pom, and {@code CursorBatchesIT} reads through them against a real server). Any other publisher is read
  * per document and gathered into lists of {@code batchSize}.
  *
+ * <p>Times its {@code find} and {@code getMore}s itself, for the run's read latency: a command listener on the source
+ * client would make the driver copy every whole reply (a megabyte per batch of service orders, humongous objects
+ * for a small heap's G1) only to tell how long it took.
+ *
  * <p>Reads one batch ahead: the next {@code getMore} is sent when a batch is handed on, and its documents wait
  * until they are asked for. Cancelling closes the cursor (a {@code killCursors} to the server).
  */
@@ -30,24 +36,45 @@ final class CursorBatches {
     private CursorBatches() {
     }
 
-    static <T> Flux<List<T>> read(Publisher<T> cursor, int batchSize) {
+    /**
+     * @param roundTripNanos told how long the {@code find} and each {@code getMore} took, from the request to its
+     *                       decoded reply (what a command listener's elapsed time says), for the run's read latency
+     */
+    static <T> Flux<List<T>> read(Publisher<T> cursor, int batchSize, LongConsumer roundTripNanos) {
         Objects.requireNonNull(cursor, "cursor");
+        Objects.requireNonNull(roundTripNanos, "roundTripNanos");
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be > 0, was " + batchSize);
         }
         if (!(cursor instanceof BatchCursorPublisher<T> driver)) {
             return Flux.from(cursor).buffer(batchSize);
         }
-        return Flux.usingWhen(driver.batchCursor(batchSize),
+        return Flux.usingWhen(timed(driver.batchCursor(batchSize), roundTripNanos),
                 batches -> {
                     batches.setBatchSize(batchSize);
-                    return Mono.defer(() -> batches.isClosed() ? Mono.<List<T>>empty() : Mono.from(batches.next()))
+                    // the find's reply is the first batch: handed on without another round trip
+                    AtomicBoolean inHand = new AtomicBoolean(true);
+                    return Mono.defer(() -> {
+                                if (batches.isClosed()) {
+                                    return Mono.<List<T>>empty();
+                                }
+                                Mono<List<T>> next = Mono.from(batches.next());
+                                return inHand.getAndSet(false) ? next : timed(next, roundTripNanos);
+                            })
                             .repeat(() -> !batches.isClosed())
                             .filter(batch -> !batch.isEmpty());
                 },
                 batches -> Mono.fromRunnable(batches::close),
                 (batches, error) -> Mono.fromRunnable(batches::close),
                 batches -> Mono.fromRunnable(batches::close));
+    }
+
+    /** {@code request}, timed from its subscription (when the driver sends it) to its answer. */
+    private static <V> Mono<V> timed(Mono<V> request, LongConsumer roundTripNanos) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return request.doOnNext(answer -> roundTripNanos.accept(System.nanoTime() - start));
+        });
     }
 
     /** For tests: whether {@code cursor} is read batch by batch (the driver's publisher) rather than gathered per document. */

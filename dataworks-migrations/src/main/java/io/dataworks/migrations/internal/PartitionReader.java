@@ -60,10 +60,8 @@ public final class PartitionReader {
     }
 
     Flux<Batch> read(NamespaceRun run, PartitionProgress progress) {
-        Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
-        NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
@@ -82,12 +80,8 @@ public final class PartitionReader {
                                 docs.size(), docs, bytes, List.of());
                     });
         } else {
-            // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
-            // the first attempt (and a retry before any document) starts after the checkpointed _id
-            // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor
-            Flux<RawBsonDocument> documents = requests.sortedById(after -> Flux.from(find(run.source, plan, partition,
-                            after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
-                    .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error)));
+            // read as the server's batches too (one cursor, timed alike), then one document at a time through the strategy
+            Flux<RawBsonDocument> documents = serverBatches(run, progress, projection).flatMapIterable(batch -> batch);
             // the document stage runs the strategy, plug-in code: on the blocking scheduler, never on the driver's threads
             batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
                                     .map(doc -> stage.apply(doc, sourceNs)), settings.batchSize(),
@@ -134,7 +128,8 @@ public final class PartitionReader {
             return requests.flux(Flux.defer(() -> {
                         RawBsonDocument seen = last.get();
                         BsonValue after = seen == null ? progress.lastId() : seen.get("_id");
-                        return CursorBatches.read(find(source, plan, progress.partition(), after, projection, batchSize), batchSize)
+                        return CursorBatches.read(find(source, plan, progress.partition(), after, projection, batchSize), batchSize,
+                                        run.metrics::batchRead)
                                 .doOnError(error -> pacing.readRefused(batchSize, error));
                     })
                     .doOnNext(batch -> last.lazySet(batch.get(batch.size() - 1))));

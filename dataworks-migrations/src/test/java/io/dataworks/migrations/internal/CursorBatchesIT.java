@@ -37,6 +37,7 @@ class CursorBatchesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<Long> roundTrips = new CopyOnWriteArrayList<>();
     private MongoClient client;
     private MongoCollection<RawBsonDocument> collection;
 
@@ -66,7 +67,8 @@ class CursorBatchesIT {
     }
 
     private Flux<List<RawBsonDocument>> read(int batchSize) {
-        return CursorBatches.read(collection.find().sort(new BsonDocument("_id", new BsonInt32(1))).batchSize(batchSize), batchSize);
+        return CursorBatches.read(collection.find().sort(new BsonDocument("_id", new BsonInt32(1))).batchSize(batchSize), batchSize,
+                roundTrips::add);
     }
 
     @Test
@@ -80,6 +82,8 @@ class CursorBatchesIT {
         // one find and a getMore per further batch: nothing re-read, nothing asked twice
         assertThat(commands.stream().filter(c -> c.equals("find") || c.equals("getMore")))
                 .containsExactly("find", "getMore", "getMore");
+        // each of them timed for the read latency, the first batch (the find's reply) not twice
+        assertThat(roundTrips).hasSize(3).allSatisfy(nanos -> assertThat(nanos).isPositive());
     }
 
     @Test
@@ -99,13 +103,13 @@ class CursorBatchesIT {
 
     @Test
     void anEmptyResultIsNoBatchAtAll() {
-        StepVerifier.create(CursorBatches.read(collection.find(new BsonDocument("_id", new BsonInt32(-1))), 100))
+        StepVerifier.create(CursorBatches.read(collection.find(new BsonDocument("_id", new BsonInt32(-1))), 100, roundTrips::add))
                 .verifyComplete();
     }
 
     @Test
     void anotherPublisherIsGatheredIntoListsOfTheBatchSize() {
-        List<List<Integer>> lists = CursorBatches.read(Flux.range(0, 25), 10).collectList().block(TIMEOUT);
+        List<List<Integer>> lists = CursorBatches.read(Flux.range(0, 25), 10, nanos -> { }).collectList().block(TIMEOUT);
         assertThat(CursorBatches.readsServerBatches(Flux.range(0, 1))).isFalse();
         assertThat(lists).extracting(List::size).containsExactly(10, 10, 5);
     }
