@@ -9,8 +9,10 @@
 # compile time (-XX:+CITime).
 #
 #   JARS="/tmp/before.jar dataworks-migrations/target/flexible-migrate.jar" TOTAL=300000 ROUNDS=2 bash bench/per-document.sh
-#   JFR=1 ...       also records each copy with JFR (settings=profile): bench/JfrTop.java RECORDING prints where it went
+#   JFR=1 ...       also records each copy with JFR (settings=profile, or JFR_SETTINGS=file.jfc): bench/JfrTop.java RECORDING
+#                   prints where it went
 #   MIGRATE_OPTS="--insert-workers 8" ...
+#   JARS="a.jar a.jar#-XX:+UseParallelGC" ...    a jar followed by #JVM options (comma-separated) for its runs only
 #
 # Needs the jar(s): mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests
 set -euo pipefail
@@ -29,8 +31,9 @@ JFR="${JFR:-}"
 TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/per-document-$(date -u +%Y%m%dT%H%M%SZ)}"
 read -r -a JAR_LIST <<<"$JARS"
-TOOL_JAR="${JAR_LIST[0]}"
-for jar in "${JAR_LIST[@]}"; do
+TOOL_JAR="${JAR_LIST[0]%%#*}"
+for entry in "${JAR_LIST[@]}"; do
+  jar="${entry%%#*}"
   [[ -f "$jar" ]] || { echo "missing $jar: run 'mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests' first" >&2; exit 2; }
 done
 mkdir -p "$OUT"
@@ -73,15 +76,16 @@ BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" java -Xmx1g -cp "$TOOL_JAR" "$ROOT/b
 
 # migrate LABEL JAR: one copy into a freshly dropped target database; prints one JSON line (also in $OUT/LABEL.json)
 migrate() {
-  local label="$1" jar="$2" load pid="" start end
+  local label="$1" jar="${2%%#*}" load pid="" start end jvm=()
+  [[ "$2" == *"#"* ]] && IFS=, read -r -a jvm <<<"${2#*#}"
   java -cp "$TOOL_JAR" "$ROOT/bench/BenchTool.java" drop "$TARGET_URI" dealer_service_atlas
   load=$(cut -d' ' -f1 /proc/loadavg)
   local jfr=()
-  [[ -n "$JFR" ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/$label.jfr,settings=profile")
+  [[ -n "$JFR" ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/$label.jfr,settings=${JFR_SETTINGS:-profile}")
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
   /usr/bin/time -f "%U %S" -o "$OUT/$label.time" java -Xmx"$MIGRATE_HEAP" -Xlog:gc,gc+heap+exit:file="$OUT/$label-gc.log" -XX:+UnlockDiagnosticVMOptions -XX:+CITime \
-    "${jfr[@]}" $MIGRATE_JVM_OPTS -jar "$jar" --source-uri "$SOURCE_URI" --source-db dealer_service \
+    "${jfr[@]}" "${jvm[@]}" $MIGRATE_JVM_OPTS -jar "$jar" --source-uri "$SOURCE_URI" --source-db dealer_service \
     --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints-$label" --fresh \
     --report "$OUT/$label-report.json" --metrics-out "$OUT/$label-metrics.csv" --no-progress $MIGRATE_OPTS \
     >"$OUT/$label.log" 2>&1 &
@@ -113,7 +117,7 @@ migrate() {
     a && !ca && f[1] >= a { ca = f[2] } b && !cb && f[1] >= b { cb = f[2] }
     END { if (ca && cb && db > da) printf "%.1f", (cb - ca) * 1e4 / (db - da); else print "null" }' \
     "$OUT/$label-metrics.csv" "$OUT/$label-cpu.txt")
-  jq -c -n --slurpfile r "$OUT/$label-report.json" --arg runname "$label" --arg jar "$jar" --arg load "$load" \
+  jq -c -n --slurpfile r "$OUT/$label-report.json" --arg runname "$label" --arg jar "$2" --arg load "$load" \
     --arg wall "$(echo "$end - $start" | bc)" --arg cpu "$(awk '{ print $1 + $2 }' "$OUT/$label.time")" \
     --arg alloc "$allocated" --arg steady "$steady" --arg compile "${compile:-null}" '
     ($r[0]) as $r |
@@ -132,7 +136,7 @@ for round in $(seq 1 "$ROUNDS"); do
     i=$((i + 1))
   done
 done
-jq -s . "$OUT"/r*-j*.json >"$OUT/runs.json"
+jq -s . "$OUT"/r*-j*[0-9].json >"$OUT/runs.json"
 echo "raw copy loop: $(cat "$OUT/pipe.json")"
 jq -r '.[] | [.run, .cpuMicrosPerDocument, .steadyCpuMicrosPerDocument, .allocatedBytesPerDocument, .jitCompileSeconds, .wallSeconds, .loadAtStart] | @tsv' \
   "$OUT/runs.json" | (echo -e "run\tcpu_us/doc\tsteady_us/doc\tbytes/doc\tjit_s\twall_s\tload"; cat)
