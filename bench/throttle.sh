@@ -5,6 +5,7 @@
 #   bench/throttle.sh                         # budgets 2,000 / 8,000 / 20,000 documents/s; random 10 / 30 / 50 %
 #   BUDGETS="8000" RATES="" bench/throttle.sh # only one budget
 #   SECONDS_PER_RUN=20 RUNS=5 bench/throttle.sh
+#   BUDGET_RUNS=3 bench/throttle.sh           # each budget three times (in turn), each random rate RUNS times
 #
 # Prints one JSON line per run (budget use and throttled share measured by the server between 20 % and 90 % of the
 # copy; durations and the longest stretch without a write under random refusals) and keeps them in bench/out/.
@@ -22,8 +23,11 @@ mkdir -p "$OUT"
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')" | tee "$OUT/machine.txt"
 JAVA=(java -Xmx2g -XX:+UseParallelGC -Dlogback.configurationFile=/dev/null -cp "$JAR" "$ROOT/bench/ThrottleBench.java")
 if [[ -n "$BUDGETS" ]]; then
+  # each budget BUDGET_RUNS times, in turn (2000 8000 20000 2000 8000 20000 ...)
+  ALL_BUDGETS=""
+  for _ in $(seq 1 "${BUDGET_RUNS:-1}"); do ALL_BUDGETS="$ALL_BUDGETS $BUDGETS"; done
   # shellcheck disable=SC2086
-  "${JAVA[@]}" budget $BUDGETS 2>"$OUT/budget.log" | grep '^{' | tee "$OUT/budget.jsonl"
+  "${JAVA[@]}" budget $ALL_BUDGETS 2>"$OUT/budget.log" | grep '^{' | tee "$OUT/budget.jsonl"
 fi
 if [[ -n "$RATES" ]]; then
   # shellcheck disable=SC2086

@@ -127,6 +127,41 @@ class PacingIT {
         }
     }
 
+    @Test
+    void aSourceThatRefusesReadsForLackOfBudgetIsPacedAndTheCopyIsIdentical() {
+        try (EmbeddedMongo source = EmbeddedMongo.builder().cosmosBudget(1e9).start();
+             EmbeddedMongo target = EmbeddedMongo.start();
+             MongoClient src = MongoClients.create(source.connectionString());
+             MongoClient dst = MongoClients.create(target.connectionString())) {
+            Fill.orders(source.connectionString(), "shop", "orders", 0, 4_000);
+            // then a budget that reads under a thousand of these documents a second (reads are charged by their bytes:
+            // ~1,300 RU for all of them, a fifth of it in the full bucket)
+            source.cosmosBudget(250);
+            MetricsCollector metrics = MetricsCollector.create();
+            MigrationSettings settings = MigrationSettings.builder(src, "s", dst, "t").sourceDatabase("shop")
+                    .checkpointDir(dir).sourceBatchSize(100).batchSize(100).insertWorkers(8).copyIndexes(false)
+                    .metrics(metrics).build();
+
+            RunResult result = MigrationRun.create(settings, RunOptions.copyOnly()).run(Mono.never()).block(Duration.ofSeconds(120));
+
+            assertThat(result.exitCode().code()).isZero();
+            source.cosmosBudget(1e9);
+            assertThat(ResilienceIT.all(dst, "shop", "orders")).usingElementComparator(Servers.byBytes())
+                    .containsExactlyElementsOf(ResilienceIT.all(src, "shop", "orders"));
+            PacingReport pacing = result.pacing().stream().filter(p -> p.side().equals("source")).findFirst().orElseThrow();
+            PacerStats stats = pacing.stats().orElseThrow();
+            System.out.printf("PACING cosmos source: %s, server %s, throttled %d%n", pacing.toReportDetails(), source.cosmosStats(), source.throttledCount());
+            assertThat(source.throttledCount()).as("reads refused for lack of budget").isPositive();
+            // (the planner's refused reads are retried by the policy without the pacer: at most the server's count)
+            assertThat(stats.throttledAnswers()).as("refused cursor batches reached the source's pacer")
+                    .isPositive().isLessThanOrEqualTo(source.throttledCount());
+            assertThat(stats.decreases()).as("the source's pacer cut its read rate").isPositive();
+            // Not asserted, because it is not so yet: that the cut holds. Each cursor asks for its next batch before
+            // the pacer lets the last one through (the driver reads ahead as far as the demand), so the cut does not
+            // lower the refusals at once and the review takes the budget for random refusals (issue 11, not done).
+        }
+    }
+
     /**
      * Every document of a collection on the Cosmos-mode target, read again from the start while the server refuses
      * the read for lack of budget (reads are charged too, and the copy may have left the bucket in debt).

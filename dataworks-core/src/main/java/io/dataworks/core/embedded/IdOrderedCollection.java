@@ -67,6 +67,29 @@ final class IdOrderedCollection extends MemoryCollection {
         return matchDocumentsFromStream(query, inRange.stream(), numberToSkip, limit, batchSize, null, fieldSelector);
     }
 
+    /**
+     * The {@code _id}s that cut the collection into chunks of about half {@code maxChunkBytes}, as mongod's
+     * {@code splitVector} finds them: every {@code maxChunkBytes / (2 × average document size)}-th key in index order,
+     * the first excluded.
+     */
+    synchronized List<Object> splitKeys(long maxChunkBytes) {
+        int documents = byId.size();
+        if (documents == 0) {
+            return List.of();
+        }
+        double averageBytes = Math.max(1.0, (double) getDataSize() / documents);
+        long keysPerChunk = Math.max(1, (long) (maxChunkBytes / (2 * averageBytes)));
+        List<Object> keys = new ArrayList<>();
+        long n = 0;
+        for (Object key : byId.keySet()) {
+            if (n > 0 && n % keysPerChunk == 0) {
+                keys.add(key);
+            }
+            n++;
+        }
+        return keys;
+    }
+
     /** Whether the index is used for {@code query} sorted by {@code orderBy}: for explain. */
     static boolean servesFromIndex(Document query, Document orderBy) {
         return idSortDirection(orderBy) != 0 && IdRange.of(query) != null;

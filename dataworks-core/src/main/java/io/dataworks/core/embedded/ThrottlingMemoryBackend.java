@@ -1,5 +1,7 @@
 package io.dataworks.core.embedded;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -100,7 +102,55 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
                 && explained.containsKey("find")) {
             return explainFind(message.getDatabaseName(), explained);
         }
+        if (orderedIdIndex && cosmos == null && "splitVector".equals(name)) {
+            return splitVector(command);
+        }
         return "aggregate".equals(name) ? aggregate(message) : super.handleMessage(message);
+    }
+
+    /**
+     * {@code splitVector} on the {@code _id} index, as a mongod answers it (Cosmos DB and the scanning server do not,
+     * as the real ones do not): split keys that cut the collection into chunks of about half {@code maxChunkSizeBytes}
+     * (or {@code maxChunkSize} MB), every {@code maxChunkSizeBytes / (2 × average document size)}-th {@code _id} in
+     * index order, the first excluded; none when the collection fits one chunk. Walks the index, not the documents.
+     */
+    private Document splitVector(Document command) {
+        String namespace = String.valueOf(command.get("splitVector"));
+        int dot = namespace.indexOf('.');
+        if (dot <= 0 || dot == namespace.length() - 1) {
+            return commandError(73, "InvalidNamespace", "Invalid namespace specified '" + namespace + "'");
+        }
+        if (!(command.get("keyPattern") instanceof Document keyPattern) || keyPattern.size() != 1
+                || !(keyPattern.get("_id") instanceof Number direction) || direction.intValue() != 1) {
+            return commandError(2, "BadValue", "the embedded server splits on the _id index only: keyPattern must be {_id: 1}");
+        }
+        long maxChunkBytes = command.get("maxChunkSizeBytes") instanceof Number bytes ? bytes.longValue()
+                : command.get("maxChunkSize") instanceof Number megabytes ? megabytes.longValue() << 20 : 0;
+        if (maxChunkBytes <= 0) {
+            return commandError(2, "BadValue", "need to specify the desired max chunk size (maxChunkSize or maxChunkSizeBytes)");
+        }
+        String databaseName = namespace.substring(0, dot);
+        List<Object> keys = List.of();
+        if (listDatabaseNames().contains(databaseName)
+                && resolveDatabase(databaseName).resolveCollection(namespace.substring(dot + 1), false) instanceof IdOrderedCollection collection) {
+            keys = collection.splitKeys(maxChunkBytes);
+        }
+        List<Document> splitKeys = new ArrayList<>(keys.size());
+        for (Object key : keys) {
+            splitKeys.add(new Document("_id", key));
+        }
+        Document reply = new Document("splitKeys", splitKeys);
+        reply.put("ok", 1.0);
+        return reply;
+    }
+
+    private static Document commandError(int code, String codeName, String message) {
+        Document reply = new Document();
+        reply.put("ok", 0);
+        reply.put("errmsg", message);
+        reply.put("code", code);
+        reply.put("codeName", codeName);
+        return reply;
     }
 
     /**
@@ -209,6 +259,7 @@ final class ThrottlingMemoryBackend extends MemoryBackend {
             case "count":
             case "distinct":
             case "explain": // Cosmos DB charges request units for it, and refuses it with 16500 like any read
+            case "splitVector":
                 return true;
             default:
                 return false;

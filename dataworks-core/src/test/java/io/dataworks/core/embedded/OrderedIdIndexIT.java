@@ -112,6 +112,53 @@ class OrderedIdIndexIT {
         }
     }
 
+    @Test
+    void splitVectorCutsTheIdIndexIntoChunksOfHalfTheMaximumAsAMongodDoes() {
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("pad", new BsonString("x".repeat(200))));
+        }
+        try (EmbeddedMongo indexed = EmbeddedMongo.builder().orderedIdIndex(true).start();
+             EmbeddedMongo scanning = EmbeddedMongo.builder().orderedIdIndex(false).start();
+             MongoClient indexedClient = MongoClients.create(indexed.connectionString());
+             MongoClient scanningClient = MongoClients.create(scanning.connectionString())) {
+            MongoDatabase db = indexedClient.getDatabase("db");
+            // inserted out of order: the split keys follow the index, not the insertion
+            List<BsonDocument> shuffled = new ArrayList<>(docs);
+            java.util.Collections.shuffle(shuffled, new Random(7));
+            Mono.from(db.getCollection("c", BsonDocument.class).insertMany(shuffled)).block(TIMEOUT);
+            BsonDocument stats = Mono.from(db.runCommand(new BsonDocument("collStats", new BsonString("c")))).block(TIMEOUT)
+                    .toBsonDocument();
+            long bytes = stats.getNumber("size").longValue();
+            // chunks of at most 2 × bytes / 8 cut at half that: 8 chunks, 7 split keys, every 125th _id
+            BsonDocument reply = Mono.from(db.runCommand(splitVector("db.c", 2 * bytes / 8))).block(TIMEOUT).toBsonDocument();
+            List<BsonValue> keys = reply.getArray("splitKeys").stream().map(k -> k.asDocument().get("_id")).toList();
+            assertThat(keys).containsExactly(new BsonInt32(125), new BsonInt32(250), new BsonInt32(375), new BsonInt32(500),
+                    new BsonInt32(625), new BsonInt32(750), new BsonInt32(875));
+            // a collection that fits one chunk, and one that does not exist: no split keys
+            assertThat(Mono.from(db.runCommand(splitVector("db.c", 4 * bytes))).block(TIMEOUT).toBsonDocument()
+                    .getArray("splitKeys")).isEmpty();
+            assertThat(Mono.from(db.runCommand(splitVector("db.missing", 1024))).block(TIMEOUT).toBsonDocument()
+                    .getArray("splitKeys")).isEmpty();
+            // only on _id, as this server keeps no other ordered index
+            BsonDocument byOther = splitVector("db.c", 1024).append("keyPattern", new BsonDocument("pad", new BsonInt32(1)));
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Mono.from(db.runCommand(byOther)).block(TIMEOUT)))
+                    .isInstanceOf(MongoCommandException.class).hasMessageContaining("keyPattern");
+            // the scanning (Cosmos-like) server has no such command, as Cosmos DB has none
+            MongoDatabase scanningDb = scanningClient.getDatabase("db");
+            Mono.from(scanningDb.getCollection("c", BsonDocument.class).insertMany(docs)).block(TIMEOUT);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                    () -> Mono.from(scanningDb.runCommand(splitVector("db.c", 1024))).block(TIMEOUT)))
+                    .isInstanceOf(MongoCommandException.class);
+        }
+    }
+
+    private static BsonDocument splitVector(String namespace, long maxChunkSizeBytes) {
+        return new BsonDocument("splitVector", new BsonString(namespace))
+                .append("keyPattern", new BsonDocument("_id", new BsonInt32(1)))
+                .append("maxChunkSizeBytes", new BsonInt64(maxChunkSizeBytes));
+    }
+
     private static BsonDocument winningPlan(MongoDatabase db, BsonDocument filter, BsonDocument sort) {
         BsonDocument answer = Mono.from(db.runCommand(explain(filter, sort), BsonDocument.class)).block(TIMEOUT);
         return answer.getDocument("queryPlanner").getDocument("winningPlan");

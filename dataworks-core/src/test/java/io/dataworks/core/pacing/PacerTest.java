@@ -65,7 +65,7 @@ class PacerTest {
     }
 
     @Test
-    void aBudgetOverrunCutsTheRateToWhatTheServerAcceptedLessTheMargin() {
+    void theFirstCutOfARunAllowsForTheServersFullBucket() {
         Pacer pacer = Pacer.builder().initialRate(4000).clock(nanos::get).build();
         for (int answer = 0; answer < Pacer.MIN_COMPLETIONS; answer++) { // slow start's first epoch: everything written
             nanos.addAndGet(Duration.ofMillis(10).toNanos());
@@ -77,8 +77,9 @@ class PacerTest {
         }
         PacerStats stats = pacer.stats();
         assertThat(stats.decreases()).isEqualTo(1);
-        // accepted between the epoch's first and last answers: 7 × 50 units in 70 ms = 5,000 units/s
-        assertThat(pacer.rate()).isCloseTo(5000 * (1 - Pacer.MARGIN), org.assertj.core.data.Percentage.withPercentage(0.1));
+        // the epoch's own measure, 7 × 50 units in 70 ms = 5,000 units/s, may be the server's full bucket draining: the
+        // 1,200 units accepted since the first answer (150 ms ago) over that time plus a bucket's second bound the budget
+        assertThat(pacer.rate()).isCloseTo(1200 / 1.15 * (1 - Pacer.MARGIN), org.assertj.core.data.Percentage.withPercentage(0.1));
         assertThat(stats.throttledAnswers()).isEqualTo(8);
         assertThat(stats.answers()).isEqualTo(16);
         assertThat(stats.sentUnits()).isEqualTo(1600);

@@ -84,6 +84,26 @@ public final class Endpoint {
             public <T> reactor.core.publisher.Flux<T> flux(reactor.core.publisher.Flux<T> request) {
                 return retrying.flux(request);
             }
+
+            @Override
+            public <T extends org.bson.BsonDocument> reactor.core.publisher.Flux<T> pacedSortedById(
+                    java.util.function.Function<org.bson.BsonValue, org.reactivestreams.Publisher<T>> open) {
+                if (!pacing.adaptive()) {
+                    return sortedById(open);
+                }
+                return reactor.core.publisher.Flux.defer(() -> {
+                    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+                    return sortedById(after -> reactor.core.publisher.Flux.from(open.apply(after))
+                            .doOnError(error -> pacing.readRefused(READ_PACE_DOCUMENTS, error)))
+                            .delayUntil(document -> {
+                                if (read.incrementAndGet() % READ_PACE_DOCUMENTS != 0) {
+                                    return reactor.core.publisher.Mono.empty();
+                                }
+                                pacing.read(READ_PACE_DOCUMENTS, Duration.ZERO);
+                                return pacing.acquire(READ_PACE_DOCUMENTS);
+                            });
+                });
+            }
         };
     }
 

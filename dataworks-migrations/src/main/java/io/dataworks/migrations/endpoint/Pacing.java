@@ -93,9 +93,17 @@ public final class Pacing {
 
     /** A read of about {@code units} documents refused whole by the server (a throttled {@code getMore}). */
     public void readRefused(long units, Throwable error) {
+        readRefused(units, error, Duration.ZERO);
+    }
+
+    /**
+     * A read of about {@code units} documents, asked for {@code age} ago, refused whole by the server: the age tells
+     * the pacer whether it was asked for before or after its last cut.
+     */
+    public void readRefused(long units, Throwable error, Duration age) {
         ErrorClassification classified = ErrorClassifier.classify(error);
         if (pacer != null && units > 0 && classified.kind() == ErrorKind.THROTTLED) {
-            pacer.onThrottled(units, units, classified.retryAfter().orElse(Duration.ZERO), Duration.ZERO);
+            pacer.onThrottled(units, units, classified.retryAfter().orElse(Duration.ZERO), age);
         }
     }
 

@@ -64,6 +64,18 @@ public interface Requests {
         });
     }
 
+    /**
+     * {@link #sortedById}, paced by the server's pacing: every {@value #READ_PACE_DOCUMENTS} documents read take their
+     * share of the learned rate before the next are read, and a throttled read teaches the pacer (verification and
+     * reconciliation read this way; the copy paces its cursors by batch itself). Not paced by default.
+     */
+    default <T extends org.bson.BsonDocument> Flux<T> pacedSortedById(java.util.function.Function<org.bson.BsonValue, org.reactivestreams.Publisher<T>> open) {
+        return sortedById(open);
+    }
+
+    /** Documents read between two pacing steps of {@link #pacedSortedById}. */
+    int READ_PACE_DOCUMENTS = 100;
+
     /** Retries by {@code policy} (see {@link RetryPolicy} for the waits and limits). */
     static Requests retrying(RetryPolicy policy) {
         Objects.requireNonNull(policy, "policy");

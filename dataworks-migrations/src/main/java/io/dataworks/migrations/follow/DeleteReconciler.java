@@ -185,7 +185,7 @@ public final class DeleteReconciler {
      * {@code _id} order; a retry reopens the cursor after the last {@code _id} delivered.
      */
     private Flux<BsonValue> ids(MongoCollection<RawBsonDocument> collection, Requests requests, Partition partition, BsonDocument filter) {
-        return requests.sortedById(last -> collection.find(and(after(partition, last), filter))
+        return requests.pacedSortedById(last -> collection.find(and(after(partition, last), filter))
                         .projection(ID_ONLY).sort(ID_ONLY).batchSize(batchSize))
                 .map(d -> d.get("_id"));
     }

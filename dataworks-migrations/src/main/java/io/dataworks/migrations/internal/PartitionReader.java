@@ -59,16 +59,23 @@ public final class PartitionReader {
         return projection == null ? find : find.projection(projection);
     }
 
+    private static Duration since(AtomicLong nanos) {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - nanos.get()));
+    }
+
     Flux<Batch> read(NamespaceRun run, PartitionProgress progress) {
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
+        // A batch's read is taken to have been asked for when the pacer let the previous one through (the cursor reads
+        // only as far as the demand): its age tells the pacer whether it was asked for before or after a cut
+        AtomicLong released = new AtomicLong(System.nanoTime());
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
         if (!strategy.transformsDocuments()) {
             // raw documents go on as the server's batches came: one signal per cursor batch, not per document
-            batches = Batcher.batchChunks(serverBatches(run, progress, projection), settings.batchSize(), settings.maxBatchBytes(),
+            batches = Batcher.batchChunks(serverBatches(run, progress, projection, released), settings.batchSize(), settings.maxBatchBytes(),
                             settings.batchTimeout(), DocumentStage::size, 1)
                     .map(docs -> {
                         long bytes = 0;
@@ -81,7 +88,7 @@ public final class PartitionReader {
                     });
         } else {
             // read as the server's batches too (one cursor, timed alike), then one document at a time through the strategy
-            Flux<RawBsonDocument> documents = serverBatches(run, progress, projection).flatMapIterable(batch -> batch);
+            Flux<RawBsonDocument> documents = serverBatches(run, progress, projection, released).flatMapIterable(batch -> batch);
             // the document stage runs the strategy, plug-in code: on the blocking scheduler, never on the driver's threads
             batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
                                     .map(doc -> stage.apply(doc, sourceNs)), settings.batchSize(),
@@ -106,8 +113,9 @@ public final class PartitionReader {
         // is read at the rate it affords (the driver's cursor reads ahead only as far as the demand)
         return batches
                 .concatMap(batch -> {
-                    pacing.read(batch.sourceDocuments(), Duration.ZERO);
-                    return pacing.acquire(batch.sourceDocuments()).thenReturn(batch);
+                    pacing.read(batch.sourceDocuments(), since(released));
+                    return pacing.acquire(batch.sourceDocuments()).doOnTerminate(() -> released.set(System.nanoTime()))
+                            .thenReturn(batch);
                 }, 0)
                 .doOnComplete(() -> progress.readComplete(sequence.get()));
     }
@@ -118,7 +126,8 @@ public final class PartitionReader {
      * last document of the last batch handed on (its {@code _id} parsed only then), so nothing is read twice or skipped;
      * a throttled read (a {@code getMore} refused with 16500) teaches the source's pacer before the retry.
      */
-    private Flux<List<RawBsonDocument>> serverBatches(NamespaceRun run, PartitionProgress progress, BsonDocument projection) {
+    private Flux<List<RawBsonDocument>> serverBatches(NamespaceRun run, PartitionProgress progress, BsonDocument projection,
+                                                      AtomicLong released) {
         NamespacePlan plan = run.checkpoint.plan();
         int batchSize = settings.sourceBatchSize();
         // each document of a reply copied once, into an array of its size
@@ -130,7 +139,7 @@ public final class PartitionReader {
                         BsonValue after = seen == null ? progress.lastId() : seen.get("_id");
                         return CursorBatches.read(find(source, plan, progress.partition(), after, projection, batchSize), batchSize,
                                         run.metrics::batchRead)
-                                .doOnError(error -> pacing.readRefused(batchSize, error));
+                                .doOnError(error -> pacing.readRefused(batchSize, error, since(released)));
                     })
                     .doOnNext(batch -> last.lazySet(batch.get(batch.size() - 1))));
         });

@@ -350,7 +350,7 @@ public final class Verifier {
 
         /** The documents matching {@code filter} in {@code _id} order, resuming after the last one on a retry. */
         private Flux<RawBsonDocument> sorted(MongoCollection<RawBsonDocument> coll, Requests reads, BsonDocument filter) {
-            return reads.sortedById(after -> coll.find(after == null ? filter
+            return reads.pacedSortedById(after -> coll.find(after == null ? filter
                     : and(filter, new BsonDocument("_id", new BsonDocument("$gt", after)))).sort(BY_ID).batchSize(options.batchSize()));
         }
 

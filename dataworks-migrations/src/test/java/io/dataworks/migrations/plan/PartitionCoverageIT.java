@@ -23,6 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+
+import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.core.testing.MongoTestExtension;
 import io.dataworks.core.testing.TestMongo;
 import io.dataworks.migrations.Namespace;
@@ -135,14 +139,35 @@ class PartitionCoverageIT {
     }
 
     @Test
+    void intsBySample() {
+        NamespacePlan plan = plan("ints", List.of("sample", "single"));
+        assertThat(plan.partitioner()).isEqualTo("sample");
+        assertThat(plan.partitions().size()).isGreaterThan(1);
+        assertBalanced(assertExactlyOnce("ints", plan));
+    }
+
+    @Test
+    void mixedIdTypesBySample() {
+        NamespacePlan plan = plan("mixed", List.of("sample", "single"));
+        assertThat(plan.partitioner()).isEqualTo("sample");
+        assertThat(plan.partitions()).extracting(Partition::typeBracket)
+                .containsSubsequence("null", "number", "string", "object", "binData", "objectId", "bool", "date", "timestamp");
+        assertExactlyOnce("mixed", plan);
+    }
+
+    @Test
     void unsupportedSplitVectorFallsThrough() {
-        NamespacePlan plan = plan("ints", List.of("splitVector", "single"));
-        if (mongo.isEmbedded()) {
+        // the scanning (Cosmos-like) embedded server has no splitVector, as Cosmos DB has none
+        try (EmbeddedMongo scanning = EmbeddedMongo.builder().orderedIdIndex(false).start();
+             MongoClient client = MongoClients.create(scanning.connectionString())) {
+            MongoDatabase scanningDb = client.getDatabase("db");
+            PlanFixtures.fill(scanningDb.getCollection("ints", BsonDocument.class), PlanFixtures.ints(2_000)).block(TIMEOUT);
+            PlanOptions options = PlanOptions.defaults().withTargetPartitionsPerCollection(8).withPartitioners(List.of("splitVector", "single"))
+                    .withRequireIndexedRanges(false).withMinDocumentsToSplit(1_000);
+            NamespacePlan plan = Planner.create(options).planNamespace(scanningDb, "ints", new Namespace("target", "ints"), new BsonDocument())
+                    .block(TIMEOUT);
             assertThat(plan.partitioner()).isEqualTo("single");
             assertThat(plan.partitions()).containsExactly(Partition.fullRange(0));
-        } else {
-            assertThat(plan.partitioner()).isIn("splitVector", "single");
-            assertExactlyOnce("ints", plan);
         }
     }
 
@@ -170,8 +195,8 @@ class PartitionCoverageIT {
 
     private void assertPartitionerForServer(NamespacePlan plan) {
         if (mongo.isEmbedded()) {
-            // the embedded server, like Cosmos DB, has no splitVector but does have $sample
-            assertThat(plan.partitioner()).isEqualTo("sample");
+            // the embedded server answers splitVector from its ordered _id index, as a mongod does
+            assertThat(plan.partitioner()).isEqualTo("splitVector");
         } else {
             assertThat(plan.partitioner()).isIn("splitVector", "sample");
         }

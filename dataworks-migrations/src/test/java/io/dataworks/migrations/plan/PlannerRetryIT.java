@@ -58,7 +58,7 @@ class PlannerRetryIT {
                     .isEqualTo(source.throttledCount());
             assertThat(names).containsExactly("mixed", "oids");
             assertThat(oids.estimatedDocuments()).isEqualTo(oidsUnthrottled.estimatedDocuments()).isEqualTo(5_000);
-            assertThat(oids.partitioner()).isEqualTo(oidsUnthrottled.partitioner()).isEqualTo("sample");
+            assertThat(oids.partitioner()).isEqualTo(oidsUnthrottled.partitioner()).isEqualTo("splitVector");
             assertThat(oids.partitions()).hasSizeGreaterThan(1);
             assertThat(mixed.estimatedDocuments()).isEqualTo(2_000);
             assertThat(mixed.partitions().stream().map(Partition::typeBracket).distinct())

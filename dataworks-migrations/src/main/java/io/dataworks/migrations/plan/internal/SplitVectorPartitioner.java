@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 /**
  * The server's own split points ({@code splitVector} on the {@code _id} index), as the balancer uses:
  * exact and evenly sized. Needs a mongod (not mongos) and the {@code splitVector} privilege; Cosmos DB,
- * the embedded server and restricted users answer with an error and the chain moves on.
+ * the scanning embedded server ({@code --scan-id-ranges}) and restricted users answer with an error and the chain moves
+ * on. The default embedded server answers it from its ordered {@code _id} index, as a mongod does.
  *
  * <p>splitVector cuts every {@code maxChunkSizeBytes / 2} bytes, so asking for
  * {@code 2 × bytes / N} gives about N partitions.
