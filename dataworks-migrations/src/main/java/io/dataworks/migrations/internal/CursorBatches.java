@@ -7,9 +7,11 @@ import java.util.function.LongConsumer;
 
 import org.reactivestreams.Publisher;
 
+import com.mongodb.reactivestreams.client.internal.BatchCursor;
 import com.mongodb.reactivestreams.client.internal.BatchCursorPublisher;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,8 +30,8 @@ import reactor.core.publisher.Mono;
  * client would make the driver copy every whole reply (a megabyte per batch of service orders, humongous objects
  * for a small heap's G1) only to tell how long it took.
  *
- * <p>Reads one batch ahead: the next {@code getMore} is sent when a batch is handed on, and its documents wait
- * until they are asked for. Cancelling closes the cursor (a {@code killCursors} to the server).
+ * <p>Reads only as far as the demand: the next {@code getMore} is sent when the next batch is asked for (the
+ * source's pacing relies on it). Cancelling closes the cursor (a {@code killCursors} to the server).
  */
 final class CursorBatches {
 
@@ -52,21 +54,64 @@ final class CursorBatches {
         return Flux.usingWhen(timed(driver.batchCursor(batchSize), roundTripNanos),
                 batches -> {
                     batches.setBatchSize(batchSize);
-                    // the find's reply is the first batch: handed on without another round trip
-                    AtomicBoolean inHand = new AtomicBoolean(true);
-                    return Mono.defer(() -> {
-                                if (batches.isClosed()) {
-                                    return Mono.<List<T>>empty();
-                                }
-                                Mono<List<T>> next = Mono.from(batches.next());
-                                return inHand.getAndSet(false) ? next : timed(next, roundTripNanos);
-                            })
-                            .repeat(() -> !batches.isClosed())
-                            .filter(batch -> !batch.isEmpty());
+                    return Flux.<List<T>>create(sink -> new Pump<>(batches, sink, roundTripNanos).start(),
+                            FluxSink.OverflowStrategy.BUFFER);
                 },
                 batches -> Mono.fromRunnable(batches::close),
                 (batches, error) -> Mono.fromRunnable(batches::close),
                 batches -> Mono.fromRunnable(batches::close));
+    }
+
+    /**
+     * Asks the cursor for one batch at a time, and only while the downstream wants more (the pattern of the driver's own
+     * {@code BatchCursorFlux}, with a list per signal): a request that arrives while a batch is on its way is served when
+     * it has come.
+     */
+    private static final class Pump<T> {
+
+        private final BatchCursor<T> batches;
+        private final FluxSink<List<T>> sink;
+        private final LongConsumer roundTripNanos;
+        private final AtomicBoolean inProgress = new AtomicBoolean();
+        /** The find's reply is the first batch: handed on without another round trip (and not timed again). */
+        private final AtomicBoolean inHand = new AtomicBoolean(true);
+
+        Pump(BatchCursor<T> batches, FluxSink<List<T>> sink,
+             LongConsumer roundTripNanos) {
+            this.batches = batches;
+            this.sink = sink;
+            this.roundTripNanos = roundTripNanos;
+        }
+
+        void start() {
+            sink.onRequest(n -> next());
+        }
+
+        private void next() {
+            if (sink.isCancelled() || sink.requestedFromDownstream() <= 0 || !inProgress.compareAndSet(false, true)) {
+                return;
+            }
+            if (batches.isClosed()) {
+                sink.complete();
+                return;
+            }
+            Mono<List<T>> next = Mono.from(batches.next());
+            (inHand.getAndSet(false) ? next : timed(next, roundTripNanos)).subscribe(
+                    batch -> {
+                        if (!batch.isEmpty()) {
+                            sink.next(batch);
+                        }
+                    },
+                    sink::error,
+                    () -> {
+                        inProgress.set(false);
+                        if (batches.isClosed()) {
+                            sink.complete();
+                        } else {
+                            next();
+                        }
+                    });
+        }
     }
 
     /** {@code request}, timed from its subscription (when the driver sends it) to its answer. */
