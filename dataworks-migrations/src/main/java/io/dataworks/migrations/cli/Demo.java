@@ -65,8 +65,8 @@ final class Demo {
              EmbeddedMongo sourceServer = EmbeddedMongo.start();
              EmbeddedMongo targetServer = command.cosmosBudget == null ? EmbeddedMongo.start()
                      : EmbeddedMongo.builder().cosmosBudget(command.cosmosBudget).start();
-             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()),
-                     b -> b.addCommandListener(command.readLatency));
+             // no command listener: the copy times its own cursor batches (see FlexibleMigrate)
+             MongoEndpoint source = MongoEndpoint.connect(EndpointConfig.of(sourceServer.uri(), SOURCE.database()));
              MongoEndpoint target = MongoEndpoint.connect(EndpointConfig.of(targetServer.uri(), TARGET.database()))) {
             MigrationStrategy strategy = plugins.load(MigrationStrategy.class).stream()
                     .filter(s -> s.name().equals("service-order")).findFirst().orElseGet(CopyStrategy::new);

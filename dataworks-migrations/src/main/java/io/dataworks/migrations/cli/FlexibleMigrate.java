@@ -93,7 +93,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** Whether the source is Cosmos DB (set once connected): its change streams need their own pipeline. */
     private boolean sourceIsCosmos;
 
-    /** Times the source's cursor batches once the run's meters exist. */
+    /** Times the source's cursor batches once the run's meters exist, in a run that does not copy (the copy times its own). */
     final ReadLatency readLatency = new ReadLatency();
 
     /** FRAMEWORK_STALL_TIMEOUT_SECONDS of the loaded configuration. */
@@ -158,7 +158,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
         EndpointConfig targetConfig = config.requireTarget();
         options.checkOutputPaths(common, MigrateOptions.checkpointDir(config));
         try (PluginLoader plugins = common.pluginLoader();
-             MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> b.addCommandListener(readLatency));
+             // the copy times its own cursor batches; a command listener would make the driver copy every whole reply
+             // (a megabyte per batch) just to tell how long it took, so only a run that does not copy has one
+             MongoEndpoint source = MongoEndpoint.connect(sourceConfig, b -> {
+                 if (options.verifyOnly()) {
+                     b.addCommandListener(readLatency);
+                 }
+             });
              MongoEndpoint target = MongoEndpoint.connect(targetConfig)) {
             MigrationStrategy selected = options.selectStrategy(plugins, config);
             alertRules = config.read(AlertRule::fromConfig);

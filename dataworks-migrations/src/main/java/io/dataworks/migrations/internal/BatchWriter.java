@@ -77,14 +77,20 @@ final class BatchWriter {
     /** Writes the batch; emits how many of its documents the target now holds (all but the refused ones). */
     Mono<Long> write(Batch batch) {
         return Mono.defer(() -> {
-            Pending pending = new Pending(new ArrayList<>(batch.documents().size()));
-            // the document stage's size check: a transformed batch was checked when it was cut, raw documents here
+            // the document stage's size check: a transformed batch was checked when it was cut, raw documents here, one
+            // by one only when the batch as a whole is larger than the target's largest document (else none of them is)
+            Pending pending;
             List<DocumentStage.Refused> refused = new ArrayList<>(batch.refused());
-            for (RawBsonDocument doc : batch.documents()) {
-                if (stage.tooLarge(doc)) {
-                    refused.add(stage.tooLarge(doc.get("_id"), doc));
-                } else {
-                    pending.documents.add(doc);
+            if (batch.bytes() <= stage.targetMaxDocumentBytes()) {
+                pending = new Pending(batch.documents());
+            } else {
+                pending = new Pending(new ArrayList<>(batch.documents().size()));
+                for (RawBsonDocument doc : batch.documents()) {
+                    if (stage.tooLarge(doc)) {
+                        refused.add(stage.tooLarge(doc.get("_id"), doc));
+                    } else {
+                        pending.documents.add(doc);
+                    }
                 }
             }
             // dead letters are file I/O: never on the driver's threads
@@ -235,7 +241,9 @@ final class BatchWriter {
         if (count <= 0) {
             return;
         }
-        long bytes = count == documents.size() ? sum(documents) : count * (sum(documents) / Math.max(1, documents.size()));
+        // the batch's bytes are known when this is the whole batch, written whole (no document refused, none split off)
+        long all = documents == batch.documents() ? batch.bytes() : sum(documents);
+        long bytes = count == documents.size() ? all : count * (all / Math.max(1, documents.size()));
         batch.namespace().metrics.documentsWritten(count, bytes);
     }
 

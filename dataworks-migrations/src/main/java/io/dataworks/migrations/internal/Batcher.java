@@ -2,6 +2,7 @@ package io.dataworks.migrations.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * Groups a stream into batches that close on count, on bytes or on time, whichever comes first, keeping
  * the order of the elements (a batch holds a contiguous run of the input, and batches come out in order).
  *
- * <p>Upstream is read only while downstream wants batches: it requests {@code prefetch} elements at a
+ * <p>Upstream is read only while downstream wants batches: it requests {@code prefetch} elements (or chunks) at a
  * time, and only when the downstream has outstanding demand, so at most about one extra batch waits
  * in memory. A single element larger than {@code maxBytes} forms a batch of its own.
  *
@@ -37,14 +38,25 @@ public final class Batcher {
     public static <T> Flux<List<T>> batch(Flux<T> source, int maxCount, long maxBytes, Duration maxWait,
                                           ToLongFunction<? super T> sizeOf, int prefetch) {
         Objects.requireNonNull(source, "source");
+        return batchChunks(source.map(Collections::singletonList), maxCount, maxBytes, maxWait, sizeOf, prefetch);
+    }
+
+    /**
+     * Like {@link #batch}, for a source that delivers its elements in chunks (a cursor's server batches): one signal
+     * and one turn of the lock per chunk instead of per element. A chunk is cut across batches as the limits say (it
+     * may close one batch and open the next), empty chunks are skipped, and {@code prefetchChunks} counts chunks.
+     */
+    public static <T> Flux<List<T>> batchChunks(Flux<? extends List<T>> source, int maxCount, long maxBytes, Duration maxWait,
+                                                ToLongFunction<? super T> sizeOf, int prefetchChunks) {
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(sizeOf, "sizeOf");
-        if (maxCount <= 0 || maxBytes <= 0 || prefetch <= 0) {
+        if (maxCount <= 0 || maxBytes <= 0 || prefetchChunks <= 0) {
             throw new IllegalArgumentException("maxCount, maxBytes and prefetch must be > 0");
         }
         return Flux.create(sink -> {
             BatchingSubscriber<T> subscriber =
-                    new BatchingSubscriber<>(sink, maxCount, maxBytes, maxWait, sizeOf, prefetch, Schedulers.parallel());
+                    new BatchingSubscriber<>(sink, maxCount, maxBytes, maxWait, sizeOf, prefetchChunks, Schedulers.parallel());
             sink.onRequest(n -> subscriber.pull());
             sink.onDispose(subscriber::stop);
             source.subscribe(subscriber);
@@ -55,7 +67,7 @@ public final class Batcher {
      * The open batch and the demand bookkeeping are guarded by {@code this}; {@link #ready} and {@link #wip} hand the
      * cut batches downstream in order, outside the lock.
      */
-    private static final class BatchingSubscriber<T> extends BaseSubscriber<T> {
+    private static final class BatchingSubscriber<T> extends BaseSubscriber<List<T>> {
 
         private final java.util.Queue<List<T>> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
@@ -95,28 +107,31 @@ public final class Batcher {
         }
 
         @Override
-        protected void hookOnNext(T value) {
+        protected void hookOnNext(List<T> chunk) {
             synchronized (this) {
-                onNextLocked(value);
+                onNextLocked(chunk);
             }
             drain();
             pull();
         }
 
-        private void onNextLocked(T value) {
+        private void onNextLocked(List<T> chunk) {
             outstanding--;
-            long size = sizeOf.applyAsLong(value);
-            if (!open.isEmpty() && openBytes + size > maxBytes) {
-                flush();
+            for (T value : chunk) {
+                long size = sizeOf.applyAsLong(value);
+                if (!open.isEmpty() && openBytes + size > maxBytes) {
+                    flush();
+                }
+                open.add(value);
+                openBytes += size;
+                if (open.size() >= maxCount || openBytes >= maxBytes) {
+                    flush();
+                }
             }
-            if (open.isEmpty()) {
+            // the open batch's clock starts with the chunk that opened it (a chunk's elements arrive together)
+            if (!open.isEmpty() && pendingTimeout == null) {
                 long armedFor = generation;
                 pendingTimeout = timer.schedule(() -> timeout(armedFor), maxWait.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            open.add(value);
-            openBytes += size;
-            if (open.size() >= maxCount || openBytes >= maxBytes) {
-                flush();
             }
         }
 

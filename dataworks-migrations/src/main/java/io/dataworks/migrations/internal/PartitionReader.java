@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -63,33 +64,19 @@ public final class PartitionReader {
     }
 
     Flux<Batch> read(NamespaceRun run, PartitionProgress progress) {
-        Partition partition = progress.partition();
         Namespace sourceNs = run.mapping.source();
         MigrationStrategy strategy = settings.strategy();
-        NamespacePlan plan = run.checkpoint.plan();
         BsonDocument projection = strategy.sourceProjection(sourceNs);
-        // sortedById keeps the last document read and parses its _id only when a retry reopens the cursor after it;
-        // the first attempt (and a retry before any document) starts after the checkpointed _id
-        // a throttled read (a getMore refused with 16500) teaches the source's pacer before the retry reopens the cursor.
         // A batch's read is taken to have been asked for when the pacer let the previous one through (the cursor reads
-        // ahead as far as the demand): its age tells the pacer whether it was asked for before or after a cut
-        // A cursor reopened after a refused read waits for the pacer too: the retry policy waits what the server
-        // asked, the pacer spaces it among the other cursors' reads (else every retry lands when the server's bucket
-        // just refilled, and the next read of another cursor is refused again)
+        // only as far as the demand): its age tells the pacer whether it was asked for before or after a cut
         AtomicLong released = new AtomicLong(System.nanoTime());
-        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
-        Flux<RawBsonDocument> documents = requests.sortedById(after -> {
-            Flux<RawBsonDocument> cursor = Flux.from(find(run.source, plan, partition,
-                            after == null ? progress.lastId() : after, projection, settings.sourceBatchSize()))
-                    .doOnError(error -> pacing.readRefused(settings.sourceBatchSize(), error, since(released)));
-            return opened.getAndSet(true) ? pacing.acquire(settings.sourceBatchSize()).thenMany(cursor) : cursor;
-        });
         int prefetch = Math.max(settings.batchSize(), settings.sourceBatchSize());
         AtomicLong sequence = new AtomicLong();
         Flux<Batch> batches;
         if (!strategy.transformsDocuments()) {
-            batches = Batcher.batch(documents, settings.batchSize(), settings.maxBatchBytes(), settings.batchTimeout(),
-                            DocumentStage::size, prefetch)
+            // raw documents go on as the server's batches came: one signal per cursor batch, not per document
+            batches = Batcher.batchChunks(serverBatches(run, progress, projection, released), settings.batchSize(), settings.maxBatchBytes(),
+                            settings.batchTimeout(), DocumentStage::size, 1)
                     .map(docs -> {
                         long bytes = 0;
                         for (RawBsonDocument doc : docs) {
@@ -100,6 +87,8 @@ public final class PartitionReader {
                                 docs.size(), docs, bytes, List.of());
                     });
         } else {
+            // read as the server's batches too (one cursor, timed alike), then one document at a time through the strategy
+            Flux<RawBsonDocument> documents = serverBatches(run, progress, projection, released).flatMapIterable(batch -> batch);
             // the document stage runs the strategy, plug-in code: on the blocking scheduler, never on the driver's threads
             batches = Batcher.batch(documents.publishOn(Schedulers.boundedElastic(), prefetch)
                                     .map(doc -> stage.apply(doc, sourceNs)), settings.batchSize(),
@@ -129,6 +118,36 @@ public final class PartitionReader {
                             .thenReturn(batch);
                 }, 0)
                 .doOnComplete(() -> progress.readComplete(sequence.get()));
+    }
+
+    /**
+     * The partition's documents in {@code _id} order as the server's cursor batches, from just after the checkpointed
+     * {@code _id}. As {@link Requests#sortedById} does per document: a retryable failure reopens the cursor after the
+     * last document of the last batch handed on (its {@code _id} parsed only then), so nothing is read twice or skipped;
+     * a throttled read (a {@code getMore} refused with 16500) teaches the source's pacer before the retry.
+     */
+    private Flux<List<RawBsonDocument>> serverBatches(NamespaceRun run, PartitionProgress progress, BsonDocument projection,
+                                                      AtomicLong released) {
+        NamespacePlan plan = run.checkpoint.plan();
+        int batchSize = settings.sourceBatchSize();
+        // each document of a reply copied once, into an array of its size
+        MongoCollection<RawBsonDocument> source = RawDocumentCodec.reading(run.source);
+        return Flux.defer(() -> {
+            AtomicReference<RawBsonDocument> last = new AtomicReference<>();
+            // a cursor reopened after a refused read waits for the pacer too: the retry policy waits what the server
+            // asked, the pacer spaces it among the other cursors' reads (else every retry lands when the server's
+            // bucket just refilled, and the next read of another cursor is refused again)
+            java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+            return requests.flux(Flux.defer(() -> {
+                        RawBsonDocument seen = last.get();
+                        BsonValue after = seen == null ? progress.lastId() : seen.get("_id");
+                        Flux<List<RawBsonDocument>> cursor = CursorBatches.read(find(source, plan, progress.partition(), after,
+                                        projection, batchSize), batchSize, run.metrics::batchRead)
+                                .doOnError(error -> pacing.readRefused(batchSize, error, since(released)));
+                        return opened.getAndSet(true) ? pacing.acquire(batchSize).thenMany(cursor) : cursor;
+                    })
+                    .doOnNext(batch -> last.lazySet(batch.get(batch.size() - 1))));
+        });
     }
 
 }

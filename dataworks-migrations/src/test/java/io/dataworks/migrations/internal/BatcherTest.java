@@ -40,6 +40,53 @@ class BatcherTest {
     }
 
     @Test
+    void cutsChunksAcrossBatchesByCountAndBytesKeepingOrder() {
+        // chunks as a cursor delivers them: 15, nothing, 7; batches of at most 10 elements and 300 bytes (40 each: 7 fit)
+        Flux<List<Integer>> chunks = Flux.just(Flux.range(0, 15).collectList().block(), List.<Integer>of(),
+                Flux.range(15, 7).collectList().block());
+        List<List<Integer>> byCount = Batcher.batchChunks(chunks, 10, Long.MAX_VALUE, Duration.ofSeconds(10), i -> 1, 1)
+                .collectList().block(Duration.ofSeconds(10));
+        assertThat(byCount).extracting(List::size).containsExactly(10, 10, 2);
+        assertThat(byCount.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(Flux.range(0, 22).collectList().block());
+
+        List<List<Integer>> byBytes = Batcher.batchChunks(chunks, 10, 300, Duration.ofSeconds(10), i -> 40, 1)
+                .collectList().block(Duration.ofSeconds(10));
+        assertThat(byBytes).extracting(List::size).containsExactly(7, 7, 7, 1);
+    }
+
+    @Test
+    void theRestOfAChunkIsHandedOnAfterTheTimeout() {
+        StepVerifier.withVirtualTime(() -> {
+                    Sinks.Many<List<Integer>> source = Sinks.many().unicast().onBackpressureBuffer();
+                    source.tryEmitNext(Flux.range(0, 13).collectList().block());
+                    return Batcher.batchChunks(source.asFlux(), 10, Long.MAX_VALUE, Duration.ofMillis(100), i -> 1, 1)
+                            .doOnNext(batch -> {
+                                if (batch.contains(12)) {
+                                    source.tryEmitComplete();
+                                }
+                            });
+                })
+                .expectSubscription()
+                .expectNext(Flux.range(0, 10).collectList().block())
+                .expectNoEvent(Duration.ofMillis(99))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(List.of(10, 11, 12))
+                .verifyComplete();
+    }
+
+    @Test
+    void asksForChunksOnlyAsDownstreamAsks() {
+        AtomicLong requested = new AtomicLong();
+        Flux<List<Integer>> chunks = Flux.range(0, 1000).map(i -> List.of(i)).doOnRequest(requested::addAndGet);
+        StepVerifier.create(Batcher.batchChunks(chunks, 1, Long.MAX_VALUE, Duration.ofSeconds(10), i -> 1, 2), 1)
+                .expectNextCount(1)
+                .thenAwait(Duration.ofMillis(50))
+                .then(() -> assertThat(requested.get()).isLessThanOrEqualTo(4))
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void closesOnTime() {
         StepVerifier.withVirtualTime(() -> {
                     Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();
