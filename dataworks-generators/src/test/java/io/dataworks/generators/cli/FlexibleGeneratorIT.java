@@ -318,15 +318,39 @@ class FlexibleGeneratorIT {
         }
     }
 
-    /** The CLI in a JVM of its own (signals end the whole process), stdout discarded, stderr kept. */
+    /**
+     * The CLI in a JVM of its own (signals end the whole process), stdout discarded, stderr kept. A build started in
+     * the background of a non-interactive shell inherits SIGINT as ignored (POSIX: asynchronous lists ignore SIGINT
+     * and SIGQUIT), and a JVM started so never installs its handler, so the child would not hear Ctrl-C at all: it is
+     * started with SIGINT back at its default where {@code env --default-signal} can do that (GNU coreutils 8.31+).
+     */
     private Process child(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new java.util.ArrayList<>();
+        if (DEFAULT_SIGINT) {
+            command.addAll(List.of("env", "--default-signal=INT"));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), FlexibleGenerator.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("child.err").toFile()).start();
+    }
+
+    private static final boolean DEFAULT_SIGINT = canDefaultSigint();
+
+    private static boolean canDefaultSigint() {
+        try {
+            Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     interface Check {
