@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bson.BsonDocument;
@@ -20,7 +19,7 @@ import io.dataworks.core.config.RetryConfig;
 import io.dataworks.core.embedded.EmbeddedMongo;
 import io.dataworks.core.retry.RetryPolicy;
 import io.dataworks.migrations.checkpoint.CheckpointStore;
-import io.dataworks.migrations.checkpoint.DeadLetters;
+import io.dataworks.migrations.checkpoint.ForwardingCheckpointStore;
 import io.dataworks.migrations.internal.DefaultMigrationEngine;
 import io.dataworks.migrations.testing.Fill;
 import io.dataworks.monitoring.MetricsCollector;
@@ -35,14 +34,13 @@ class CheckpointingIT {
     Path dir;
 
     /** The file store, whose copy-record writes fail while {@code failing} says so, counting what got through. */
-    private static final class FlakyStore implements CheckpointStore {
-        private final CheckpointStore files;
+    private static final class FlakyStore extends ForwardingCheckpointStore {
         final AtomicInteger copyWrites = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger savedAfterFailures = new AtomicInteger();
 
         FlakyStore(CheckpointStore files) {
-            this.files = files;
+            super(files);
         }
 
         @Override
@@ -58,54 +56,7 @@ class CheckpointingIT {
                     savedAfterFailures.incrementAndGet();
                 }
             }
-            files.write(kind, source, record);
-        }
-
-        @Override
-        public String location() {
-            return files.location();
-        }
-
-        @Override
-        public String describe(Kind kind, Namespace source) {
-            return files.describe(kind, source);
-        }
-
-        @Override
-        public Optional<BsonDocument> read(Kind kind, Namespace source) {
-            return files.read(kind, source);
-        }
-
-        @Override
-        public void delete(Namespace source) {
-            files.delete(source);
-        }
-
-        @Override
-        public void delete(Kind kind, Namespace source) {
-            files.delete(kind, source);
-        }
-
-        @Override
-        public DeadLetters deadLetters(Path file) {
-            return files.deadLetters(file);
-        }
-
-        @Override
-        public void writePartition(Namespace source, String planFingerprint,
-                                   io.dataworks.migrations.checkpoint.PartitionState state) {
-            files.writePartition(source, planFingerprint, state);
-        }
-
-        @Override
-        public java.util.Map<Integer, io.dataworks.migrations.checkpoint.PartitionState> readPartitions(Namespace source,
-                                                                                                    String planFingerprint) {
-            return files.readPartitions(source, planFingerprint);
-        }
-
-        @Override
-        public void close() {
-            files.close();
+            delegate.write(kind, source, record);
         }
     }
 

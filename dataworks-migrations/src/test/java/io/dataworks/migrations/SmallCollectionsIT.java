@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +25,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 
 import io.dataworks.migrations.checkpoint.CheckpointStore;
+import io.dataworks.migrations.checkpoint.ForwardingCheckpointStore;
 import io.dataworks.migrations.checkpoint.NamespaceCheckpoint;
 import io.dataworks.migrations.testing.Servers;
 import reactor.core.publisher.Flux;
@@ -189,27 +189,11 @@ class SmallCollectionsIT {
     }
 
     /** A store that counts the copy records written per namespace. */
-    private static final class CountingStore implements CheckpointStore {
-        final CheckpointStore delegate;
+    private static final class CountingStore extends ForwardingCheckpointStore {
         final Map<String, AtomicInteger> copyWrites = new ConcurrentHashMap<>();
 
         CountingStore(CheckpointStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
-        }
-
-        @Override
-        public String describe(Kind kind, Namespace source) {
-            return delegate.describe(kind, source);
-        }
-
-        @Override
-        public Optional<BsonDocument> read(Kind kind, Namespace source) {
-            return delegate.read(kind, source);
+            super(delegate);
         }
 
         @Override
@@ -218,38 +202,6 @@ class SmallCollectionsIT {
                 copyWrites.computeIfAbsent(source.toString(), k -> new AtomicInteger()).incrementAndGet();
             }
             delegate.write(kind, source, record);
-        }
-
-        @Override
-        public void delete(Namespace source) {
-            delegate.delete(source);
-        }
-
-        @Override
-        public void delete(Kind kind, Namespace source) {
-            delegate.delete(kind, source);
-        }
-
-        @Override
-        public io.dataworks.migrations.checkpoint.DeadLetters deadLetters(java.nio.file.Path file) {
-            return delegate.deadLetters(file);
-        }
-
-        @Override
-        public void writePartition(Namespace source, String planFingerprint,
-                                   io.dataworks.migrations.checkpoint.PartitionState state) {
-            delegate.writePartition(source, planFingerprint, state);
-        }
-
-        @Override
-        public java.util.Map<Integer, io.dataworks.migrations.checkpoint.PartitionState> readPartitions(Namespace source,
-                                                                                                    String planFingerprint) {
-            return delegate.readPartitions(source, planFingerprint);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
