@@ -143,6 +143,24 @@ class SparkMigrateIT {
     }
 
     @Test
+    void aCollectionSmallEnoughForOnePartitionIsCopiedAsATaskToo() throws IOException {
+        // the CLI stores a one-partition plan with its first progress; the executors read every plan from the store.
+        // Documents 1-6 of the test data: int _ids only, so one type and one partition
+        try (var client = com.mongodb.reactivestreams.client.MongoClients.create(source.connectionString())) {
+            reactor.core.publisher.Mono.from(client.getDatabase("small").getCollection("notes", BsonDocument.class)
+                    .insertMany(java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(Data::document).toList())).block(Data.WAIT);
+        }
+
+        Outcome outcome = run("local[2]", new SparkConf(), args("small", "small_copy").toArray(String[]::new));
+
+        assertThat(outcome.code()).as(outcome.err()).isZero();
+        assertThat(Data.fingerprint(target.connectionString(), "small_copy", "notes"))
+                .isEqualTo(Data.fingerprint(source.connectionString(), "small", "notes"));
+        assertThat(report().namespaces()).extracting(RunReport.NamespaceReport::partitions).containsExactly(1);
+        assertThat(report().documentsWritten()).isEqualTo(6);
+    }
+
+    @Test
     void aFailedTaskIsRetriedFromItsLastAcknowledgedId() throws IOException {
         Data.fill(source.connectionString(), "retry", "orders", 20_000);
         FailOnceStrategy.arm(15_003); // an int _id (see Data.document)

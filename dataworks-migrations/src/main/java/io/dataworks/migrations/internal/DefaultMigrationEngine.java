@@ -395,6 +395,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         List<Step> prepareSteps() {
             return List.of(
                     new Step("plan", this::planStep),
+                    // the partitions are copied elsewhere, from the stored plan: a plan of one partition, which the
+                    // plan step leaves for its first progress, is stored now too (save skips a plan already stored)
+                    new Step("store-plan", n -> Mono.fromRunnable(() -> save(n.checkpoint))
+                            .subscribeOn(Schedulers.boundedElastic()).then()),
                     new Step("unique-indexes", n -> indexStep(n, true)));
         }
 
