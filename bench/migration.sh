@@ -52,37 +52,24 @@ on_cpus() {
   if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
 }
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # Starts an embedded server in its own JVM (in this shell, so the EXIT trap can stop it) and sets
 # the variable named by $2 to its connection string.
-start_server() {
-  local name="$1" log="$OUT/$1.log" cpus="$PIN_OTHER_CPUS"
-  [[ "$name" == target ]] && cpus="$PIN_TARGET_CPUS"
+server() {
+  local cpus="$PIN_OTHER_CPUS"
+  [[ "$1" == target ]] && cpus="$PIN_TARGET_CPUS"
   # taskset execs java, so $! is the server's own pid (its /proc CPU times are what the summary reports)
   local pin=()
   [[ -n "$cpus" ]] && pin=(taskset -c "$cpus")
-  "${pin[@]}" java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 $SERVER_OPTS >"$log" 2>&1 &
-  PIDS+=("$!")
-  printf -v "${1^^}_PID" '%s' "$!"
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log"; then
-      printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "the $name server did not start; see $log" >&2
-  return 1
+  # shellcheck disable=SC2086
+  start_server "$1" "$2" "${pin[@]}" java -Xmx"$SERVER_HEAP" $SERVER_GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo \
+    --port 0 $SERVER_OPTS
 }
 
-start_server source SOURCE_URI
-start_server target TARGET_URI
+server source SOURCE_URI
+server target TARGET_URI
 echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, results in $OUT${PIN_TARGET_CPUS:+, target pinned to CPU $PIN_TARGET_CPUS, the rest to CPU $PIN_OTHER_CPUS}"
 
 java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \

@@ -38,35 +38,19 @@ for entry in "${JAR_LIST[@]}"; do
 done
 mkdir -p "$OUT"
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-start_server() {
-  local log="$OUT/$1.log"
-  java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$TOOL_JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 >"$log" 2>&1 &
-  PIDS+=("$!")
-  printf -v "${1^^}_PID" '%s' "$!"
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log"; then
-      printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "the $1 server did not start; see $log" >&2
-  return 1
+server() {
+  start_server "$1" "$2" java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$TOOL_JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0
 }
 
 cpu_ticks() {
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo -1
 }
 
-start_server source SOURCE_URI
-start_server target TARGET_URI
+server source SOURCE_URI
+server target TARGET_URI
 echo "source $SOURCE_URI, target $TARGET_URI, $TOTAL documents, $ROUNDS round(s) of ${#JAR_LIST[@]} jar(s), results in $OUT"
 java -Xmx1g -cp "$TOOL_JAR" "$ROOT/bench/BenchTool.java" fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
   | tee "$OUT/fill.txt"

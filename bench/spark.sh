@@ -30,34 +30,20 @@ for f in "$JAR" "$SPARK_JAR"; do
 done
 mkdir -p "$OUT"
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-start_server() {
-  local name="$1" log="$OUT/$1.log" opts=""
-  [[ "$name" == target ]] && opts="$TARGET_OPTS"
+server() {
+  local opts=""
+  [[ "$1" == target ]] && opts="$TARGET_OPTS"
   # an ordered _id index, as every MongoDB has: the planner splits the collection into _id ranges (tasks)
   # shellcheck disable=SC2086
-  java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 --ordered-id-index $opts \
-    >"$log" 2>&1 &
-  PIDS+=("$!")
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log"; then
-      printf -v "$2" '%s' "$(grep -o "mongodb://[^ ]*" "$log" | head -1)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "the $name server did not start; see $log" >&2
-  return 1
+  start_server "$1" "$2" java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0 \
+    --ordered-id-index $opts
 }
 
-start_server source SOURCE_URI
-start_server target TARGET_URI
+server source SOURCE_URI
+server target TARGET_URI
 echo "source $SOURCE_URI, target $TARGET_URI ${TARGET_OPTS}, $TOTAL documents, $WORKERS worker(s), results in $OUT"
 java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill "$SOURCE_URI" dealer_service service_orders "$TOTAL" "$TEMPLATE" \
   | tee "$OUT/fill.txt"
