@@ -27,6 +27,9 @@ SERVER_GC="${SERVER_GC:--XX:+UseG1GC}"
 SERVER_OPTS="${SERVER_OPTS:-}"
 MIGRATE_HEAP="${MIGRATE_HEAP:-256m}"
 MIGRATE_OPTS="${MIGRATE_OPTS:-}"
+# more JVM options for the migrator, e.g. MIGRATE_JVM_OPTS="-XX:SharedArchiveFile=$PWD/dataworks-migrations/target/flexible-migrate.jsa"
+# (README "Start faster": the class-data-sharing archive the build writes)
+MIGRATE_JVM_OPTS="${MIGRATE_JVM_OPTS:-}"
 PIN_TARGET_CPUS="${PIN_TARGET_CPUS:-}"
 PIN_OTHER_CPUS="${PIN_OTHER_CPUS:-}"
 # PARTITIONS=1,2,4,8: one migration per count, the collection cut into N _id ranges read by N cursors at once
@@ -100,14 +103,14 @@ migrate() {
   [[ $# -gt 0 ]] && shift
   cli=("$@")
   java -cp "$JAR" "$ROOT/bench/BenchTool.java" drop "$TARGET_URI" dealer_service_atlas
-  echo "migrating ($label) with -Xmx$MIGRATE_HEAP ${jvm[*]} ${cli[*]}..."
+  echo "migrating ($label) with -Xmx$MIGRATE_HEAP $MIGRATE_JVM_OPTS ${jvm[*]} ${cli[*]}..."
   local source_cpu0 target_cpu0 start end source_cpu target_cpu migrator_cpu allocated
   source_cpu0=$(cpu_seconds "$SOURCE_PID"); target_cpu0=$(cpu_seconds "$TARGET_PID")
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
   on_cpus "$PIN_OTHER_CPUS" /usr/bin/time -f "%U %S" -o "$OUT/migrate-$label.cpu" java -Xmx"$MIGRATE_HEAP" \
     -Xlog:gc,gc+heap+exit:file="$OUT/migrate-$label-gc.log" -DFRAMEWORK_PLAN_PARTITIONERS="$PLAN_PARTITIONERS" \
-    -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" "${jvm[@]}" -jar "$JAR" --source-uri "$SOURCE_URI" \
+    -DFRAMEWORK_PLAN_REQUIRE_INDEXED_RANGES="$REQUIRE_INDEXED_RANGES" $MIGRATE_JVM_OPTS "${jvm[@]}" -jar "$JAR" --source-uri "$SOURCE_URI" \
     --source-db dealer_service --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints-$label" \
     --fresh --report "$OUT/report-$label.json" --metrics-out "$OUT/metrics-$label.csv" --no-progress $MIGRATE_OPTS "${cli[@]}" \
     >"$OUT/migrate-$label.log" 2>&1
