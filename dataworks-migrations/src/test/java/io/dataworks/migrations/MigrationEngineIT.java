@@ -517,6 +517,30 @@ class MigrationEngineIT {
         assertThat(inserts.stream().mapToInt(insert -> insert.getArray("documents").size()).sum()).isEqualTo(1000);
     }
 
+    @Test
+    void aBatchTooLargeForOneInsertCommandStillLandsWholeAndByteForByte() {
+        // four documents of 6 MB in one batch of up to 40 MB: 24 MB cannot travel in one command's body (16 MB + 16 KiB),
+        // so the writer sends that batch as insertMany (a document sequence); the small batch after it as one command
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] payload = new byte[6 * 1024 * 1024];
+            java.util.Arrays.fill(payload, (byte) i);
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("blob", new org.bson.BsonBinary(payload)));
+        }
+        docs.addAll(orders(10, 50));
+        source.insert("shop", "blobs", docs);
+        List<BsonDocument> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (com.mongodb.reactivestreams.client.MongoClient dst = client(target.uri(), "insert", inserts)) {
+            MigrationResult result = MigrationEngine.create(settings().target(dst, target.uri()).sourceDatabase("shop")
+                    .copyIndexes(false).batchSize(100).maxBatchBytes(40_000_000).build()).migrate().block(Duration.ofSeconds(120));
+            assertThat(result.namespaces()).extracting(MigrationResult.NamespaceResult::documentsCopied).containsExactly(54L);
+        }
+        assertThat(inserts.stream().mapToInt(insert -> insert.getArray("documents").size()).sum()).isEqualTo(54);
+        List<String> copied = target.all("shop", "blobs").stream().map(RawBsonDocument::toJson).sorted().toList();
+        List<String> original = source.all("shop", "blobs").stream().map(RawBsonDocument::toJson).sorted().toList();
+        assertThat(copied).hasSize(54).isEqualTo(original);
+    }
+
     /** A client that records the commands named {@code command} it sends. */
     private static com.mongodb.reactivestreams.client.MongoClient client(String uri, String command, List<BsonDocument> sent) {
         return com.mongodb.reactivestreams.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
