@@ -69,7 +69,9 @@ import reactor.core.scheduler.Schedulers;
  *       since crossing it (as CUBIC's): slow where the last budget was, faster and faster the longer no throttle comes.
  *       A server's bucket holds at most {@value #BURST_HORIZON_SECONDS} s of budget, so once it accepted
  *       {@value #RESTART_EVIDENCE} such bucketfuls above the ceiling without a throttle, net of what it was sent
- *       below the ceiling (at most a bucketful of that counts), the budget was raised: slow start again.</li>
+ *       below the ceiling (at most a bucketful of that counts), the budget was raised: slow start again. On a server
+ *       that refused for its budget only, that slow start learns no noise, and any epoch whose refusals exceed the
+ *       threshold of a cut cuts (its first epoch may overrun already, before there is a baseline to jump from).</li>
  *   <li><b>Stalls</b> (a garbage collection of the JVM, a machine that gives the process no CPU): nothing is sent or
  *       answered for 50-500 ms while the server's bucket refills. The pacer's own bucket keeps
  *       {@value #BURST_HORIZON_SECONDS} s of unused rate by default, as the server's does, so the sends catch up after
@@ -98,12 +100,13 @@ import reactor.core.scheduler.Schedulers;
  * requests throttled; 1 run in 24 at 2,000 units/s and 2 ms saw 8-13 % throttled. Random refusals: the median run
  * 1-4 % slower than the fixed concurrency, 2 of 144 runs 10-20 % slower. Steps down and up recovered within 5 s (10 s
  * for a tenfold raise). Under the latency of real machines, budget runs below 95 % of the budget or above 5 % throttled
- * (before the stall handling above, after it, of 288): stalls 74, 15; a heavy tail (10 % of requests Pareto-slow, up to
- * 100 times) 25, 15; latency drifting up 3-10 times for 2-8 s every 10 s 32, 36 (27 of them at 20,000 units/s and
+ * (before the stall handling above, after it, of 288): stalls 74, 14; a heavy tail (10 % of requests Pareto-slow, up to
+ * 100 times) 25, 13; latency drifting up 3-10 times for 2-8 s every 10 s 32, 32 (24 of them at 20,000 units/s and
  * 10 ms, where the worst run of a fixed concurrency of the same in-flight limit used 83-85 %: there latency caps any
- * sender); all at once 143, 89 (a fixed concurrency's worst runs 64-96 %). Random refusals more than 10 % slower than
- * the fixed concurrency, of 144: 18 under the heavy tail, 2 under stalls, 9 under drift, 21 all at once, about as many
- * as before: not solved yet (in the two runs traced, a cut in slow start cost a few hundred ms of runs of 1-5 s).
+ * sender); all at once 143, 88 (a fixed concurrency's worst runs 64-96 %). Random refusals more than 10 % slower than
+ * the fixed concurrency, of 144 (before, after): 18, 18 under the heavy tail, 3, 2 under stalls, 10, 9 under drift, 21,
+ * 21 all at once: not solved (in the runs traced, a cut in slow start cost a few hundred ms of a run of 1-5 s, or the
+ * paced run, a little behind, ended in a drift episode the fixed one had finished before).
  *
  * <p>{@link #inFlightLimit()} follows Little's law: {@code rate × smoothed latency / units per request}, times
  * {@value #IN_FLIGHT_HEADROOM} for headroom, plus one, within {@code [1, maxInFlight]}; so a collapsed rate does not leave
@@ -201,6 +204,8 @@ public final class Pacer {
     private double latencyNanos = -1;
     private double unitsPerRequest = -1;
     private boolean slowStart = true;
+    /** Slow start again after a raised budget, where refusals came only from the budget: they are not learned as noise. */
+    private boolean holdNoise;
     /** While slow start lasts, the in-flight limit doubles per epoch from 2, as TCP's window does. */
     private int slowStartInFlight;
     private double noise;
@@ -531,7 +536,10 @@ public final class Pacer {
             }
             boolean overrun = beyondNoise(unitShare, epochAnswers)
                     || (highAnswers > 0 && beyondNoise((double) highThrottled / highAnswers, (int) highAnswers));
-            cut = overrun || (full && jumped(share, unitShare)) || plateau || test;
+            // or slow start again after a raised budget, on a server that refuses for its budget only: its first
+            // epoch may overrun already, and no baseline is needed to tell (as after slow start, the excess cuts)
+            boolean overBudget = holdNoise && share - noise > threshold;
+            cut = overrun || (full && jumped(share, unitShare)) || plateau || test || overBudget;
             if (cut) {
                 noiseTested = true;
                 testCut = test && !plateau && !overrun;
@@ -544,7 +552,9 @@ public final class Pacer {
                 budgetSeen = true;
             }
             if (!cut && full) {
-                noise = Math.min(MAX_NOISE, fullEpochs == 0 ? unitShare : noise + EWMA * (unitShare - noise));
+                if (!holdNoise) {
+                    noise = Math.min(MAX_NOISE, fullEpochs == 0 ? unitShare : noise + EWMA * (unitShare - noise));
+                }
                 baselineAnswers += epochAnswers;
                 baselineThrottled += epochThrottled;
                 previousSent = sentNow;
@@ -663,6 +673,7 @@ public final class Pacer {
             }
             deepRecovery = deepen;
             slowStart = false;
+            holdNoise = false;
             lastCutNanos = now;
             aboveCeilingSince = -1;
             excessAccepted = 0;
@@ -703,6 +714,8 @@ public final class Pacer {
                 // the budget found, without a throttle, the budget was raised; find the new one as at the start
                 if (excessAccepted > RESTART_EVIDENCE * BURST_HORIZON_SECONDS * ceiling) {
                     slowStart = true;
+                    // a server that refused only for its budget still does: the overrun of the new slow start is no noise
+                    holdNoise = noise < RARE;
                     baselineAnswers = 0;
                     baselineThrottled = 0;
                     previousSent = 0;
