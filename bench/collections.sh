@@ -58,7 +58,11 @@ java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill-many "$SOURCE_URI" many
 
 times=()
 cpus=()
+server_cpus=()
+# CPU-seconds a process has used so far (user + system, from /proc)
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 for run in $(seq 1 "$RUNS"); do
+  servers_before=$(echo "$(proc_cpu "$SOURCE_PID") + $(proc_cpu "$TARGET_PID")" | bc)
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S" -o "$OUT/run-$run.cpu" "${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many \
     --target-uri "$TARGET_URI" --target-db "copy$run" --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" \
@@ -66,14 +70,16 @@ for run in $(seq 1 "$RUNS"); do
   end=$(date +%s.%N)
   cpu=$(awk '{ print $1 + $2 }' "$OUT/run-$run.cpu")
   cpus+=("$cpu")
+  server_cpu=$(echo "$(proc_cpu "$SOURCE_PID") + $(proc_cpu "$TARGET_PID") - $servers_before" | bc)
+  server_cpus+=("$server_cpu")
   seconds=$(echo "$end - $start" | bc)
   written=$(jq .documentsWritten "$OUT/run-$run.json")
   [[ "$written" == "$((COLLECTIONS * DOCS))" ]] || { echo "run $run wrote $written documents, not $((COLLECTIONS * DOCS)); see $OUT/run-$run.log" >&2; exit 1; }
   times+=("$seconds")
-  printf 'run %d: %.2f s, %.2f CPU-seconds (migrator)\n' "$run" "$seconds" "$cpu"
+  printf 'run %d: %.2f s, %.2f CPU-seconds (migrator), %.2f (the two servers)\n' "$run" "$seconds" "$cpu" "$server_cpu"
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
 cpu_median=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "cdsArchive": "%s", "jvmOptions": "%s", "jar": "%s", "loadAtStart": "%s", "loadAtEnd": "%s"}\n' \
-  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$ARCHIVE" "$MIGRATE_JVM_OPTS" "$MIGRATE_JAR" \
+printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "serverCpuSeconds": [%s], "cdsArchive": "%s", "jvmOptions": "%s", "jar": "%s", "loadAtStart": "%s", "loadAtEnd": "%s"}\n' \
+  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$(IFS=,; echo "${server_cpus[*]}")" "$ARCHIVE" "$MIGRATE_JVM_OPTS" "$MIGRATE_JAR" \
   "$LOAD_AT_START" "$(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.json"

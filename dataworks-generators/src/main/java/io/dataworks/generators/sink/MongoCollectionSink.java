@@ -118,7 +118,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
             document.put("_id", deterministicId(index));
         }
         RawBsonDocument raw = ENCODERS.get().encode(document);
-        long size = raw.getByteBuffer().remaining();
+        long size = raw.getByteLength();
         if (size > maxDocumentBytes) {
             throw new DataWorksException(ExitCode.FAILED, "document " + index + " is " + size
                     + " bytes, more than the " + maxDocumentBytes + " bytes " + description + " accepts");
@@ -134,7 +134,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
 
     @Override
     public long encodedSize(RawBsonDocument encoded) {
-        return encoded.getByteBuffer().remaining();
+        return encoded.getByteLength();
     }
 
     @Override
@@ -263,7 +263,7 @@ public final class MongoCollectionSink implements DocumentSink<RawBsonDocument> 
 
         private void written(RawBsonDocument document) {
             written++;
-            bytes += document.getByteBuffer().remaining();
+            bytes += document.getByteLength();
         }
 
         BatchResult result() {

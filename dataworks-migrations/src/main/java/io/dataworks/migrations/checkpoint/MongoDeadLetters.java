@@ -97,7 +97,7 @@ final class MongoDeadLetters implements DeadLetters {
         }
         String ns = mapping.source().toString();
         BsonValue id = document.get("_id");
-        int bytes = document.getByteBuffer().remaining();
+        int bytes = document.getByteLength();
         if (bytes > MAX_DOCUMENT_BYTES) {
             // the entry (document + envelope) would exceed MongoDB's 16 MiB: refuse loudly rather than keep half of it
             throw new DataWorksException(io.dataworks.core.ExitCode.FAILED, ns + " _id " + (id == null ? "?" : id.toString())

@@ -149,8 +149,7 @@ final class BatchWriter {
     private Mono<Void> send(Batch batch, Pending pending) {
         List<RawBsonDocument> documents = pending.documents;
         long start = System.nanoTime();
-        Mono<?> request = settings.writeMode() == WriteMode.INSERT
-                ? Mono.from(batch.namespace().target.insertMany(documents, INSERT))
+        Mono<?> request = settings.writeMode() == WriteMode.INSERT ? insert(batch, documents)
                 : Mono.from(batch.namespace().target.bulkWrite(replacements(documents), BULK));
         return request
                 .then(Mono.fromRunnable(() -> {
@@ -171,6 +170,18 @@ final class BatchWriter {
                     return Mono.error(error);
                 })
                 .then();
+    }
+
+    /**
+     * One insert command with the documents' bytes as they are ({@link RawInsert}); a batch too large for one command's
+     * body goes through {@code insertMany}, which sends the documents as a sequence of their own.
+     */
+    private Mono<?> insert(Batch batch, List<RawBsonDocument> documents) {
+        long bytes = documents == batch.documents() ? batch.bytes() : sum(documents);
+        if (!RawInsert.fits(bytes, documents.size(), stage.targetMaxDocumentBytes())) {
+            return Mono.from(batch.namespace().target.insertMany(documents, INSERT));
+        }
+        return RawInsert.insert(settings.target(), batch.namespace().target, documents);
     }
 
     /** Sorts out the per-document errors of one bulk write; errors with a retryable exception when some documents are to be retried. */

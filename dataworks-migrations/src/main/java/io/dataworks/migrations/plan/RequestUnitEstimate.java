@@ -83,7 +83,7 @@ public record RequestUnitEstimate(List<Line> namespaces) {
             BsonArray batch = reply.getDocument("cursor").getArray("firstBatch");
             long bytes = 0;
             for (BsonValue doc : batch) {
-                bytes += doc instanceof RawBsonDocument raw ? raw.getByteBuffer().remaining() : doc.asDocument().size();
+                bytes += doc instanceof RawBsonDocument raw ? raw.getByteLength() : doc.asDocument().size();
             }
             lines.add(new Line(plan, batch.size(), charge.asNumber().doubleValue(), bytes));
         }

@@ -235,7 +235,7 @@ public final class SourceInspector {
         }
         return reads.all(raw.find().limit(SIZE_SAMPLE).batchSize(SIZE_SAMPLE))
                 .map(sample -> sample.isEmpty() ? 0L
-                        : (long) (sample.stream().mapToLong(d -> d.getByteBuffer().remaining()).average().orElse(0) * docs));
+                        : (long) (sample.stream().mapToLong(d -> d.getByteLength()).average().orElse(0) * docs));
     }
 
     /** Names of the entries to copy when the user named none. */
