@@ -105,8 +105,11 @@ import reactor.core.scheduler.Schedulers;
  * 10 ms, where the worst run of a fixed concurrency of the same in-flight limit used 83-85 %: there latency caps any
  * sender); all at once 143, 88 (a fixed concurrency's worst runs 64-96 %). Random refusals more than 10 % slower than
  * the fixed concurrency, of 144 (before, after): 18, 18 under the heavy tail, 3, 2 under stalls, 10, 9 under drift, 21,
- * 21 all at once: not solved (in the runs traced, a cut in slow start cost a few hundred ms of a run of 1-5 s, or the
- * paced run, a little behind, ended in a drift episode the fixed one had finished before).
+ * 21 all at once; but a second fixed concurrency whose requests drew other latencies (PacerSweep with FIXED_VS_FIXED)
+ * is more than 10 % slower than the first in 16, 0, 4 and 22 of them: under a heavy tail one run says little, and the
+ * pacer is about as far from the fixed concurrency as chance. What is left (stalls, drift): in the runs traced, a cut
+ * in slow start cost a few hundred ms of a run of 1-5 s, or the paced run, a little behind, ended in a drift episode
+ * the fixed one had finished before.
  *
  * <p>{@link #inFlightLimit()} follows Little's law: {@code rate × smoothed latency / units per request}, times
  * {@value #IN_FLIGHT_HEADROOM} for headroom, plus one, within {@code [1, maxInFlight]}; so a collapsed rate does not leave

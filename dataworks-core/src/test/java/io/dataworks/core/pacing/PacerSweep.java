@@ -12,7 +12,8 @@ import java.util.function.LongToDoubleFunction;
  * limits, and random refusals of 10 / 30 / 50 % against a fixed concurrency; prints the worst and median of each. Each
  * under a {@link PacingSimulation.Latency latency model}: noisy (the default), tail, stalls, drift, loaded, or all of them.
  * A budget case also prints the least budget use a fixed concurrency of the same in-flight limit got: the most there
- * was to get under that latency.
+ * was to get under that latency. With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
+ * concurrency with another one whose requests draw other latencies: how often chance alone is 10 % slower.
  *
  * <pre>
  *   mvn -q -pl dataworks-core test-compile
@@ -121,8 +122,12 @@ final class PacerSweep {
             long documents = 200_000;
             PacingSimulation fixed = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), false, 8,
                     100, Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 120), documents, 120, seed);
-            PacingSimulation paced = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), true, 8,
-                    100, Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 120), documents, 120, seed);
+            // FIXED_VS_FIXED: a second fixed concurrency whose requests draw other latencies (another seed of the client's
+            // random numbers, the same server and latency episodes): how far two runs differ by chance alone
+            boolean control = System.getenv("FIXED_VS_FIXED") != null;
+            PacingSimulation paced = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), !control,
+                    8, 100, Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 120), documents, 120,
+                    control ? seed + 1_000_003 : seed);
             double ratio = paced.finishedAt < 0 ? 99 : (double) paced.finishedAt / fixed.finishedAt;
             ratios.add(ratio);
             longestGap = Math.max(longestGap, paced.longestSilence());
