@@ -9,11 +9,18 @@ import java.util.function.LongToDoubleFunction;
 /**
  * A sweep of the pacer over many seeded simulations in virtual time (not a test: a tool to judge a change of the control
  * law before any server is involved). Budgets of 2,000 / 8,000 / 20,000 documents/s at several latencies and in-flight
- * limits, and random refusals of 10 / 30 / 50 % against a fixed concurrency; prints the worst and median of each.
+ * limits, and random refusals of 10 / 30 / 50 % against a fixed concurrency; prints the worst and median of each. Each
+ * under a {@link PacingSimulation.Latency latency model}: noisy (the default), tail, stalls, drift, loaded, or all of them.
+ * A budget case also prints the least budget use a fixed concurrency of the same in-flight limit got: the most there
+ * was to get under that latency. With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
+ * concurrency with another one whose requests draw other latencies: how often chance alone is 10 % slower.
  *
  * <pre>
  *   mvn -q -pl dataworks-core test-compile
- *   java -cp "$(cat cp.txt):dataworks-core/target/classes:dataworks-core/target/test-classes" io.dataworks.core.pacing.PacerSweep [SEEDS]
+ *   CP="$(cat cp.txt):dataworks-core/target/classes:dataworks-core/target/test-classes"
+ *   java -cp "$CP" io.dataworks.core.pacing.PacerSweep SEEDS [all|budget|random] [MODEL[,MODEL...]|all]
+ *   java -cp "$CP" io.dataworks.core.pacing.PacerSweep 0 one BUDGET LAT_MS INFLIGHT SEED [MODEL]   # one run, per second
+ *   java -cp "$CP" io.dataworks.core.pacing.PacerSweep 0 onerandom SHARE LAT_MS SEED [MODEL]
  * </pre>
  */
 final class PacerSweep {
@@ -25,48 +32,70 @@ final class PacerSweep {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         String only = args.length > 1 ? args[1] : "all";
         if (only.equals("onerandom")) {
-            PacingSimulation sim = simulate(new PacingSimulation.RandomServer(Double.parseDouble(args[2]), Duration.ofMillis(20),
-                    Long.parseLong(args[4]) * 31), true, 8, 100, Duration.ofMillis(Integer.parseInt(args[3])), 200_000, 120,
-                    Long.parseLong(args[4]));
+            long seed = Long.parseLong(args[4]);
+            String model = args.length > 5 ? args[5] : "noisy";
+            Duration latency = Duration.ofMillis(Integer.parseInt(args[3]));
+            PacingSimulation.Server server = new PacingSimulation.RandomServer(Double.parseDouble(args[2]), Duration.ofMillis(20), seed * 31);
+            PacingSimulation fixed = simulate(new PacingSimulation.RandomServer(Double.parseDouble(args[2]), Duration.ofMillis(20), seed * 31),
+                    false, 8, 100, latency, PacingSimulation.Latency.named(model, seed, 120), 200_000, 120, seed);
+            PacingSimulation sim = simulate(server, true, 8, 100, latency, PacingSimulation.Latency.named(model, seed, 120),
+                    200_000, 120, seed);
             System.out.println(sim.perSecond().replaceAll("(?m)^.*null\\n", ""));
+            System.out.printf(Locale.ROOT, "paced %.2f s, fixed %.2f s%n", sim.finishedAt / 1e9, fixed.finishedAt / 1e9);
             return;
         }
         if (only.equals("one")) {
             LongToDoubleFunction b = t -> Integer.parseInt(args[2]);
+            long seed = Long.parseLong(args[5]);
+            String model = args.length > 6 ? args[6] : "noisy";
             PacingSimulation sim = simulate(new PacingSimulation.BudgetServer(b), true, Integer.parseInt(args[4]), 100,
-                    Duration.ofMillis(Integer.parseInt(args[3])), Long.MAX_VALUE, 30, Long.parseLong(args[5]));
+                    Duration.ofMillis(Integer.parseInt(args[3])), PacingSimulation.Latency.named(model, seed, 30), Long.MAX_VALUE, 30,
+                    seed);
             System.out.println(sim.perSecond());
+            System.out.printf(Locale.ROOT, "use %.3f throttled %.3f%n", sim.budgetUse(5, 30, b), sim.throttledShare(5, 30));
             return;
         }
-        if (!only.equals("random")) {
-            for (int budget : new int[] {2_000, 8_000, 20_000}) {
-                for (int latencyMs : new int[] {2, 10}) {
-                    for (int inFlight : new int[] {8, 32}) {
-                        budget(budget, latencyMs, inFlight, seeds);
+        String models = args.length > 2 ? args[2] : "noisy";
+        for (String model : models.equals("all") ? MODELS : models.split(",")) {
+            if (!only.equals("random")) {
+                for (String b : System.getenv().getOrDefault("BUDGETS", "2000,8000,20000").split(",")) {
+                    int budget = Integer.parseInt(b);
+                    for (int latencyMs : new int[] {2, 10}) {
+                        for (int inFlight : new int[] {8, 32}) {
+                            budget(budget, latencyMs, inFlight, seeds, model);
+                        }
                     }
                 }
             }
-        }
-        if (!only.equals("budget")) {
-            for (double share : new double[] {0.1, 0.3, 0.5}) {
-                for (int latencyMs : new int[] {2, 10}) {
-                    random(share, latencyMs, seeds);
+            if (!only.equals("budget")) {
+                for (double share : new double[] {0.1, 0.3, 0.5}) {
+                    for (int latencyMs : new int[] {2, 10}) {
+                        random(share, latencyMs, seeds, model);
+                    }
                 }
             }
         }
     }
 
-    static void budget(int budget, int latencyMs, int inFlight, int seeds) {
+    static final String[] MODELS = {"noisy", "tail", "stalls", "drift", "loaded"};
+
+    static void budget(int budget, int latencyMs, int inFlight, int seeds, String model) {
         LongToDoubleFunction constant = t -> budget;
         List<Double> uses = new ArrayList<>();
+        List<Double> fixedUses = new ArrayList<>();
         List<Double> throttled = new ArrayList<>();
         int failed = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             PacingSimulation sim = simulate(new PacingSimulation.BudgetServer(constant), true, inFlight, 100,
-                    Duration.ofMillis(latencyMs), Long.MAX_VALUE, 30, seed);
+                    Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 30), Long.MAX_VALUE, 30, seed);
+            // what a fixed concurrency of as many requests gets from the budget: the most there is to get
+            PacingSimulation fixed = System.getenv("NO_FIXED") != null ? sim
+                    : simulate(new PacingSimulation.BudgetServer(constant), false, inFlight, 100, Duration.ofMillis(latencyMs),
+                            PacingSimulation.Latency.named(model, seed, 30), Long.MAX_VALUE, 30, seed);
             double use = sim.budgetUse(5, 30, constant);
             double share = sim.throttledShare(5, 30);
             uses.add(use);
+            fixedUses.add(fixed.budgetUse(5, 30, constant));
             throttled.add(share);
             if (use < 0.95 || share > 0.05) {
                 failed++;
@@ -77,22 +106,28 @@ final class PacerSweep {
             }
         }
         uses.sort(Double::compare);
+        fixedUses.sort(Double::compare);
         throttled.sort(Double::compare);
-        System.out.printf(Locale.ROOT, "budget %6d lat %2d ms inflight %2d: use min %.3f med %.3f | throttled med %.3f max %.3f | failing %d/%d%n",
-                budget, latencyMs, inFlight, uses.get(0), uses.get(uses.size() / 2), throttled.get(throttled.size() / 2),
-                throttled.get(throttled.size() - 1), failed, seeds);
+        System.out.printf(Locale.ROOT, "%-6s budget %6d lat %2d ms inflight %2d: use min %.3f med %.3f | throttled med %.3f max %.3f"
+                        + " | failing %d/%d | fixed use min %.3f%n",
+                model, budget, latencyMs, inFlight, uses.get(0), uses.get(uses.size() / 2), throttled.get(throttled.size() / 2),
+                throttled.get(throttled.size() - 1), failed, seeds, fixedUses.get(0));
     }
 
-    static void random(double share, int latencyMs, int seeds) {
+    static void random(double share, int latencyMs, int seeds, String model) {
         List<Double> ratios = new ArrayList<>();
         int failed = 0;
         long longestGap = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             long documents = 200_000;
             PacingSimulation fixed = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), false, 8,
-                    100, Duration.ofMillis(latencyMs), documents, 120, seed);
-            PacingSimulation paced = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), true, 8,
-                    100, Duration.ofMillis(latencyMs), documents, 120, seed);
+                    100, Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 120), documents, 120, seed);
+            // FIXED_VS_FIXED: a second fixed concurrency whose requests draw other latencies (another seed of the client's
+            // random numbers, the same server and latency episodes): how far two runs differ by chance alone
+            boolean control = System.getenv("FIXED_VS_FIXED") != null;
+            PacingSimulation paced = simulate(new PacingSimulation.RandomServer(share, Duration.ofMillis(20), seed * 31), !control,
+                    8, 100, Duration.ofMillis(latencyMs), PacingSimulation.Latency.named(model, seed, 120), documents, 120,
+                    control ? seed + 1_000_003 : seed);
             double ratio = paced.finishedAt < 0 ? 99 : (double) paced.finishedAt / fixed.finishedAt;
             ratios.add(ratio);
             longestGap = Math.max(longestGap, paced.longestSilence());
@@ -104,15 +139,16 @@ final class PacerSweep {
             }
         }
         ratios.sort(Double::compare);
-        System.out.printf(Locale.ROOT, "random %.1f lat %2d ms: paced/fixed med %.3f max %.3f | longest gap %d ms | failing %d/%d%n",
-                share, latencyMs, ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), longestGap / 1_000_000, failed, seeds);
+        System.out.printf(Locale.ROOT, "%-6s random %.1f lat %2d ms: paced/fixed med %.3f max %.3f | longest gap %d ms | failing %d/%d%n",
+                model, share, latencyMs, ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), longestGap / 1_000_000, failed,
+                seeds);
     }
 
     static PacingSimulation simulate(PacingSimulation.Server server, boolean paced, int inFlight, int batch, Duration latency,
-                                     long documents, int seconds, long seed) {
+                                     PacingSimulation.Latency model, long documents, int seconds, long seed) {
         PacingSimulation[] sim = new PacingSimulation[1];
         Pacer pacer = paced ? Pacer.builder().maxInFlight(inFlight).clock(() -> sim[0] == null ? 0 : sim[0].now()).build() : null;
-        sim[0] = new PacingSimulation(server, pacer, inFlight, batch, latency, documents, seed, seconds);
+        sim[0] = new PacingSimulation(server, pacer, inFlight, batch, latency, model, documents, seed, seconds);
         return sim[0].run();
     }
 }

@@ -40,6 +40,17 @@ class PacerTest {
     }
 
     @Test
+    void byDefaultASecondOfUnusedRateIsKeptAsTheServersBucketKeepsIt() {
+        // after a stall the server's bucket holds what was not sent meanwhile: the pacer lets the sends catch up on it
+        Pacer pacer = Pacer.builder().initialRate(1000).clock(nanos::get).build();
+        nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+        assertThat(pacer.reserve(600)).isZero();
+        assertThat(pacer.reserve(400)).as("a second's worth, 1,000 units, was kept").isZero();
+        assertThat(pacer.reserve(100)).isEqualTo(Duration.ofMillis(0));
+        assertThat(pacer.reserve(100)).as("no more than a second's worth").isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void acquireWaitsOnTheSchedulerInVirtualTime() {
         VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
         Pacer pacer = Pacer.builder().initialRate(10).burst(Duration.ZERO).scheduler(scheduler).build();

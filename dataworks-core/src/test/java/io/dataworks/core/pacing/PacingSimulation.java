@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.LongToDoubleFunction;
 
 /**
@@ -17,6 +19,9 @@ import java.util.function.LongToDoubleFunction;
  * request's units from the pacer (when there is one) and send when it says; the server decides at arrival (half the
  * round trip) and answers at the end of it; refused documents are retried after {@code RetryAfterMs} plus up to 5 ms of
  * jitter, through the pacer again. Nothing is lost: every document is eventually accepted.
+ *
+ * <p>How long a request takes is a {@link Latency}: by default lognormal noise with now and then a slow one; the others
+ * are what real machines add (heavy tails, stalls of the whole process, latency that drifts up for seconds).
  */
 final class PacingSimulation {
 
@@ -96,6 +101,180 @@ final class PacingSimulation {
         }
     }
 
+    /**
+     * How long requests take, and when the whole process stands still. A stall (a garbage collection of the JVM that
+     * holds client and server, a machine that gives the process no CPU) moves every event that falls in it, a send, an
+     * arrival, an answer, a retry's timer, to its end; the server's budget refills meanwhile, as a clock on the wall does.
+     */
+    interface Latency {
+        /** The round trip of a request sent at {@code now} whose latency is {@code mean} on average when nothing is wrong. */
+        long of(long now, long mean, Random random);
+
+        /** {@code at}, or the end of the stall it falls in. */
+        default long resume(long at) {
+            return at;
+        }
+
+        String name();
+
+        /** Lognormal noise around the mean, 2 % of requests five times slower. */
+        Latency NOISY = new Latency() {
+            @Override
+            public long of(long now, long mean, Random random) {
+                return noisy(mean, random);
+            }
+
+            @Override
+            public String name() {
+                return "noisy";
+            }
+        };
+
+        private static long noisy(long mean, Random random) {
+            double factor = Math.exp(0.4 * random.nextGaussian() - 0.08);
+            if (random.nextDouble() < 0.02) {
+                factor *= 5;
+            }
+            return Math.max(MS, (long) (mean * factor));
+        }
+
+        /** A heavy tail: 10 % of requests Pareto-slow (α 1.2, from three times the mean, at most 100 times). */
+        static Latency heavyTail() {
+            return new Latency() {
+                @Override
+                public long of(long now, long mean, Random random) {
+                    long latency = noisy(mean, random);
+                    if (random.nextDouble() < 0.1) {
+                        double pareto = 3 * Math.pow(1 - random.nextDouble(), -1 / 1.2);
+                        latency = Math.max(latency, (long) (mean * Math.min(100, pareto)));
+                    }
+                    return latency;
+                }
+
+                @Override
+                public String name() {
+                    return "tail";
+                }
+            };
+        }
+
+        /** Noisy, and the whole process stalls for 50-500 ms every {@code meanGapMillis} on average (exponential gaps). */
+        static Latency stalls(long seed, int seconds, long meanGapMillis) {
+            Random random = new Random(seed ^ 0x5A11L);
+            TreeMap<Long, Long> stalls = new TreeMap<>();
+            long at = 0;
+            while (true) {
+                at += (long) (-Math.log(1 - random.nextDouble()) * meanGapMillis * MS);
+                if (at > (seconds + 1L) * SECOND) {
+                    break;
+                }
+                long length = (50 + random.nextInt(451)) * MS;
+                stalls.put(at, at + length);
+                at += length;
+            }
+            return new Latency() {
+                @Override
+                public long of(long now, long mean, Random r) {
+                    return noisy(mean, r);
+                }
+
+                @Override
+                public long resume(long time) {
+                    Map.Entry<Long, Long> stall = stalls.floorEntry(time);
+                    return stall != null && time < stall.getValue() ? stall.getValue() : time;
+                }
+
+                @Override
+                public String name() {
+                    return "stalls";
+                }
+            };
+        }
+
+        /**
+         * Noisy, times a factor that drifts up to 3-10 for 2-8 s (half a second up, half a second down) every
+         * {@code meanGapSeconds} on average: a machine loaded by other work.
+         */
+        static Drift drift(long seed, int seconds, double meanGapSeconds) {
+            return new Drift(seed, seconds, meanGapSeconds);
+        }
+
+        /** See {@link #drift}. */
+        final class Drift implements Latency {
+            private final List<double[]> episodes = new ArrayList<>(); // start s, end s, peak factor
+
+            private Drift(long seed, int seconds, double meanGapSeconds) {
+                Random random = new Random(seed ^ 0xD81F7L);
+                double at = 0;
+                while (true) {
+                    at += -Math.log(1 - random.nextDouble()) * meanGapSeconds;
+                    if (at > seconds + 1) {
+                        break;
+                    }
+                    double length = 2 + 6 * random.nextDouble();
+                    episodes.add(new double[] {at, at + length, 3 + 7 * random.nextDouble()});
+                    at += length;
+                }
+            }
+
+            @Override
+            public long of(long now, long mean, Random random) {
+                return (long) (noisy(mean, random) * factor(now));
+            }
+
+            double factor(long now) {
+                double t = now / (double) SECOND;
+                for (double[] episode : episodes) {
+                    if (t >= episode[0] && t < episode[1]) {
+                        double ramp = Math.min(1, Math.min(t - episode[0], episode[1] - t) / 0.5);
+                        return 1 + (episode[2] - 1) * ramp;
+                    }
+                }
+                return 1;
+            }
+
+            @Override
+            public String name() {
+                return "drift";
+            }
+        }
+
+        /** All of it at once: a heavy tail, stalls every 3 s, drifts every 10 s. */
+        static Latency loaded(long seed, int seconds) {
+            Latency tail = heavyTail();
+            Latency stalls = stalls(seed, seconds, 3000);
+            Drift drift = drift(seed, seconds, 10);
+            return new Latency() {
+                @Override
+                public long of(long now, long mean, Random random) {
+                    return (long) (tail.of(now, mean, random) * drift.factor(now));
+                }
+
+                @Override
+                public long resume(long at) {
+                    return stalls.resume(at);
+                }
+
+                @Override
+                public String name() {
+                    return "loaded";
+                }
+            };
+        }
+
+        /** A model by name: noisy, tail, stalls, drift, loaded. */
+        static Latency named(String name, long seed, int seconds) {
+            return switch (name) {
+                case "noisy" -> NOISY;
+                case "tail" -> heavyTail();
+                case "stalls" -> stalls(seed, seconds, 3000);
+                case "drift" -> drift(seed, seconds, 10);
+                case "loaded" -> loaded(seed, seconds);
+                default -> throw new IllegalArgumentException("latency model: noisy|tail|stalls|drift|loaded, was " + name);
+            };
+        }
+    }
+
     private record Event(long at, long seq, Runnable action) {
     }
 
@@ -107,6 +286,7 @@ final class PacingSimulation {
     private final int fixedInFlight;
     private final int batch;
     private final long meanLatency;
+    private final Latency latency;
     private final Random random;
     private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final Deque<Retry> retries = new ArrayDeque<>();
@@ -134,7 +314,13 @@ final class PacingSimulation {
      */
     PacingSimulation(Server server, Pacer pacer, int fixedInFlight, int batch, Duration meanLatency, long totalDocuments,
                      long seed, int seconds) {
+        this(server, pacer, fixedInFlight, batch, meanLatency, Latency.NOISY, totalDocuments, seed, seconds);
+    }
+
+    PacingSimulation(Server server, Pacer pacer, int fixedInFlight, int batch, Duration meanLatency, Latency latency,
+                     long totalDocuments, long seed, int seconds) {
         this.server = server;
+        this.latency = latency;
         this.pacer = pacer;
         this.fixedInFlight = fixedInFlight;
         this.batch = batch;
@@ -160,7 +346,7 @@ final class PacingSimulation {
         for (int s = 1; s <= seconds; s++) {
             long at = s * SECOND;
             int index = s;
-            schedule(at, () -> sample(index));
+            events.add(new Event(at, seq++, () -> sample(index)));
         }
         schedule(0, this::dispatch);
         long end = seconds * SECOND;
@@ -189,7 +375,7 @@ final class PacingSimulation {
     }
 
     private void schedule(long at, Runnable action) {
-        events.add(new Event(at, seq++, action));
+        events.add(new Event(latency.resume(at), seq++, action));
     }
 
     private int limit() {
@@ -223,16 +409,12 @@ final class PacingSimulation {
         sendTimes.add(now);
         requests++;
         requestsPerSecond[second(now)]++;
-        // lognormal noise around the mean, now and then a slow one
-        double factor = Math.exp(0.4 * random.nextGaussian() - 0.08);
-        if (random.nextDouble() < 0.02) {
-            factor *= 5;
-        }
-        long latency = Math.max(MS, (long) (meanLatency * factor));
-        long arrival = now + latency / 2;
-        schedule(arrival, () -> {
+        long sentAt = now;
+        long roundTrip = latency.of(now, meanLatency, random);
+        schedule(now + roundTrip / 2, () -> {
             long[] answer = server.arrive(now, units);
-            schedule(arrival + (latency - latency / 2), () -> answered(units, answer[0], answer[1], latency));
+            // the latency the client measures: a stall on the way is part of it
+            schedule(now + (roundTrip - roundTrip / 2), () -> answered(units, answer[0], answer[1], now - sentAt));
         });
     }
 
