@@ -98,6 +98,37 @@ class PacerTest {
     }
 
     @Test
+    void refusalsOfBulkWritesTakenInPartAreABudgetsAndNeverLearnedAsNoise() {
+        // the same refused share whatever the rate: refused whole, a random share, learned as noise and the cuts undone;
+        // refused as the rest of writes taken in part, a budget's (a server out of budget mid-request), never noise
+        PacerStats whole = refusingFortyPerCent(false);
+        PacerStats partial = refusingFortyPerCent(true);
+
+        assertThat(whole.reverts()).as("whole refusals that do not follow the rate: undone as noise").isPositive();
+        assertThat(whole.noiseShare()).isGreaterThan(0.2);
+        assertThat(partial.reverts()).as("writes taken in part: no cut undone").isZero();
+        assertThat(partial.noiseShare()).isLessThan(Pacer.MIN_NOISE);
+        assertThat(partial.rate()).as("it goes on cutting, as against a budget").isLessThan(whole.rate());
+    }
+
+    /** 4,000 answers of 100 units each at the pacer's pace, 40 % of the units refused: in part per request, or whole. */
+    private PacerStats refusingFortyPerCent(boolean inPart) {
+        Pacer pacer = Pacer.builder().initialRate(20_000).maxInFlight(8).clock(nanos::get).build();
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 4000; i++) {
+            nanos.addAndGet(Math.max(pacer.reserve(100).toNanos(), Duration.ofMillis(1).toNanos()));
+            if (inPart) {
+                pacer.onThrottled(40, 100, Duration.ofMillis(5), Duration.ofMillis(5));
+            } else if (random.nextDouble() < 0.4) {
+                pacer.onThrottled(100, 100, Duration.ofMillis(5), Duration.ofMillis(5));
+            } else {
+                pacer.onSuccess(100, Duration.ofMillis(5));
+            }
+        }
+        return pacer.stats();
+    }
+
+    @Test
     void rejectsBadArguments() {
         Pacer pacer = pacer(10);
         assertThatThrownBy(() -> pacer.reserve(-1)).hasMessageContaining("units");
