@@ -51,7 +51,9 @@ import reactor.core.scheduler.Schedulers;
  *       cut lands just under the budget however far the rate overshot; the margin lets the server's bucket refill a
  *       little, so jittered arrivals are not refused. Where refusals are rare ({@code n < }{@value #RARE}), the first
  *       throttled answer cuts at once (by at most {@value #EARLY_MAX_CUT} plus the margin, and no further than
- *       {@value #CEILING_CREEP} above the last budget found), and sends pause until its {@code RetryAfterMs}: at a few
+ *       {@value #CEILING_CREEP} above the last budget found, unless that is below the least the budget can be: what
+ *       the server accepted over the last seconds less one bucketful, so a ceiling found too low is not cut back to), and
+ *       sends pause until its {@code RetryAfterMs}: at a few
  *       requests per second a full epoch would let the overrun go on for seconds. That {@code A} is
  *       remembered as the <em>ceiling</em>.</li>
  *   <li><b>Review</b>: answers to requests sent after the cut (sent = answered - latency) tell whether it helped. If
@@ -628,8 +630,10 @@ public final class Pacer {
             // handful of answers, trusted for at most a small step
             double found = measured ? accepted : rate * (1 - Math.min(over, EARLY_MAX_CUT));
             if (!measured && ceiling > 0) {
-                // throttled again above the budget found last time: the budget is most likely still there
-                found = Math.min(found, ceiling * (1 + CEILING_CREEP));
+                // throttled again above the budget found last time: the budget is most likely still there; but never
+                // below what the server has shown it takes (a ceiling found too low, e.g. by slow start's first cut, is
+                // stale: cut to it, the rate fell to half the budget and climbed back for seconds)
+                found = Math.min(found, Math.max(ceiling * (1 + CEILING_CREEP), budgetFloor(now)));
             }
             if (acceptedRate > 0) {
                 // the server's bucket hides its budget while it drains: what it accepted over the last seconds is
@@ -808,6 +812,24 @@ public final class Pacer {
             count += recentAnswers[i];
         }
         return count < MIN_COMPLETIONS || sent == 0 ? -1 : (double) refused / sent;
+    }
+
+    /**
+     * The least the budget can be, by what the server accepted over the last {@code RECENT_BUCKETS ×
+     * RECENT_BUCKET_MILLIS} ms: a server takes at most its budget over a time plus one bucketful
+     * ({@value #BURST_HORIZON_SECONDS} s of budget), stalls of the client included; 0 when that cannot be told yet.
+     */
+    private double budgetFloor(long now) {
+        if (firstAnswerNanos < 0 || now - firstAnswerNanos < RECENT_MIN_SPAN_NANOS) {
+            return 0;
+        }
+        recordAnswer(now, 0, 0);
+        long total = 0;
+        for (int i = 0; i < RECENT_BUCKETS; i++) {
+            total += recentAccepted[i];
+        }
+        long span = Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
+        return total * NANOS_PER_SECOND / (span + BURST_HORIZON_SECONDS * NANOS_PER_SECOND);
     }
 
     /**
