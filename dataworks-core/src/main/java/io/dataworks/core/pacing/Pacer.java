@@ -106,10 +106,11 @@ import reactor.core.scheduler.Schedulers;
  * requests throttled; 1 run in 24 at 2,000 units/s and 2 ms saw 8-13 % throttled. Random refusals: the median run
  * 1-4 % slower than the fixed concurrency, 2 of 144 runs 10-20 % slower. Steps down and up recovered within 5 s (10 s
  * for a tenfold raise). Under the latency of real machines, budget runs below 95 % of the budget or above 5 % throttled
- * (before the stall handling above, after it, of 288): stalls 74, 14; a heavy tail (10 % of requests Pareto-slow, up to
- * 100 times) 25, 13; latency drifting up 3-10 times for 2-8 s every 10 s 32, 32 (24 of them at 20,000 units/s and
- * 10 ms, where the worst run of a fixed concurrency of the same in-flight limit used 83-85 %: there latency caps any
- * sender); all at once 143, 88 (a fixed concurrency's worst runs 64-96 %). Random refusals more than 10 % slower than
+ * (before the stall handling above; after it; with the partial-write rule and the budget floor of early cuts too, of
+ * 288): stalls 74, 14, 3; a heavy tail (10 % of requests Pareto-slow, up to 100 times) 25, 13, 6; latency drifting up
+ * 3-10 times for 2-8 s every 10 s 32, 32, 27 (24 of them at 20,000 units/s and 10 ms, where the worst run of a fixed
+ * concurrency of the same in-flight limit used 83-85 %: there latency caps any sender); all at once 143, 88, 70 (a
+ * fixed concurrency's worst runs 64-96 %). Random refusals more than 10 % slower than
  * the fixed concurrency, of 144 (before, after): 18, 18 under the heavy tail, 3, 2 under stalls, 10, 9 under drift, 21,
  * 21 all at once; but a second fixed concurrency whose requests drew other latencies (PacerSweep with FIXED_VS_FIXED)
  * is more than 10 % slower than the first in 16, 0, 4 and 22 of them: under a heavy tail one run says little, and the
