@@ -59,10 +59,8 @@ java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill-many "$SOURCE_URI" many
 times=()
 cpus=()
 server_cpus=()
-# CPU-seconds a process has used so far (user + system, from /proc)
-proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 for run in $(seq 1 "$RUNS"); do
-  servers_before=$(echo "$(proc_cpu "$SOURCE_PID") + $(proc_cpu "$TARGET_PID")" | bc)
+  servers_before=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID")" | bc)
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S" -o "$OUT/run-$run.cpu" "${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many \
     --target-uri "$TARGET_URI" --target-db "copy$run" --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" \
@@ -70,7 +68,7 @@ for run in $(seq 1 "$RUNS"); do
   end=$(date +%s.%N)
   cpu=$(awk '{ print $1 + $2 }' "$OUT/run-$run.cpu")
   cpus+=("$cpu")
-  server_cpu=$(echo "$(proc_cpu "$SOURCE_PID") + $(proc_cpu "$TARGET_PID") - $servers_before" | bc)
+  server_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID") - $servers_before" | bc)
   server_cpus+=("$server_cpu")
   seconds=$(echo "$end - $start" | bc)
   written=$(jq .documentsWritten "$OUT/run-$run.json")

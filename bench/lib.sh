@@ -27,3 +27,9 @@ start_server() {
   echo "the $name server did not start; see $log" >&2
   return 1
 }
+
+# cpu_seconds PID: CPU-seconds (user + system) the process has used so far, from /proc (the fields after the command
+# name, which may hold spaces)
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
+}

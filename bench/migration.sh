@@ -89,11 +89,6 @@ echo "measuring the servers' raw copy rate (one cursor, concurrency $(jq .bestCo
 BENCH_SERVER_PIDS="$SOURCE_PID,$TARGET_PID" on_cpus "$PIN_OTHER_CPUS" java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" pipe "$SOURCE_URI" \
   dealer_service service_orders "$TARGET_URI" "$(jq .bestConcurrency "$OUT/ceiling.json")" | tail -1 | tee "$OUT/pipe.json"
 
-# user+system CPU seconds a process has used so far (from /proc; clock ticks of 1/100 s)
-cpu_seconds() {
-  awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"
-}
-
 # migrate LABEL [JVM and CLI options...]: one flexible-migrate run into a freshly dropped target database; writes
 # $OUT/summary-LABEL.json (and, for the first run, $OUT/summary.json as before)
 migrate() {

@@ -821,16 +821,8 @@ public final class Pacer {
      * ({@value #BURST_HORIZON_SECONDS} s of budget), stalls of the client included; 0 when that cannot be told yet.
      */
     private double budgetFloor(long now) {
-        if (firstAnswerNanos < 0 || now - firstAnswerNanos < RECENT_MIN_SPAN_NANOS) {
-            return 0;
-        }
-        recordAnswer(now, 0, 0);
-        long total = 0;
-        for (int i = 0; i < RECENT_BUCKETS; i++) {
-            total += recentAccepted[i];
-        }
-        long span = Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
-        return total * NANOS_PER_SECOND / (span + BURST_HORIZON_SECONDS * NANOS_PER_SECOND);
+        long span = recentSpan(now);
+        return span <= 0 ? 0 : sum(recentAccepted) * NANOS_PER_SECOND / (span + BURST_HORIZON_SECONDS * NANOS_PER_SECOND);
     }
 
     /**
@@ -838,18 +830,28 @@ public final class Pacer {
      * first answer, when that is shorter but at least half a second); 0 when that cannot be told yet.
      */
     private double recentAcceptedRate(long now) {
+        long span = recentSpan(now);
+        return span <= 0 ? 0 : sum(recentAccepted) * NANOS_PER_SECOND / answeringTime(span, sum(recentDead));
+    }
+
+    /**
+     * The time the recent buckets cover, brought up to {@code now} (the last {@code RECENT_BUCKETS ×
+     * RECENT_BUCKET_MILLIS} ms, or since the first answer when shorter); 0 before half a second of answers.
+     */
+    private long recentSpan(long now) {
         if (firstAnswerNanos < 0 || now - firstAnswerNanos < RECENT_MIN_SPAN_NANOS) {
             return 0;
         }
         recordAnswer(now, 0, 0);
+        return Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
+    }
+
+    private static long sum(long[] buckets) {
         long total = 0;
-        long dead = 0;
-        for (int i = 0; i < RECENT_BUCKETS; i++) {
-            total += recentAccepted[i];
-            dead += recentDead[i];
+        for (long b : buckets) {
+            total += b;
         }
-        long span = Math.min(now - firstAnswerNanos, TimeUnit.MILLISECONDS.toNanos(RECENT_BUCKET_MILLIS * RECENT_BUCKETS));
-        return total * NANOS_PER_SECOND / answeringTime(span, dead);
+        return total;
     }
 
     /**
