@@ -6,14 +6,11 @@ import java.util.List;
 import java.util.Set;
 
 import org.bson.BsonArray;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
-import org.bson.BsonType;
 import org.bson.BsonValue;
-import org.bson.ByteBuf;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
-import org.bson.io.BasicOutputBuffer;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.ServerAddress;
@@ -29,8 +26,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * One unordered {@code insert} command carrying a batch of raw documents in its body, as they were read: the bytes of
- * each document are copied into the command (written as BSON bytes, not encoded from a document tree), and the answer
- * is read as the server sends it.
+ * each document are copied into the command once, and the answer is read as the server sends it.
  *
  * <p>Why not {@code insertMany}: the driver builds, for every document, a write request, a wrapper, an id-holding
  * writer that walks the document for its {@code _id}, an entry in a map of inserted ids and one in a tree of results,
@@ -70,7 +66,7 @@ final class RawInsert {
      * failed whole.
      */
     static Mono<Void> insert(MongoClient client, MongoCollection<RawBsonDocument> target, List<RawBsonDocument> documents) {
-        RawBsonDocument command = command(target.getNamespace().getCollectionName(), target.getWriteConcern(), documents);
+        BsonDocument command = command(target.getNamespace().getCollectionName(), target.getWriteConcern(), documents);
         return Mono.from(client.getDatabase(target.getNamespace().getDatabaseName()).runCommand(command, BsonDocument.class))
                 .flatMap(reply -> {
                     MongoBulkWriteException refused = refused(reply, documents.size(), address(client));
@@ -78,58 +74,13 @@ final class RawInsert {
                 });
     }
 
-    /**
-     * The command as BSON bytes, written here rather than encoded from a {@link BsonDocument}: each document's bytes are
-     * copied into the array as they are, where encoding a document tree looks up a codec and makes a reader for every
-     * element. The driver then copies the whole command into its message in one piece and appends what it adds
-     * ({@code $db}, the session) to it. Profiles of a 200-collection copy had the tree's encoding among the JIT's
-     * largest compilations (the document codec, the registry lookups).
-     */
-    static RawBsonDocument command(String collection, WriteConcern writeConcern, List<RawBsonDocument> documents) {
-        long bytes = FIXED_OVERHEAD;
-        for (RawBsonDocument document : documents) {
-            bytes += document.getByteLength() + PER_DOCUMENT_OVERHEAD;
-        }
-        BasicOutputBuffer out = new BasicOutputBuffer((int) Math.min(Integer.MAX_VALUE - 8, bytes));
-        int start = out.getPosition();
-        out.writeInt32(0); // the command's length, written at the end
-        out.writeByte(BsonType.STRING.getValue());
-        out.writeCString("insert");
-        out.writeString(collection);
-        out.writeByte(BsonType.BOOLEAN.getValue());
-        out.writeCString("ordered");
-        out.writeByte(0);
+    static BsonDocument command(String collection, WriteConcern writeConcern, List<RawBsonDocument> documents) {
+        BsonDocument command = new BsonDocument("insert", new BsonString(collection))
+                .append("ordered", BsonBoolean.FALSE);
         if (writeConcern != null && !writeConcern.isServerDefault()) {
-            out.writeByte(BsonType.DOCUMENT.getValue());
-            out.writeCString("writeConcern");
-            copy(new RawBsonDocument(writeConcern.asDocument(), new BsonDocumentCodec()), out);
+            command.append("writeConcern", writeConcern.asDocument());
         }
-        out.writeByte(BsonType.ARRAY.getValue());
-        out.writeCString("documents");
-        int array = out.getPosition();
-        out.writeInt32(0);
-        for (int i = 0; i < documents.size(); i++) {
-            out.writeByte(BsonType.DOCUMENT.getValue());
-            out.writeCString(Integer.toString(i));
-            copy(documents.get(i), out);
-        }
-        out.writeByte(0);
-        out.writeInt32(array, out.getPosition() - array);
-        out.writeByte(0);
-        out.writeInt32(start, out.getPosition() - start);
-        return new RawBsonDocument(out.getInternalBuffer(), start, out.getPosition() - start);
-    }
-
-    /** Appends a raw document's bytes as they are. */
-    private static void copy(RawBsonDocument document, BasicOutputBuffer out) {
-        ByteBuf bytes = document.getByteBuffer();
-        if (bytes.isBackedByArray()) {
-            out.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-        } else {
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            out.writeBytes(copy, 0, copy.length);
-        }
+        return command.append("documents", new BsonArray(documents));
     }
 
     /**

@@ -146,30 +146,6 @@ class RawInsertIT {
     }
 
     @Test
-    void theCommandsBytesAreTheInsertDocumentWithEachDocumentAsItWasRead() {
-        // documents of other sizes and _id types, and one read out of a larger buffer (offset > 0), as a cursor batch gives them
-        RawBsonDocument big = new RawBsonDocument(BsonDocument.parse("{_id: 'x', pad: '" + "p".repeat(3000) + "', n: {a: [1, 2]}}"),
-                new org.bson.codecs.BsonDocumentCodec());
-        byte[] framed = new byte[big.getByteLength() + 20];
-        System.arraycopy(big.getByteBuffer().array(), 0, framed, 7, big.getByteLength());
-        List<RawBsonDocument> docs = new java.util.ArrayList<>(documents(0, 11));
-        docs.add(new RawBsonDocument(framed, 7, big.getByteLength()));
-        WriteConcern concern = WriteConcern.W1.withWTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
-
-        RawBsonDocument command = RawInsert.command("orders.2026", concern, docs);
-
-        BsonDocument expected = new BsonDocument("insert", new org.bson.BsonString("orders.2026"))
-                .append("ordered", org.bson.BsonBoolean.FALSE)
-                .append("writeConcern", concern.asDocument())
-                .append("documents", new org.bson.BsonArray(docs));
-        assertThat(command.getByteLength()).isEqualTo(new RawBsonDocument(expected, new org.bson.codecs.BsonDocumentCodec()).getByteLength());
-        assertThat(command).isEqualTo(expected);
-        assertThat(command.getArray("documents").get(11).asDocument()).isEqualTo(big);
-        assertThat(RawInsert.fits(docs.stream().mapToLong(RawBsonDocument::getByteLength).sum(), docs.size(), 16 * 1024 * 1024))
-                .isTrue();
-    }
-
-    @Test
     void aWriteConcernErrorIsARefusalEvenWithEveryDocumentWritten() {
         BsonDocument reply = BsonDocument.parse("{ok: 1, n: 3, writeConcernError: {code: 64, codeName: 'WriteConcernFailed', "
                 + "errmsg: 'waiting for replication timed out'}, errorLabels: ['RetryableWriteError']}");
