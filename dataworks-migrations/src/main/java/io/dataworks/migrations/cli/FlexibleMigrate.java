@@ -11,11 +11,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+
 import io.dataworks.core.ExitCode;
 import io.dataworks.core.cli.Cli;
+import io.dataworks.core.cli.Preload;
 import io.dataworks.core.cli.CommonOptions;
 import io.dataworks.core.cli.VersionProvider;
 import io.dataworks.core.config.ConfigException;
@@ -51,6 +56,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -118,6 +124,13 @@ public final class FlexibleMigrate implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the driver, Reactor and the report's JSON writer get ready on a second core while this thread parses and
+        // configures (about a tenth of a small run's time from java -jar to exit; bench/RESULTS.md)
+        Preload.start(List.of(
+                () -> MongoClientSettings.builder().applyConnectionString(new ConnectionString("mongodb://localhost")).build()
+                        .getCodecRegistry().get(RawBsonDocument.class),
+                () -> Flux.range(0, 2).flatMap(Mono::just).concatMap(Mono::just).collectList().block(),
+                RunReport::prepareWriter));
         System.exit(Cli.run(new FlexibleMigrate(), args));
     }
 
