@@ -84,6 +84,10 @@ class PacingIT {
             assertThat(stats.decreases()).as("the pacer cut its rate to the budget").isPositive();
             assertThat(pacing.rate()).as("a learned rate").isPresent();
             assertThat(stats.throttledAnswers()).isEqualTo(server.throttledRequests());
+            // the pacer was told of exactly the documents the server refused: a write taken in part counts its refused
+            // rest, not all it carried (the written part of a partial write is what the server accepted)
+            assertThat(server.partialRequests()).as("the budget took writes in part").isPositive();
+            assertThat(stats.refusedUnits()).isEqualTo(server.throttledDocuments());
 
             double use = window.budgetUse(CosmosRequestUnits.insertBudget(documentsPerSecond));
             double throttledShare = window.throttledShare();
