@@ -290,6 +290,12 @@ final class PacingSimulation {
     private final Random random;
     private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final Deque<Retry> retries = new ArrayDeque<>();
+    /**
+     * The writer tells the pacer of a write taken in part as if it were refused whole (all it carried refused), as the
+     * copy's BatchWriter did until it answered {@code PartlyWritten}: with it, a sweep reproduces what the real bench
+     * showed then (the pacer cannot tell a budget by its partial writes, and what they wrote is not counted accepted).
+     */
+    boolean partialAsWhole;
     private long seq;
     private long now;
     private long toSend;
@@ -430,7 +436,8 @@ final class PacingSimulation {
             throttledRequests++;
             throttledPerSecond[second(now)]++;
             if (pacer != null) {
-                pacer.onThrottled(units - admitted, units, Duration.ofNanos(retryAfter), Duration.ofNanos(latency));
+                long told = partialAsWhole ? units : units - admitted;
+                pacer.onThrottled(told, units, Duration.ofNanos(retryAfter), Duration.ofNanos(latency));
             }
             long due = now + retryAfter + (long) (random.nextDouble() * 5 * MS);
             addRetry(new Retry(due, (int) (units - admitted)));
