@@ -98,6 +98,28 @@ class PacerTest {
     }
 
     @Test
+    void theFirstCutAgainstABudgetDropsTheRateSavedWhileUnpaced() {
+        // the real bench at 2,000/s: slow start's overrun emptied the server's bucket, and the second of rate the pacer
+        // had saved went out at once after the cut, with the overrun's refused rests: 65 % of those answers throttled
+        Pacer pacer = Pacer.builder().maxInFlight(8).clock(nanos::get).build();
+        for (int answer = 0; answer < Pacer.MIN_COMPLETIONS; answer++) { // slow start, everything written, for 0.8 s
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+            pacer.onSuccess(100, Duration.ofMillis(5));
+        }
+        for (int answer = 0; answer < Pacer.MIN_COMPLETIONS; answer++) { // then the budget: writes taken in part
+            nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            pacer.onThrottled(50, 100, Duration.ofMillis(25), Duration.ofMillis(5));
+        }
+        assertThat(pacer.stats().decreases()).isEqualTo(1);
+        double rate = pacer.rate();
+        long half = (long) (rate / 2);
+
+        assertThat(pacer.reserve(half)).as("the first request goes at once").isZero();
+        assertThat(pacer.reserve(100)).as("no second of saved rate: the next waits for the first's half second")
+                .isEqualTo(Duration.ofNanos((long) (half * 1e9 / rate)));
+    }
+
+    @Test
     void refusalsOfBulkWritesTakenInPartAreABudgetsAndNeverLearnedAsNoise() {
         // the same refused share whatever the rate: refused whole, a random share, learned as noise and the cuts undone;
         // refused as the rest of writes taken in part, a budget's (a server out of budget mid-request), never noise
