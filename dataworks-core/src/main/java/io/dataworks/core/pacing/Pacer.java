@@ -118,15 +118,16 @@ import reactor.core.scheduler.Schedulers;
  * the bound on a short epoch's cut above the ceiling, the first cut's dropped burst and its floor, of 288): stalls 74,
  * 14, 3, 2; a heavy tail (10 % of requests Pareto-slow, up to 100 times) 25, 13, 6, 5; latency drifting up 3-10 times
  * for 2-8 s every 10 s 32, 32, 27, 24 (23 of them at 20,000 units/s and 10 ms, where the worst run of a fixed
- * concurrency of the same in-flight limit used 83-85 %: there latency caps any sender); all at once 143, 88, 70, 68 (a fixed concurrency's
- * worst runs 64-96 %); noisy 0 throughout. The simulated writer tells the pacer of a write taken in part as such; one
- * that told it as refused whole (the copy's writer did until {@code PartlyWritten}) fails 202 of 288 noisy runs. Random refusals more than 10 % slower than
- * the fixed concurrency, of 144 (before, after): 18, 18 under the heavy tail, 3, 2 under stalls, 10, 9 under drift, 21,
- * 21 all at once; but a second fixed concurrency whose requests drew other latencies (PacerSweep with FIXED_VS_FIXED)
- * is more than 10 % slower than the first in 16, 0, 4 and 22 of them: under a heavy tail one run says little, and the
- * pacer is about as far from the fixed concurrency as chance. What is left (stalls, drift): in the runs traced, a cut
- * in slow start cost a few hundred ms of a run of 1-5 s, or the paced run, a little behind, ended in a drift episode
- * the fixed one had finished before.
+ * concurrency of the same in-flight limit used 83-85 %: there latency caps any sender); all at once 143, 88, 70, 68
+ * (a fixed concurrency's worst runs 64-96 %); noisy 0 throughout. The simulated writer tells the pacer of a write taken
+ * in part as such; one that told it as refused whole (the copy's writer did until {@code PartlyWritten}) fails 202 of
+ * 288 noisy runs. Random refusals more than 10 % slower than the fixed concurrency, of 144 (before, after): 18, 18
+ * under the heavy tail, 3, 2 under stalls, 10, 9 under drift, 21, 21 all at once (18, 2, 9 and 21 with the rules of
+ * this session, and 2 under noisy latency); but a second fixed concurrency whose requests drew other latencies
+ * (PacerSweep with FIXED_VS_FIXED) is more than 10 % slower than the first in 16, 0, 4 and 22 of them: under a heavy
+ * tail one run says little, and the pacer is about as far from the fixed concurrency as chance. What is left (stalls,
+ * drift): in the runs traced, a cut in slow start cost a few hundred ms of a run of 1-5 s, or the paced run, a little
+ * behind, ended in a drift episode the fixed one had finished before.
  *
  * <p>{@link #inFlightLimit()} follows Little's law: {@code rate × smoothed latency / units per request}, times
  * {@value #IN_FLIGHT_HEADROOM} for headroom, plus one, within {@code [1, maxInFlight]}; so a collapsed rate does not leave
@@ -667,7 +668,8 @@ public final class Pacer {
                     found = Math.min(lastSeconds, Math.max(found, rate));
                 }
             }
-            if (measured && !slowStart && !reviewed && ceiling > 0 && length < BURST_HORIZON_SECONDS * NANOS_PER_SECOND) {
+            boolean shortEpoch = length < BURST_HORIZON_SECONDS * NANOS_PER_SECOND;
+            if (measured && !slowStart && !reviewed && ceiling > 0 && shortEpoch) {
                 // the first throttle above the budget found last time, ending an epoch shorter than a server's bucket
                 // holds: what the bucket saved while the rate was below the budget inflates its accepted throughput
                 // (on the real bench at 2,000/s an epoch of 0.1 s measured 6,400/s, and the "cut" raised the rate 20 %
@@ -693,7 +695,7 @@ public final class Pacer {
                 }
                 // but never below what the server accepted since the first answer over that time plus a bucketful: a
                 // budget is at least that. An epoch measured across a stall is far below it (on the real bench at
-                // 8,000/s an epoch whose answers stopped for 100 ms measured 2,346/s, and the rate took 4 s to climb back)
+                // 8,000/s an epoch whose answers stopped for 100 ms measured 2,346/s; the rate took 4 s to climb back)
                 found = Math.max(found, (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS));
             }
             if (noise >= MIN_NOISE) {
