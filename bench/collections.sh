@@ -26,15 +26,7 @@ MIGRATE_JAR="${MIGRATE_JAR:-$JAR}"                                 # the build u
 TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/collections-$(date -u +%Y%m%dT%H%M%SZ)}"
 CDS="${CDS:-auto}"
-ARCHIVE="${MIGRATE_JAR%.jar}.jsa"
 MIGRATE_JVM_OPTS="${MIGRATE_JVM_OPTS:-}"
-MIGRATE_JAVA=(java $MIGRATE_JVM_OPTS)
-if [[ "$CDS" != off && -f "$ARCHIVE" ]] && java -Xshare:on -XX:SharedArchiveFile="$ARCHIVE" -jar "$MIGRATE_JAR" --version >/dev/null 2>&1; then
-  MIGRATE_JAVA=(java -XX:SharedArchiveFile="$ARCHIVE" $MIGRATE_JVM_OPTS)
-else
-  [[ "$CDS" == off || ! -f "$ARCHIVE" ]] || echo "warning: the JVM refuses $ARCHIVE for $MIGRATE_JAR (made for another path or build); running without it" >&2
-  ARCHIVE=""
-fi
 
 [[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q package -DskipTests' first" >&2; exit 2; }
 [[ -f "$MIGRATE_JAR" ]] || { echo "missing $MIGRATE_JAR" >&2; exit 2; }
@@ -42,6 +34,8 @@ mkdir -p "$OUT"
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+ARCHIVE="$(cds_archive "$MIGRATE_JAR")"
+MIGRATE_JAVA=(java ${ARCHIVE:+-XX:SharedArchiveFile="$ARCHIVE"} $MIGRATE_JVM_OPTS)
 
 server() {
   start_server "$1" "$2" java -Xmx2g -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0

@@ -33,3 +33,16 @@ start_server() {
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
+
+# cds_archive JAR: prints the class-data-sharing archive the build wrote next to JAR (flexible-migrate.jsa) when it is
+# there and the JVM accepts it for that jar (an archive fits only the jar at the path it was made for), else nothing
+# and, when there was one, a warning; CDS=off prints nothing.
+cds_archive() {
+  local jar="$1" archive="${1%.jar}.jsa"
+  [[ "${CDS:-auto}" != off && -f "$archive" ]] || return 0
+  if java -Xshare:on -XX:SharedArchiveFile="$archive" -jar "$jar" --version >/dev/null 2>&1; then
+    echo "$archive"
+  else
+    echo "warning: the JVM refuses $archive for $jar (made for another path or build); running without it" >&2
+  fi
+}

@@ -13,6 +13,8 @@
 #                   prints where it went
 #   MIGRATE_OPTS="--insert-workers 8" ...
 #   JARS="a.jar a.jar#-XX:+UseParallelGC" ...    a jar followed by #JVM options (comma-separated) for its runs only
+#   CDS=off ...     without the class-data-sharing archive the build writes next to each jar (used when the JVM accepts
+#                   it for that jar, as README "Start faster" tells users to; each run's JSON names the archive used)
 #
 # Needs the jar(s): mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests
 set -euo pipefail
@@ -64,12 +66,14 @@ migrate() {
   [[ "$2" == *"#"* ]] && IFS=, read -r -a jvm <<<"${2#*#}"
   java -cp "$TOOL_JAR" "$ROOT/bench/BenchTool.java" drop "$TARGET_URI" dealer_service_atlas
   load=$(cut -d' ' -f1 /proc/loadavg)
-  local jfr=()
+  local jfr=() cds=() archive
   [[ -n "$JFR" ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/$label.jfr,settings=${JFR_SETTINGS:-profile}")
+  archive="$(cds_archive "$jar")"
+  [[ -n "$archive" ]] && cds=("-XX:SharedArchiveFile=$archive")
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
   /usr/bin/time -f "%U %S" -o "$OUT/$label.time" java -Xmx"$MIGRATE_HEAP" -Xlog:gc,gc+heap+exit:file="$OUT/$label-gc.log" -XX:+UnlockDiagnosticVMOptions -XX:+CITime \
-    "${jfr[@]}" "${jvm[@]}" $MIGRATE_JVM_OPTS -jar "$jar" --source-uri "$SOURCE_URI" --source-db dealer_service \
+    "${cds[@]}" "${jfr[@]}" "${jvm[@]}" $MIGRATE_JVM_OPTS -jar "$jar" --source-uri "$SOURCE_URI" --source-db dealer_service \
     --target-uri "$TARGET_URI" --target-db dealer_service_atlas --checkpoint-dir "$OUT/checkpoints-$label" --fresh \
     --report "$OUT/$label-report.json" --metrics-out "$OUT/$label-metrics.csv" --no-progress $MIGRATE_OPTS \
     >"$OUT/$label.log" 2>&1 &
@@ -101,11 +105,11 @@ migrate() {
     a && !ca && f[1] >= a { ca = f[2] } b && !cb && f[1] >= b { cb = f[2] }
     END { if (ca && cb && db > da) printf "%.1f", (cb - ca) * 1e4 / (db - da); else print "null" }' \
     "$OUT/$label-metrics.csv" "$OUT/$label-cpu.txt")
-  jq -c -n --slurpfile r "$OUT/$label-report.json" --arg runname "$label" --arg jar "$2" --arg load "$load" \
+  jq -c -n --slurpfile r "$OUT/$label-report.json" --arg runname "$label" --arg jar "$2" --arg archive "$archive" --arg load "$load" \
     --arg wall "$(echo "$end - $start" | bc)" --arg cpu "$(awk '{ print $1 + $2 }' "$OUT/$label.time")" \
     --arg alloc "$allocated" --arg steady "$steady" --arg compile "${compile:-null}" '
     ($r[0]) as $r |
-    {run: $runname, jar: $jar, loadAtStart: ($load|tonumber), documents: $r.documentsWritten, status: $r.status,
+    {run: $runname, jar: $jar, cdsArchive: $archive, loadAtStart: ($load|tonumber), documents: $r.documentsWritten, status: $r.status,
      wallSeconds: (($wall|tonumber) * 10 | round / 10), peakHeapMb: $r.peakHeapMb,
      cpuMicrosPerDocument: (($cpu|tonumber) * 1e7 / $r.documentsWritten | round / 10),
      steadyCpuMicrosPerDocument: ($steady|tonumber? // null),

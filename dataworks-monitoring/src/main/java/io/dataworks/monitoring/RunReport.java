@@ -143,6 +143,14 @@ public record RunReport(
         return b;
     }
 
+    /**
+     * Makes the JSON writer ready for a report (Jackson's set-up and this record's serializer), so that writing one at
+     * the end of a run does not pay for it; for a start-up thread ({@code Preload}). No effect a caller could see.
+     */
+    public static void prepareWriter() {
+        Json.mapper().canSerialize(RunReport.class);
+    }
+
     /** The report as indented JSON, {@code null} fields left out. */
     public String toJson() {
         return Json.pretty(this);

@@ -48,6 +48,9 @@ class MongoUriTest {
         assertThat(MongoUri.maskSecrets("property AWS_SESSION_TOKEN:abc123 is invalid")).isEqualTo("property AWS_SESSION_TOKEN:**** is invalid");
         assertThat(MongoUri.maskSecrets("{\"sslPassword\": \"hunter2\", \"n\": 1}")).isEqualTo("{\"sslPassword\": \"****\", \"n\": 1}");
         assertThat(MongoUri.maskSecrets("clientSecret=xyz;other=1")).isEqualTo("clientSecret=****;other=1");
+        // any case of every word, and the mechanism properties' name in upper case
+        assertThat(MongoUri.maskSecrets("DB_PWD=a1 Passwd: b2 x_CREDENTIAL=c3 AuthMechanismProperties=TOKEN_NAME:d4"))
+                .isEqualTo("DB_PWD=**** Passwd: **** x_CREDENTIAL=**** AuthMechanismProperties=TOKEN_NAME:****");
         // idempotent, and structures (resume tokens) are not taken for secrets
         assertThat(MongoUri.maskSecrets(masked)).isEqualTo(masked);
         assertThat(MongoUri.maskSecrets("{\"resumeToken\": {\"_data\": \"82\"}}")).isEqualTo("{\"resumeToken\": {\"_data\": \"82\"}}");
