@@ -12,7 +12,8 @@ import java.util.function.LongToDoubleFunction;
  * limits, and random refusals of 10 / 30 / 50 % against a fixed concurrency; prints the worst and median of each. Each
  * under a {@link PacingSimulation.Latency latency model}: noisy (the default), tail, stalls, drift, loaded, or all of them.
  * A budget case also prints the least budget use a fixed concurrency of the same in-flight limit got: the most there
- * was to get under that latency. With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
+ * was to get under that latency. With PARTIAL_AS_WHOLE set, the writer reports a write taken in part as refused whole
+ * (what the copy's writer did before it answered {@code PartlyWritten}). With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
  * concurrency with another one whose requests draw other latencies: how often chance alone is 10 % slower.
  *
  * <pre>
@@ -92,10 +93,12 @@ final class PacerSweep {
             PacingSimulation fixed = System.getenv("NO_FIXED") != null ? sim
                     : simulate(new PacingSimulation.BudgetServer(constant), false, inFlight, 100, Duration.ofMillis(latencyMs),
                             PacingSimulation.Latency.named(model, seed, 30), Long.MAX_VALUE, 30, seed);
-            double use = sim.budgetUse(5, 30, constant);
-            double share = sim.throttledShare(5, 30);
+            // FROM: the second the measure starts (5 by default; the real bench's window starts about 2 s into its copy)
+            int from = Integer.parseInt(System.getenv().getOrDefault("FROM", "5"));
+            double use = sim.budgetUse(from, 30, constant);
+            double share = sim.throttledShare(from, 30);
             uses.add(use);
-            fixedUses.add(fixed.budgetUse(5, 30, constant));
+            fixedUses.add(fixed.budgetUse(from, 30, constant));
             throttled.add(share);
             if (use < 0.95 || share > 0.05) {
                 failed++;
@@ -149,6 +152,8 @@ final class PacerSweep {
         PacingSimulation[] sim = new PacingSimulation[1];
         Pacer pacer = paced ? Pacer.builder().maxInFlight(inFlight).clock(() -> sim[0] == null ? 0 : sim[0].now()).build() : null;
         sim[0] = new PacingSimulation(server, pacer, inFlight, batch, latency, model, documents, seed, seconds);
+        // PARTIAL_AS_WHOLE: the writer reports partial writes as whole refusals (the copy's writer before PartlyWritten)
+        sim[0].partialAsWhole = System.getenv("PARTIAL_AS_WHOLE") != null;
         return sim[0].run();
     }
 }

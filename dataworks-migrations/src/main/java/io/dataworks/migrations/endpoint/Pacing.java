@@ -114,6 +114,14 @@ public final class Pacing {
         Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
         if (error == null) {
             pacer.onSuccess(units, latency);
+        } else if (error instanceof PartlyWritten partly) {
+            // a writer that sorted out the per-document errors and retries the rest (the copy's BatchWriter)
+            if (partly.throttled() > 0) {
+                Duration retryAfter = ErrorClassifier.classify(partly).retryAfter().orElse(Duration.ZERO);
+                pacer.onThrottled(Math.min(partly.throttled(), units), units, retryAfter, latency);
+            } else {
+                pacer.onSuccess(units, latency);
+            }
         } else if (error instanceof MongoBulkWriteException bulk) {
             long refused = 0;
             Duration retryAfter = Duration.ZERO;

@@ -24,6 +24,7 @@ import io.dataworks.migrations.MigrationSettings;
 import io.dataworks.migrations.WriteMode;
 import io.dataworks.migrations.checkpoint.DeadLetters;
 import io.dataworks.migrations.document.DocumentStage;
+import io.dataworks.migrations.endpoint.PartlyWritten;
 import io.dataworks.migrations.endpoint.Requests;
 import io.dataworks.monitoring.MetricsCollector;
 import reactor.core.publisher.Flux;
@@ -230,7 +231,8 @@ final class BatchWriter {
         }
         pending.documents = again;
         if (firstRetryable != null) {
-            return Mono.error(new MongoException(firstRetryable.getCode(), firstRetryable.getMessage()));
+            // retried as its first retryable error says; the target's pacing learns it was taken in part, not whole
+            return Mono.error(new PartlyWritten(firstRetryable.getCode(), firstRetryable.getMessage(), documents.size(), throttled));
         }
         return Mono.empty();
     }

@@ -44,6 +44,24 @@ class PacingTest {
     }
 
     @Test
+    void aWriteTheWriterReportsAsPartlyWrittenIsTakenInPartNotRefusedWhole() {
+        // what the copy's BatchWriter answers after sorting out a bulk write's document errors: the pacer must see the
+        // six documents written, or every partial write of a Cosmos DB budget looks like a whole refusal
+        Pacing pacing = Pacing.adaptive(8);
+
+        pacing.send(10, Mono.error(new PartlyWritten(16500, THROTTLED, 10, 4))).onErrorResume(e -> Mono.empty())
+                .block(Duration.ofSeconds(5));
+        pacing.send(10, Mono.error(new PartlyWritten(11600, "interrupted at shutdown", 10, 0))).onErrorResume(e -> Mono.empty())
+                .block(Duration.ofSeconds(5));
+
+        PacerStats stats = pacing.stats().orElseThrow();
+        assertThat(stats.answers()).isEqualTo(2);
+        assertThat(stats.throttledAnswers()).as("only the throttled one").isEqualTo(1);
+        assertThat(stats.sentUnits()).isEqualTo(20);
+        assertThat(stats.refusedUnits()).isEqualTo(4);
+    }
+
+    @Test
     void aRequestRefusedWholeCountsAllItsDocumentsAndOtherFailuresNone() {
         Pacing pacing = Pacing.adaptive(8);
         MongoCommandException refused = new MongoCommandException(new BsonDocument("ok", new org.bson.BsonInt32(0))
