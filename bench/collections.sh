@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Per-collection cost: many small collections copied by flexible-migrate, whole process (JVM start included).
 # Two embedded servers in their own JVMs; the source filled with COLLECTIONS x DOCS service orders; then RUNS
-# copies, each into a new target database, timed from `java -jar` to exit. Prints every run and the median.
+# copies per build, each into a new target database, timed from the command's start to its exit. Prints every run and
+# the medians.
 #
 #   bench/collections.sh                              # 200 collections x 100 documents, 5 runs
-#   MIGRATE_JAR=/other/flexible-migrate.jar bench/collections.sh   # the same against another build (before/after)
 #   COLLECTIONS=1 DOCS=1000 bench/collections.sh      # the fixed cost of one small collection
-#   CDS=off bench/collections.sh                      # without the jar's class-data-sharing archive
+#   MIGRATE_JAR=/other/flexible-migrate.jar bench/collections.sh   # another build
+#   JARS="/tmp/before.jar dataworks-migrations/target/flexible-migrate.jar bin/flexible-migrate" bench/collections.sh
+#                                                     # builds compared in one window, runs alternating (a, b, c, a...):
+#                                                     # a jar (java -jar, with its archive), a jar#JVM,OPTIONS, or the
+#                                                     # launcher bin/flexible-migrate (run as a user runs it)
+#   CDS=off bench/collections.sh                      # without the jars' class-data-sharing archives
 #   MIGRATE_JVM_OPTS="-XX:TieredStopAtLevel=1" bench/collections.sh   # the migrator with other JVM flags
 #
-# The build writes flexible-migrate.jsa next to the jar (a class-data-sharing archive); the runs use it
+# The build writes flexible-migrate.jsa next to the jar (a class-data-sharing archive); java -jar runs use it
 # (-XX:SharedArchiveFile) when it is there and the JVM accepts it (checked once: an archive only fits the jar at the
 # path it was made for, so a copied jar needs its own, see README "Start faster"), unless CDS=off. The summary says
 # which archive was used, and the JVM flags.
@@ -27,6 +32,7 @@ TEMPLATE="$ROOT/templates/service_order_template.json"
 OUT="${OUT:-$ROOT/bench/out/collections-$(date -u +%Y%m%dT%H%M%SZ)}"
 CDS="${CDS:-auto}"
 MIGRATE_JVM_OPTS="${MIGRATE_JVM_OPTS:-}"
+export JAVA_OPTS="$MIGRATE_JVM_OPTS" # the launcher's way of taking JVM options
 
 [[ -f "$JAR" ]] || { echo "missing $JAR: run 'mvn -B -ntp -q package -DskipTests' first" >&2; exit 2; }
 [[ -f "$MIGRATE_JAR" ]] || { echo "missing $MIGRATE_JAR" >&2; exit 2; }
@@ -34,12 +40,28 @@ mkdir -p "$OUT"
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
-ARCHIVE="$(cds_archive "$MIGRATE_JAR")"
-MIGRATE_JAVA=(java ${ARCHIVE:+-XX:SharedArchiveFile="$ARCHIVE"} $MIGRATE_JVM_OPTS)
 
 server() {
-  start_server "$1" "$2" java -Xmx2g -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0
+  # the target keeps every copy (RUNS x builds x COLLECTIONS x DOCS documents) in its heap
+  start_server "$1" "$2" java -Xmx"${SERVER_HEAP:-6g}" -cp "$JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0
 }
+
+# the command line of a build: a launcher script as it is, a jar with its archive and JVM options (jar#opt,opt)
+ENTRIES=(${JARS:-$MIGRATE_JAR})
+declare -A COMMANDS ARCHIVES
+for entry in "${ENTRIES[@]}"; do
+  path="${entry%%#*}" options=()
+  [[ "$entry" == *"#"* ]] && IFS=, read -r -a options <<<"${entry#*#}"
+  [[ -f "$path" ]] || { echo "missing $path" >&2; exit 2; }
+  if [[ "$path" == *.jar ]]; then
+    archive="$(cds_archive "$path")"
+    ARCHIVES[$entry]="$archive"
+    COMMANDS[$entry]="java ${archive:+-XX:SharedArchiveFile=$archive} ${options[*]} $MIGRATE_JVM_OPTS -jar $path"
+  else
+    ARCHIVES[$entry]="(the launcher's)"
+    COMMANDS[$entry]="$path" # with JAVA_OPTS (below)
+  fi
+done
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 server source SOURCE_URI
@@ -47,31 +69,41 @@ server target TARGET_URI
 java -Xmx1g -cp "$JAR" "$ROOT/bench/BenchTool.java" fill-many "$SOURCE_URI" many "$COLLECTIONS" "$DOCS" "$TEMPLATE" | tee "$OUT/fill.txt"
 
 # one warm-up copy, not counted: the servers' first requests are slow (their JIT), whichever client comes first
-"${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db warmup \
+# shellcheck disable=SC2086 # a command line
+${COMMANDS[${ENTRIES[0]}]} --source-uri "$SOURCE_URI" --source-db many --target-uri "$TARGET_URI" --target-db warmup \
   --checkpoint-dir "$OUT/cp-warmup" --no-progress --report "$OUT/warmup.json" >"$OUT/warmup.log" 2>&1
 
-times=()
-cpus=()
-server_cpus=()
+declare -A TIMES CPUS SERVER_CPUS
+n=0
 for run in $(seq 1 "$RUNS"); do
-  servers_before=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID")" | bc)
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o "$OUT/run-$run.cpu" "${MIGRATE_JAVA[@]}" -jar "$MIGRATE_JAR" --source-uri "$SOURCE_URI" --source-db many \
-    --target-uri "$TARGET_URI" --target-db "copy$run" --checkpoint-dir "$OUT/cp-$run" --no-progress --report "$OUT/run-$run.json" \
-    >"$OUT/run-$run.log" 2>&1
-  end=$(date +%s.%N)
-  cpu=$(awk '{ print $1 + $2 }' "$OUT/run-$run.cpu")
-  cpus+=("$cpu")
-  server_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID") - $servers_before" | bc)
-  server_cpus+=("$server_cpu")
-  seconds=$(echo "$end - $start" | bc)
-  written=$(jq .documentsWritten "$OUT/run-$run.json")
-  [[ "$written" == "$((COLLECTIONS * DOCS))" ]] || { echo "run $run wrote $written documents, not $((COLLECTIONS * DOCS)); see $OUT/run-$run.log" >&2; exit 1; }
-  times+=("$seconds")
-  printf 'run %d: %.2f s, %.2f CPU-seconds (migrator), %.2f (the two servers)\n' "$run" "$seconds" "$cpu" "$server_cpu"
+  for entry in "${ENTRIES[@]}"; do
+    n=$((n + 1))
+    servers_before=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID")" | bc)
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086 # a command line
+    /usr/bin/time -f "%U %S" -o "$OUT/run-$n.cpu" ${COMMANDS[$entry]} --source-uri "$SOURCE_URI" --source-db many \
+      --target-uri "$TARGET_URI" --target-db "copy$n" --checkpoint-dir "$OUT/cp-$n" --no-progress --report "$OUT/run-$n.json" \
+      >"$OUT/run-$n.log" 2>&1
+    end=$(date +%s.%N)
+    cpu=$(awk '{ print $1 + $2 }' "$OUT/run-$n.cpu")
+    server_cpu=$(echo "$(cpu_seconds "$SOURCE_PID") + $(cpu_seconds "$TARGET_PID") - $servers_before" | bc)
+    seconds=$(echo "$end - $start" | bc)
+    written=$(jq .documentsWritten "$OUT/run-$n.json")
+    [[ "$written" == "$((COLLECTIONS * DOCS))" ]] || { echo "run $n wrote $written documents, not $((COLLECTIONS * DOCS)); see $OUT/run-$n.log" >&2; exit 1; }
+    TIMES[$entry]+="$seconds "
+    CPUS[$entry]+="$cpu "
+    SERVER_CPUS[$entry]+="$server_cpu "
+    printf 'run %d of %s: %.2f s, %.2f CPU-seconds (migrator), %.2f (the two servers)\n' "$run" "$entry" "$seconds" "$cpu" "$server_cpu"
+  done
 done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-cpu_median=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "serverCpuSeconds": [%s], "cdsArchive": "%s", "jvmOptions": "%s", "jar": "%s", "loadAtStart": "%s", "loadAtEnd": "%s"}\n' \
-  "$COLLECTIONS" "$DOCS" "$(IFS=,; echo "${times[*]}")" "$median" "$(IFS=,; echo "${cpus[*]}")" "$cpu_median" "$(IFS=,; echo "${server_cpus[*]}")" "$ARCHIVE" "$MIGRATE_JVM_OPTS" "$MIGRATE_JAR" \
-  "$LOAD_AT_START" "$(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.json"
+
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+list() { echo "$1" | xargs | tr ' ' ','; }
+LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$OUT/summary.json"
+for entry in "${ENTRIES[@]}"; do
+  printf '{"collections": %d, "documentsPerCollection": %d, "runs": [%s], "medianSeconds": %.2f, "cpuSeconds": [%s], "medianCpuSeconds": %.2f, "serverCpuSeconds": [%s], "cdsArchive": "%s", "jvmOptions": "%s", "build": "%s", "loadAtStart": "%s", "loadAtEnd": "%s"}\n' \
+    "$COLLECTIONS" "$DOCS" "$(list "${TIMES[$entry]}")" "$(echo "${TIMES[$entry]}" | median)" "$(list "${CPUS[$entry]}")" \
+    "$(echo "${CPUS[$entry]}" | median)" "$(list "${SERVER_CPUS[$entry]}")" "${ARCHIVES[$entry]}" "$MIGRATE_JVM_OPTS" "$entry" \
+    "$LOAD_AT_START" "$LOAD_AT_END" | tee -a "$OUT/summary.json"
+done
