@@ -72,11 +72,13 @@ import reactor.core.scheduler.Schedulers;
  *       noise; if they stop, the rate climbs back to the ceiling at once. If the share did not fall, the review epoch
  *       cuts again. Once learned, {@code n} follows the refused share of uncut epochs both ways (never above
  *       {@value #MAX_NOISE}): an estimate that only fell would drift below the true share, and every unlucky epoch
- *       would cut. Refusals that come as the rest of bulk writes taken in part ({@value #BUDGET_PARTIALS} such answers
- *       in an epoch) are a budget's, whatever the share does: a server writes the first documents of a request and
+ *       would cut. Refusals that come as the rest of bulk writes taken in part (one such answer in an epoch is
+ *       enough) are a budget's, whatever the share does: a server writes the first documents of a request and
  *       refuses the rest when its budget runs out in it, while refusals that do not depend on the rate refuse whole
  *       requests. Such an epoch is never learned as noise and a cut it reviews is never undone (on the real bench a
- *       2,000/s budget was twice learned as a random share of 4-13 %, and a third of the requests were throttled).</li>
+ *       2,000/s budget was twice learned as a random share of 4-13 %, and a third of the requests were throttled; with
+ *       two such answers required, slow-start epochs of a few answers with one of them learned 0.7-0.9 %, and those
+ *       copies had 9-15 % of their requests throttled).</li>
  *   <li><b>Grow</b> only when the rate was the limit (a reservation had to wait; a rate nobody reaches is not raised,
  *       and never above twice what is sent): back to the ceiling at {@value #RECOVERY_GAIN} per second, then a convex
  *       probe above it, {@value #PROBE_GAIN} × (1 + (t / {@value #PROBE_ACCELERATION_SECONDS} s)²) per second, {@code t}
@@ -182,8 +184,10 @@ public final class Pacer {
      * Answers taken in part, in one epoch, that mark its refusals as a budget's: a server that runs out of budget in the
      * middle of a bulk write writes its first documents and refuses the rest (Cosmos DB); refusals that do not depend on
      * the rate refuse whole requests. Such an epoch is never learned as noise, and a cut it reviews is never undone.
+     * One is enough: at 2,000 units/s in requests of 100 an epoch of slow start holds a handful of answers, and the
+     * budget's first sign is often a single request taken in part.
      */
-    static final int BUDGET_PARTIALS = 2;
+    static final int BUDGET_PARTIALS = 1;
     static final double STALL_GAP_FACTOR = 4;
     static final long STALL_MIN_MILLIS = 50;
     /** Above this refused share a cut is never undone: no server refuses that much at random; a budget does. */
