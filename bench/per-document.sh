@@ -42,6 +42,12 @@ mkdir -p "$OUT"
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+# each jar's class-data-sharing archive, checked once (a JVM start per check)
+declare -A ARCHIVES
+for entry in "${JAR_LIST[@]}"; do
+  jar="${entry%%#*}"
+  [[ -v "ARCHIVES[$jar]" ]] || ARCHIVES[$jar]="$(cds_archive "$jar")"
+done
 
 server() {
   start_server "$1" "$2" java -Xmx"$SERVER_HEAP" -XX:+UseG1GC -cp "$TOOL_JAR" io.dataworks.core.embedded.EmbeddedMongo --port 0
@@ -68,7 +74,7 @@ migrate() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   local jfr=() cds=() archive
   [[ -n "$JFR" ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/$label.jfr,settings=${JFR_SETTINGS:-profile}")
-  archive="$(cds_archive "$jar")"
+  archive="${ARCHIVES[$jar]}"
   [[ -n "$archive" ]] && cds=("-XX:SharedArchiveFile=$archive")
   start=$(date +%s.%N)
   # shellcheck disable=SC2086

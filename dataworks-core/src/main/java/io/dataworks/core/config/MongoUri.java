@@ -130,7 +130,7 @@ public final class MongoUri {
         return out;
     }
 
-    /** The words {@link #SECRET_OPTION} looks for in a name (lower case; "pwd" also covers "passwd"). */
+    /** The words {@link #SECRET_OPTION} looks for in a name, lower case. */
     private static final java.util.List<String> SECRET_WORDS = java.util.List.of("password", "pwd", "passwd", "token", "secret", "credential");
 
     /** {@code authMechanismProperties=} and its value, up to the next option, blank or quote. */

@@ -649,7 +649,7 @@ public final class Pacer {
                 // throttled again above the budget found last time: the budget is most likely still there; but never
                 // below what the server has shown it takes (a ceiling found too low, e.g. by slow start's first cut, is
                 // stale: cut to it, the rate fell to half the budget and climbed back for seconds)
-                found = Math.min(found, Math.max(ceiling * (1 + CEILING_CREEP), budgetFloor(now)));
+                found = Math.min(found, nearCeiling(now));
             }
             if (acceptedRate > 0) {
                 // the server's bucket hides its budget while it drains: what it accepted over the last seconds is
@@ -678,9 +678,9 @@ public final class Pacer {
                 // holds: what the bucket saved while the rate was below the budget inflates its accepted throughput
                 // (on the real bench at 2,000/s an epoch of 0.1 s measured 6,400/s, and the "cut" raised the rate 20 %
                 // above the budget); as an early cut, no further than a step above that budget, or the least it can be
-                found = Math.min(found, Math.max(ceiling * (1 + CEILING_CREEP), budgetFloor(now)));
+                found = Math.min(found, nearCeiling(now));
             }
-            if (slowStart && ceiling <= 0 && firstAnswerNanos >= 0) {
+            if (slowStart && ceiling <= 0) {
                 // the first cut of a run: a server's bucket starts full, and what it held (at most BURST_HORIZON of its
                 // budget) inflates every throughput measured while it drains; what it accepted since the first answer
                 // over that time plus one bucket's is a budget the bucket cannot inflate (too low when the bucket was
@@ -688,9 +688,9 @@ public final class Pacer {
                 // (after a few seconds the bucket is long drained: what it accepted over the last ones says it)
                 // (the epoch's own measure is too high while the bucket drains, and too low on a few answers)
                 double elapsed = (now - firstAnswerNanos) / NANOS_PER_SECOND;
+                double sinceStart = (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS);
                 double lastSeconds = recentAcceptedRate(now);
-                double budget = elapsed > 2 * BURST_HORIZON_SECONDS && lastSeconds > 0 ? lastSeconds
-                        : (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS);
+                double budget = elapsed > 2 * BURST_HORIZON_SECONDS && lastSeconds > 0 ? lastSeconds : sinceStart;
                 if (budget > 0) {
                     // the lower of the two: an epoch's measure overstates while the bucket drains, and this bound
                     // overstates while reads put the bucket in debt (each admitted read is charged after the fact);
@@ -700,7 +700,16 @@ public final class Pacer {
                 // but never below what the server accepted since the first answer over that time plus a bucketful: a
                 // budget is at least that. An epoch measured across a stall is far below it (on the real bench at
                 // 8,000/s an epoch whose answers stopped for 100 ms measured 2,346/s; the rate took 4 s to climb back)
-                found = Math.max(found, (sentUnits - refusedUnits) / (elapsed + BURST_HORIZON_SECONDS));
+                found = Math.max(found, sinceStart);
+                if (noise < RARE || epochPartial >= BUDGET_PARTIALS) {
+                    // against a budget (refusals rare until now, or writes taken in part): the overrun emptied the
+                    // server's bucket, and the second of unused rate the pacer's own bucket saved while unpaced is none
+                    // the server has; spent at once, with the overrun's refused rests retried after their RetryAfterMs,
+                    // it was refused too (on the real bench at 2,000/s, 65 % of the answers to requests sent after the
+                    // cut were throttled, and 17 % of the run's). Later cuts keep it: elsewhere the sweep found dropping
+                    // it no better, and worse under random refusals.
+                    tat = Math.max(tat, now);
+                }
             }
             if (noise >= MIN_NOISE) {
                 // a server known to refuse at random: one unlucky epoch must not take the rate down more than half
@@ -714,15 +723,6 @@ public final class Pacer {
                 // cut in proportion to the refusals is the safe one (if the server's bucket still held some, the next
                 // epoch's refusals cut again)
                 found = Math.max(found, (1 - STALL_CUT) * rate * (1 - over));
-            }
-            if (slowStart && ceiling <= 0 && (noise < RARE || epochPartial >= BUDGET_PARTIALS)) {
-                // the first cut of a run, against a budget (refusals rare until now, or writes taken in part): the
-                // overrun emptied the server's bucket, and the second of unused rate the pacer's own bucket saved while
-                // unpaced is none the server has; spent at once, with the overrun's refused rests retried after their
-                // RetryAfterMs, it was refused too (on the real bench at 2,000/s, 65 % of the answers to requests sent
-                // after the cut were throttled, and 17 % of the run's). Later cuts keep it: elsewhere the sweep found
-                // dropping it no better, and worse under random refusals.
-                tat = Math.max(tat, now);
             }
             ceiling = Math.max(minRate, found);
             // the least the server took along the chain: a draining bucket inflates the first measure
@@ -849,6 +849,14 @@ public final class Pacer {
             count += recentAnswers[i];
         }
         return count < MIN_COMPLETIONS || sent == 0 ? -1 : (double) refused / sent;
+    }
+
+    /**
+     * A step above the budget found last time, but never below {@link #budgetFloor}: where a cut that cannot measure
+     * the budget itself (too few answers, or a bucket's savings in them) may go at most.
+     */
+    private double nearCeiling(long now) {
+        return Math.max(ceiling * (1 + CEILING_CREEP), budgetFloor(now));
     }
 
     /**

@@ -116,12 +116,7 @@ public final class Pacing {
             pacer.onSuccess(units, latency);
         } else if (error instanceof PartlyWritten partly) {
             // a writer that sorted out the per-document errors and retries the rest (the copy's BatchWriter)
-            if (partly.throttled() > 0) {
-                Duration retryAfter = ErrorClassifier.classify(partly).retryAfter().orElse(Duration.ZERO);
-                pacer.onThrottled(Math.min(partly.throttled(), units), units, retryAfter, latency);
-            } else {
-                pacer.onSuccess(units, latency);
-            }
+            takenInPart(units, partly.throttled(), ErrorClassifier.classify(partly).retryAfter().orElse(Duration.ZERO), latency);
         } else if (error instanceof MongoBulkWriteException bulk) {
             long refused = 0;
             Duration retryAfter = Duration.ZERO;
@@ -135,11 +130,7 @@ public final class Pacing {
                     }
                 }
             }
-            if (refused > 0) {
-                pacer.onThrottled(Math.min(refused, units), units, retryAfter, latency);
-            } else {
-                pacer.onSuccess(units, latency);
-            }
+            takenInPart(units, refused, retryAfter, latency);
         } else {
             ErrorClassification classified = ErrorClassifier.classify(error);
             if (classified.kind() == ErrorKind.THROTTLED) {
@@ -150,6 +141,15 @@ public final class Pacing {
         int limit = Math.max(1, Math.min(maxInFlight, pacer.inFlightLimit()));
         if (limit != inFlight.limit()) {
             inFlight.setLimit(limit);
+        }
+    }
+
+    /** A request of {@code units} the server answered in part: {@code throttled} of them refused for its budget. */
+    private void takenInPart(long units, long throttled, Duration retryAfter, Duration latency) {
+        if (throttled > 0) {
+            pacer.onThrottled(Math.min(throttled, units), units, retryAfter, latency);
+        } else {
+            pacer.onSuccess(units, latency);
         }
     }
 

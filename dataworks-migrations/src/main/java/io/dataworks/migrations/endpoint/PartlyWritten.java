@@ -14,26 +14,20 @@ public final class PartlyWritten extends MongoException {
 
     private static final long serialVersionUID = 1L;
 
-    private final long sent;
     private final long throttled;
 
     /**
      * @param code      the first retryable document error's code
      * @param message   its message (a throttle's carries {@code RetryAfterMs=N})
-     * @param sent      documents the request carried
-     * @param throttled of them, refused with 16500 (throttled; other retryable errors are not the budget's)
+     * @param throttled documents of the request refused with 16500 (throttled; other retryable errors are not the
+     *                  budget's); the request's size is what the pacing was told when it was sent
      */
-    public PartlyWritten(int code, String message, long sent, long throttled) {
+    public PartlyWritten(int code, String message, long throttled) {
         super(code, message);
-        if (sent < 0 || throttled < 0 || throttled > sent) {
-            throw new IllegalArgumentException("throttled must be within 0.." + sent + ", was " + throttled);
+        if (throttled < 0) {
+            throw new IllegalArgumentException("throttled must be 0 or more, was " + throttled);
         }
-        this.sent = sent;
         this.throttled = throttled;
-    }
-
-    public long sent() {
-        return sent;
     }
 
     public long throttled() {

@@ -232,7 +232,7 @@ final class BatchWriter {
         pending.documents = again;
         if (firstRetryable != null) {
             // retried as its first retryable error says; the target's pacing learns it was taken in part, not whole
-            return Mono.error(new PartlyWritten(firstRetryable.getCode(), firstRetryable.getMessage(), documents.size(), throttled));
+            return Mono.error(new PartlyWritten(firstRetryable.getCode(), firstRetryable.getMessage(), throttled));
         }
         return Mono.empty();
     }

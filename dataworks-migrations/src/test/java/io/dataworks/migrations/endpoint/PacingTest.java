@@ -49,9 +49,9 @@ class PacingTest {
         // six documents written, or every partial write of a Cosmos DB budget looks like a whole refusal
         Pacing pacing = Pacing.adaptive(8);
 
-        pacing.send(10, Mono.error(new PartlyWritten(16500, THROTTLED, 10, 4))).onErrorResume(e -> Mono.empty())
+        pacing.send(10, Mono.error(new PartlyWritten(16500, THROTTLED, 4))).onErrorResume(e -> Mono.empty())
                 .block(Duration.ofSeconds(5));
-        pacing.send(10, Mono.error(new PartlyWritten(11600, "interrupted at shutdown", 10, 0))).onErrorResume(e -> Mono.empty())
+        pacing.send(10, Mono.error(new PartlyWritten(11600, "interrupted at shutdown", 0))).onErrorResume(e -> Mono.empty())
                 .block(Duration.ofSeconds(5));
 
         PacerStats stats = pacing.stats().orElseThrow();
