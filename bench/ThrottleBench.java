@@ -44,7 +44,8 @@ import reactor.core.publisher.Mono;
  *                               documents copied RUNS times with adaptive pacing and RUNS times with --no-pacing
  *                               (in pairs, adaptive-fixed then fixed-adaptive, after one warm-up copy not counted);
  *                               durations and the longest stretch
- *                               without a write
+ *                               without a write; with FIXED_VS_FIXED set, the adaptive turns run a fixed concurrency
+ *                               too ("control"): how far the two sets differ by chance alone
  * </pre>
  * Every run checks that the target holds exactly the source's documents (raw BSON, per collection).
  */
@@ -53,6 +54,8 @@ public class ThrottleBench {
     static final int COLLECTIONS = 4;
     static final int INSERT_WORKERS = 8;
     static final int BATCH = 100;
+    /** FIXED_VS_FIXED set: random refusals compare a fixed concurrency with itself (see {@link #random}). */
+    static final boolean CONTROL = System.getenv("FIXED_VS_FIXED") != null;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -113,7 +116,10 @@ public class ThrottleBench {
         for (int run = 0; run < 2 * runs; run++) {
             // pairs in turn adaptive-fixed, fixed-adaptive: later copies in this JVM run faster (its JIT warms on), so a
             // fixed order would favour the second of each pair
-            boolean paced = run % 4 == 0 || run % 4 == 3;
+            // FIXED_VS_FIXED: the adaptive runs' turns are fixed concurrency too, a control of how far two modes differ
+            // by chance alone (order, JIT, garbage collection, the load of the machine)
+            boolean first = run % 4 == 0 || run % 4 == 3;
+            boolean paced = first && !CONTROL;
             try (EmbeddedMongo source = EmbeddedMongo.start();
                  EmbeddedMongo target = EmbeddedMongo.builder().throttleRate(rate).retryAfterMs(20).throttleSeed(run + 1).start();
                  MongoClient src = MongoClients.create(source.connectionString());
@@ -126,15 +132,15 @@ public class ThrottleBench {
                 double took = (System.nanoTime() - start) / 1e9;
                 gaps.close();
                 boolean identical = identical(src, dst, perCollection);
-                (paced ? adaptive : fixed).add(took);
-                if (paced) {
+                (first ? adaptive : fixed).add(took);
+                if (first) {
                     worstGapAdaptive = Math.max(worstGapAdaptive, gaps.longestMillis());
                 } else {
                     worstGapFixed = Math.max(worstGapFixed, gaps.longestMillis());
                 }
                 System.out.printf(Locale.ROOT, "{\"bench\":\"random\",\"rate\":%.2f,\"pacing\":\"%s\",\"documents\":%d,\"seconds\":%.2f,"
                                 + "\"longestWithoutWriteMs\":%d,\"serverThrottled\":%d,\"exitCode\":%d,\"identical\":%b,\"pacer\":\"%s\"}%n",
-                        rate, paced ? "adaptive" : "fixed", perCollection * COLLECTIONS, took, gaps.longestMillis(),
+                        rate, first ? (CONTROL ? "control" : "adaptive") : "fixed", perCollection * COLLECTIONS, took, gaps.longestMillis(),
                         target.throttledCount(), result.exitCode().code(), identical, target(result).toReportDetails());
             }
         }
@@ -142,8 +148,8 @@ public class ThrottleBench {
         double f = median(fixed);
         System.out.printf(Locale.ROOT, "{\"bench\":\"random-summary\",\"rate\":%.2f,\"adaptiveMedianSeconds\":%.2f,"
                         + "\"fixedMedianSeconds\":%.2f,\"adaptiveOverFixed\":%.3f,\"adaptiveRuns\":%s,\"fixedRuns\":%s,"
-                        + "\"longestWithoutWriteMsAdaptive\":%d,\"longestWithoutWriteMsFixed\":%d}%n",
-                rate, a, f, a / f, adaptive, fixed, worstGapAdaptive, worstGapFixed);
+                        + "\"longestWithoutWriteMsAdaptive\":%d,\"longestWithoutWriteMsFixed\":%d,\"control\":%b}%n",
+                rate, a, f, a / f, adaptive, fixed, worstGapAdaptive, worstGapFixed, CONTROL);
     }
 
     /** One copy not counted, so that neither mode pays for the JIT of this JVM. */

@@ -6,6 +6,7 @@
 #   BUDGETS="8000" RATES="" bench/throttle.sh # only one budget
 #   SECONDS_PER_RUN=20 RUNS=5 bench/throttle.sh
 #   BUDGET_RUNS=3 bench/throttle.sh           # each budget three times (in turn), each random rate RUNS times
+#   FIXED_VS_FIXED=1 BUDGETS="" bench/throttle.sh  # control: the adaptive turns run a fixed concurrency too (chance alone)
 #
 # Prints one JSON line per run (budget use and throttled share measured by the server between 20 % and 90 % of the
 # copy; durations and the longest stretch without a write under random refusals) and keeps them in bench/out/.

@@ -111,4 +111,38 @@ class PacerLatencyTest {
         assertThat(sim[0].budgetUse(5, 30, constant)).as("budget use\n%s", sim[0].perSecond()).isGreaterThanOrEqualTo(0.95);
         assertThat(sim[0].longestSilence()).as("longest time without a send").isLessThan(2 * SECOND);
     }
+
+    /**
+     * A fresh JVM's copy at 2,000 documents/s (the real bench, one copy per JVM): its source, compiling as it goes,
+     * delivers 1,600 documents/s for the first 3 s, so slow start finds a budget below the real one, the fast probe
+     * above it overruns while the server's bucket (refilled below the budget) hides the overrun, and the first
+     * throttle comes late. The cut that follows cannot measure the budget (a handful of answers, or the bucket's
+     * savings in them) and may land at most a step above the stale ceiling, or at the least the budget can be. Judged
+     * over the last 2 s only, that least allowed for a whole bucketful in a third of the time: the cut landed 10-16 %
+     * under the budget, and the slow probe above it left it unused for seconds (real bench: 0.91 and 0.95 of the
+     * budget used in 2 of 10 fresh-JVM copies; here 0.93-0.94 from the 5th to the 15th second before, 1.01 after).
+     */
+    @ParameterizedTest(name = "{0} ms, {1} in flight, seed {2}")
+    @CsvSource({
+            "2, 8, 1",
+            "5, 8, 2",
+            "5, 8, 3",
+            "5, 32, 6",
+    })
+    void aSourceWarmingUpDoesNotLeaveTheBudgetUnused(int latencyMs, int inFlight, long seed) {
+        LongToDoubleFunction constant = t -> 2_000;
+        PacingSimulation[] sim = new PacingSimulation[1];
+        Pacer pacer = Pacer.builder().maxInFlight(inFlight).clock(() -> sim[0] == null ? 0 : sim[0].now()).build();
+        sim[0] = new PacingSimulation(new PacingSimulation.BudgetServer(constant), pacer, inFlight, BATCH,
+                Duration.ofMillis(latencyMs), PacingSimulation.Latency.NOISY, Long.MAX_VALUE, seed, 20);
+        sim[0].supplyRate = 1_600;
+        sim[0].supplyUntil = 3 * SECOND;
+        sim[0].run();
+
+        String trace = sim[0].perSecond();
+        System.out.printf("warming source, %d ms, seed %d: use %.3f, throttled %.3f (5..15 s)%n", latencyMs, seed,
+                sim[0].budgetUse(5, 15, constant), sim[0].throttledShare(5, 15));
+        assertThat(sim[0].budgetUse(5, 15, constant)).as("budget use 5..15 s\n%s", trace).isGreaterThanOrEqualTo(0.95);
+        assertThat(sim[0].throttledShare(5, 15)).as("throttled requests 5..15 s\n%s", trace).isLessThanOrEqualTo(0.05);
+    }
 }

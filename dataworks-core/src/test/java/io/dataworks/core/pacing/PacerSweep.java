@@ -13,7 +13,8 @@ import java.util.function.LongToDoubleFunction;
  * under a {@link PacingSimulation.Latency latency model}: noisy (the default), tail, stalls, drift, loaded, or all of them.
  * A budget case also prints the least budget use a fixed concurrency of the same in-flight limit got: the most there
  * was to get under that latency. With PARTIAL_AS_WHOLE set, the writer reports a write taken in part as refused whole
- * (what the copy's writer did before it answered {@code PartlyWritten}). With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
+ * (what the copy's writer did before it answered {@code PartlyWritten}). With SUPPLY=RATE:SECONDS the writers get at most
+ * RATE documents/s for the first SECONDS (a source still warming up, as the real bench's is in a fresh JVM). With the environment variable FIXED_VS_FIXED set, the random cases compare a fixed
  * concurrency with another one whose requests draw other latencies: how often chance alone is 10 % slower.
  *
  * <pre>
@@ -53,7 +54,8 @@ final class PacerSweep {
                     Duration.ofMillis(Integer.parseInt(args[3])), PacingSimulation.Latency.named(model, seed, 30), Long.MAX_VALUE, 30,
                     seed);
             System.out.println(sim.perSecond());
-            System.out.printf(Locale.ROOT, "use %.3f throttled %.3f%n", sim.budgetUse(5, 30, b), sim.throttledShare(5, 30));
+            System.out.printf(Locale.ROOT, "use %.3f throttled %.3f (5..15 s: %.3f, %.3f)%n", sim.budgetUse(5, 30, b),
+                    sim.throttledShare(5, 30), sim.budgetUse(5, 15, b), sim.throttledShare(5, 15));
             return;
         }
         String models = args.length > 2 ? args[2] : "noisy";
@@ -154,6 +156,13 @@ final class PacerSweep {
         sim[0] = new PacingSimulation(server, pacer, inFlight, batch, latency, model, documents, seed, seconds);
         // PARTIAL_AS_WHOLE: the writer reports partial writes as whole refusals (the copy's writer before PartlyWritten)
         sim[0].partialAsWhole = System.getenv("PARTIAL_AS_WHOLE") != null;
+        // SUPPLY=RATE:SECONDS: the writers get at most RATE documents/s for the first SECONDS (a source warming up)
+        String supply = System.getenv("SUPPLY");
+        if (supply != null) {
+            String[] parts = supply.split(":");
+            sim[0].supplyRate = Double.parseDouble(parts[0]);
+            sim[0].supplyUntil = (long) (Double.parseDouble(parts[1]) * PacingSimulation.SECOND);
+        }
         return sim[0].run();
     }
 }

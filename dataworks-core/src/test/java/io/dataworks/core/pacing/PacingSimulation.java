@@ -317,6 +317,14 @@ final class PacingSimulation {
      * showed then (the pacer cannot tell a budget by its partial writes, and what they wrote is not counted accepted).
      */
     boolean partialAsWhole;
+    /**
+     * Documents per second the writers can get before {@link #supplyUntil} (a source still warming up: on the real bench
+     * the copy's reader, in a JVM that had compiled nothing yet, delivered 1,500-1,700 documents/s for the first seconds);
+     * unlimited after it, and by default.
+     */
+    double supplyRate = Double.POSITIVE_INFINITY;
+    long supplyUntil;
+    private long taken;
     private long seq;
     private long now;
     private long toSend;
@@ -416,8 +424,14 @@ final class PacingSimulation {
             if (due != null && due.due <= now) {
                 retries.pollFirst();
                 units = due.units;
+            } else if (toSend > 0 && now < supplyUntil && taken + Math.min(batch, toSend) > supplyRate * now / SECOND) {
+                // the source has not delivered this batch yet
+                long ready = (long) Math.ceil((taken + Math.min(batch, toSend)) * SECOND / supplyRate);
+                schedule(Math.min(supplyUntil, Math.max(now + 1, ready)), this::dispatch);
+                return;
             } else if (toSend > 0) {
                 units = (int) Math.min(batch, toSend);
+                taken += units;
                 toSend -= units;
             } else {
                 if (due != null) {

@@ -584,9 +584,11 @@ public final class ChangeFollower {
             if (writes.isEmpty()) {
                 return Mono.empty();
             }
-            // paced by the target's pacing, shared with the copy and every other stage writing to it
-            return targetRequests.paced(writes::size,
-                            writeRetry.apply(Mono.defer(() -> Mono.from(to.bulkWrite(writes, new BulkWriteOptions().ordered(false))))))
+            // paced by the target's pacing, shared with the copy and every other stage writing to it: each attempt
+            // (the target's requests retry) takes its own slot and share of the rate, and its answer teaches the pacer;
+            // the former entry point's writeRetry retries around the paced write too, never inside one paced attempt
+            return writeRetry.apply(targetRequests.paced(writes::size,
+                            Mono.defer(() -> Mono.from(to.bulkWrite(writes, new BulkWriteOptions().ordered(false))))))
                     .then();
         }
 
