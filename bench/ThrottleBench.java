@@ -40,12 +40,13 @@ import reactor.core.publisher.Mono;
  *   budget DOCS_PER_SECOND...   target in Cosmos mode with a budget of that many ~0.4 KB documents per second
  *                               (5.5 RU each); 4 collections of DOCS_PER_SECOND x SECONDS / 4 documents; budget use and
  *                               throttled share measured by the server between 20 % and 90 % of the copy
- *   random RATE...              target refusing RATE of the writes at random (16500, RetryAfterMs=20); 4 x 50,000
- *                               documents copied RUNS times with adaptive pacing and RUNS times with --no-pacing
- *                               (in pairs, adaptive-fixed then fixed-adaptive, after one warm-up copy not counted);
- *                               durations and the longest stretch
- *                               without a write; with FIXED_VS_FIXED set, the adaptive turns run a fixed concurrency
- *                               too ("control"): how far the two sets differ by chance alone
+ *   random RATE...              target refusing RATE of the writes at random (16500, RetryAfterMs=20); 4 x 100,000
+ *                               documents (RANDOM_DOCS_PER_COLLECTION) copied RUNS times with adaptive pacing and RUNS
+ *                               times with --no-pacing (in pairs, adaptive-fixed then fixed-adaptive, after one warm-up
+ *                               copy not counted); durations and the longest stretch without a write, the ratio of the
+ *                               medians and the median of the pairs' ratios (a pair runs back to back, under the same
+ *                               load of the machine); with FIXED_VS_FIXED set, the adaptive turns run a fixed
+ *                               concurrency too ("control"): how far the two sets differ by chance alone
  * </pre>
  * Every run checks that the target holds exactly the source's documents (raw BSON, per collection).
  */
@@ -107,7 +108,7 @@ public class ThrottleBench {
     }
 
     static void random(double rate, int runs, Path dir) {
-        int perCollection = Integer.parseInt(System.getenv().getOrDefault("RANDOM_DOCS_PER_COLLECTION", "50000"));
+        int perCollection = Integer.parseInt(System.getenv().getOrDefault("RANDOM_DOCS_PER_COLLECTION", "100000"));
         warmUp(dir.resolve("warm-up"));
         List<Double> adaptive = new ArrayList<>();
         List<Double> fixed = new ArrayList<>();
@@ -146,10 +147,14 @@ public class ThrottleBench {
         }
         double a = median(adaptive);
         double f = median(fixed);
+        List<Double> pairRatios = new ArrayList<>();
+        for (int i = 0; i < Math.min(adaptive.size(), fixed.size()); i++) {
+            pairRatios.add(adaptive.get(i) / fixed.get(i));
+        }
         System.out.printf(Locale.ROOT, "{\"bench\":\"random-summary\",\"rate\":%.2f,\"adaptiveMedianSeconds\":%.2f,"
-                        + "\"fixedMedianSeconds\":%.2f,\"adaptiveOverFixed\":%.3f,\"adaptiveRuns\":%s,\"fixedRuns\":%s,"
+                        + "\"fixedMedianSeconds\":%.2f,\"adaptiveOverFixed\":%.3f,\"pairRatioMedian\":%.3f,\"adaptiveRuns\":%s,\"fixedRuns\":%s,"
                         + "\"longestWithoutWriteMsAdaptive\":%d,\"longestWithoutWriteMsFixed\":%d,\"control\":%b}%n",
-                rate, a, f, a / f, adaptive, fixed, worstGapAdaptive, worstGapFixed, CONTROL);
+                rate, a, f, a / f, median(pairRatios), adaptive, fixed, worstGapAdaptive, worstGapFixed, CONTROL);
     }
 
     /** One copy not counted, so that neither mode pays for the JIT of this JVM. */

@@ -8,6 +8,10 @@
 #   BUDGET_RUNS=3 bench/throttle.sh           # each budget three times (in turn), each random rate RUNS times
 #   FIXED_VS_FIXED=1 BUDGETS="" bench/throttle.sh  # control: the adaptive turns run a fixed concurrency too (chance alone)
 #
+# Random refusals copy 4 x 100,000 documents per run (RANDOM_DOCS_PER_COLLECTION; 50,000 until pace6): copies of
+# 200,000 documents took 2.5-5 s, and one pause of the JVM or the machine of 0.3-0.7 s (both modes had them) moved a run
+# by 10-20 %; the summary also gives the median of the pairs' ratios (a pair runs back to back, under the same load).
+#
 # Prints one JSON line per run (budget use and throttled share measured by the server between 20 % and 90 % of the
 # copy; durations and the longest stretch without a write under random refusals) and keeps them in bench/out/.
 # Needs the jar: mvn -B -ntp -q -pl dataworks-migrations -am package -DskipTests   (from the repository root)
