@@ -1,6 +1,7 @@
 package io.dataworks.core.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -120,7 +121,7 @@ public final class MongoUri {
         // The two case-insensitive patterns try a match at every position of the text; most messages (every log
         // line goes through here) hold none of their words, which one lower-cased copy tells at a fraction of the cost.
         // Lower-casing maps every letter the patterns' ASCII case-insensitivity equates, so no match is skipped.
-        String lower = out.toLowerCase(java.util.Locale.ROOT);
+        String lower = out.toLowerCase(Locale.ROOT);
         if (lower.contains("authmechanismproperties")) {
             out = replaceAll(MECHANISM_PROPERTIES, out, m -> m.group(1) + maskPropertyValues(m.group(2)));
         }
@@ -129,9 +130,6 @@ public final class MongoUri {
         }
         return out;
     }
-
-    /** The words {@link #SECRET_OPTION} looks for in a name, lower case. */
-    private static final java.util.List<String> SECRET_WORDS = java.util.List.of("password", "pwd", "passwd", "token", "secret", "credential");
 
     /** {@code authMechanismProperties=} and its value, up to the next option, blank or quote. */
     private static final Pattern MECHANISM_PROPERTIES =
@@ -142,8 +140,11 @@ public final class MongoUri {
      * JSON), then the value up to the next separator. Names are letters, digits, {@code _} and {@code -}. A value that
      * opens a document or an array (a resume token) is a structure, not a secret, and is left alone.
      */
+    /** The words {@link #SECRET_OPTION} looks for in a name, lower case. */
+    private static final List<String> SECRET_WORDS = List.of("password", "passwd", "pwd", "token", "secret", "credential");
+
     private static final Pattern SECRET_OPTION = Pattern.compile(
-            "(?i)([A-Za-z0-9_-]*(?:password|passwd|pwd|token|secret|credential)[A-Za-z0-9_-]*[\"']?\\s*[=:]\\s*[\"']?)"
+            "(?i)([A-Za-z0-9_-]*(?:" + String.join("|", SECRET_WORDS) + ")[A-Za-z0-9_-]*[\"']?\\s*[=:]\\s*[\"']?)"
                     + "(?!\\*\\*\\*\\*|[{\\[])([^&,;\\s\"'}\\]]+)");
 
     private static String maskPropertyValues(String properties) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AtomicFile {
 
     private static final String PROCESS = ProcessHandle.current().pid() + "-"
-            + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private AtomicFile() {

@@ -346,8 +346,8 @@ public final class Pacer {
     private long reverts;
     private long answers;
     private long throttledAnswers;
-    /** Answers the server took in part, over the whole run: a budget's sign (see {@link #BUDGET_PARTIALS}). */
-    private long partialAnswers;
+    /** Whether the server took any answer of this run in part: a budget's sign (see {@link #BUDGET_PARTIALS}). */
+    private boolean takenInPartSeen;
     private long sentUnits;
     private long refusedUnits;
 
@@ -487,7 +487,7 @@ public final class Pacer {
             epochThrottled++;
             if (refused < sent) {
                 epochPartial++;
-                partialAnswers++;
+                takenInPartSeen = true;
             }
         }
         epochRetryAfterNanos = Math.max(epochRetryAfterNanos, retryAfter.toNanos());
@@ -680,7 +680,7 @@ public final class Pacer {
             // second went to 4-5 % of what was sent in a run's first 100 ms, and its review at that rate cost a fifth
             // of a run of 0.65 s. (Where writes were taken in part the bound stays: without it, 6 more of the sweep's
             // 288 budget runs under all latencies at once failed.)
-            boolean testing = testCut && partialAnswers == 0;
+            boolean testing = testCut && !takenInPartSeen;
             if (!reviewed && !slowStartCutUnconfirmed) {
                 // a cut made while reviewing the last one continues it: undoing them undoes both
                 rateBeforeCut = rate;
