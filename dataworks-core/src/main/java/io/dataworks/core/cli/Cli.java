@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dataworks.core.DataWorksException;
@@ -23,8 +22,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <pre>{@code public static void main(String[] args) { System.exit(Cli.run(new FlexibleMigrate(), args)); }}</pre>
  */
 public final class Cli {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
 
     private Cli() {
     }
@@ -66,7 +63,9 @@ public final class Cli {
             return parameterError(pe, parseResult.originalArgs().toArray(String[]::new));
         }
         PrintWriter err = commandLine.getErr();
-        LOG.debug("{} failed", commandLine.getCommandSpec().qualifiedName(), e);
+        // looked up here, not in a static field: logging starts up (tens of milliseconds) on a second thread while the
+        // command line is parsed, see Preload
+        LoggerFactory.getLogger(Cli.class).debug("{} failed", commandLine.getCommandSpec().qualifiedName(), e);
         DataWorksException known = find(e);
         if (known != null) {
             err.println("error: " + MongoUri.maskSecrets(known.getMessage()));

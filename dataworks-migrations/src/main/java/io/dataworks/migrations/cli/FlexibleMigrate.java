@@ -73,7 +73,6 @@ import reactor.core.scheduler.Schedulers;
 public final class FlexibleMigrate implements Callable<Integer> {
 
     static final String TOOL = "flexible-migrate";
-    private static final Logger LOG = LoggerFactory.getLogger(FlexibleMigrate.class);
 
     @Spec
     CommandSpec spec;
@@ -124,14 +123,22 @@ public final class FlexibleMigrate implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // the driver, Reactor and the report's JSON writer get ready on a second core while this thread parses and
-        // configures (about a tenth of a small run's time from java -jar to exit; bench/RESULTS.md)
+        // logging, the driver, Reactor and the report's JSON writer get ready on a second core while this thread parses
+        // and configures (about a tenth of a small run's time from java -jar to exit; bench/RESULTS.md). Logging comes
+        // first: the run's first log line waits for it, and no class this thread loads before then names a logger in
+        // a static field (that would make it wait for the whole start-up of logback, about 60 ms)
         Preload.start(List.of(
+                LoggerFactory::getILoggerFactory,
                 () -> MongoClientSettings.builder().applyConnectionString(new ConnectionString("mongodb://localhost")).build()
                         .getCodecRegistry().get(RawBsonDocument.class),
                 () -> Flux.range(0, 2).flatMap(Mono::just).concatMap(Mono::just).collectList().block(),
                 RunReport::prepareWriter));
         System.exit(Cli.run(new FlexibleMigrate(), args));
+    }
+
+    /** This class's logger, looked up when first needed rather than in a static field (see {@link #main}). */
+    private static Logger log() {
+        return LoggerFactory.getLogger(FlexibleMigrate.class);
     }
 
     /** The migration options as parsed (after picocli filled them in). */
@@ -268,7 +275,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         Sinks.Empty<Void> stop = Sinks.empty();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            LOG.warn("stopping: writing a final checkpoint (rerun the same command to resume)");
+            log().warn("stopping: writing a final checkpoint (rerun the same command to resume)");
             stop.tryEmitEmpty();
             try {
                 finished.await(20, TimeUnit.SECONDS);
@@ -384,7 +391,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
         try {
             session.finish(report, common.report().orElse(null), out, spec.commandLine().getErr());
         } catch (RuntimeException e) {
-            LOG.error("cannot write the report to {}: {}", common.report().orElse(null), MongoUri.maskSecrets(e.toString()));
+            log().error("cannot write the report to {}: {}", common.report().orElse(null), MongoUri.maskSecrets(e.toString()));
             return exit == ExitCode.OK || exit == ExitCode.COMPLETED_WITH_ERRORS ? ExitCode.FAILED.code() : exit.code();
         }
         return exit.code();
