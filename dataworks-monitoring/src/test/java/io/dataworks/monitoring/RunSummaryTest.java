@@ -107,4 +107,11 @@ class RunSummaryTest {
         assertThat(RunReport.isStdout(Path.of("report.json"))).isFalse();
         assertThat(RunReport.isStdout(null)).isFalse();
     }
+
+    @Test
+    void groupedNumbersReadAsFormattersDoInTheRootLocale() {
+        for (long value : new long[] {0, 7, 999, 1_000, -1_000, 12_345, 999_999, 1_000_000, -123_456_789, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThat(RunSummary.grouped(value)).as("%d", value).isEqualTo(String.format(java.util.Locale.ROOT, "%,d", value));
+        }
+    }
 }
