@@ -35,6 +35,18 @@ class AtomicFileTest {
     }
 
     @Test
+    void aDirectoryThatIsMissingOrWasRemovedIsMade() throws Exception {
+        Path file = dir.resolve("a").resolve("b").resolve("x.checkpoint.json");
+        AtomicFile.write(file, "one".getBytes(StandardCharsets.UTF_8));
+        assertThat(Files.readString(file)).isEqualTo("one");
+
+        Files.delete(file);
+        Files.delete(file.getParent()); // removed between two writes (a user cleaning up while a run goes on)
+        AtomicFile.write(file, "two".getBytes(StandardCharsets.UTF_8));
+        assertThat(Files.readString(file)).isEqualTo("two");
+    }
+
+    @Test
     void writersOfOneFileAtOnceEachLandWholeAndTheLastWins() throws Exception {
         Path file = dir.resolve("b.checkpoint.json");
         ExecutorService pool = Executors.newFixedThreadPool(4);
