@@ -64,6 +64,9 @@ public final class ArchiveTraining {
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("the JVM wrote no class-data-sharing archive at " + archive);
         }
+        // which java made it, for bin/flexible-migrate: another JVM given this archive runs with no archive at all,
+        // not even the JDK's own, so the launcher leaves it out there
+        Files.writeString(archive.resolveSibling(archive.getFileName() + ".java"), Path.of(java).toRealPath() + "\n");
     }
 
     private static void run(String... command) throws IOException, InterruptedException {

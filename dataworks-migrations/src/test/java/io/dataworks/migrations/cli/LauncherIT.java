@@ -93,4 +93,23 @@ class LauncherIT {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.output()).contains("nowhere.jar not found").contains("mvn");
     }
+
+    @Test
+    void anArchiveMadeByAnotherJavaIsLeftOutAndSaidSo() throws Exception {
+        Path archive = Path.of("target", "flexible-migrate.jsa").toAbsolutePath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(archive), "the build made an archive");
+        assertThat(Files.readString(Path.of(archive + ".java")).trim()).as("the build names the java that made it")
+                .isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString());
+        // a "java" that only prints the arguments it was given
+        Path other = dir.resolve("other-java");
+        Files.writeString(other, "#!/bin/sh\necho \"ARGS $*\"\n");
+        assertThat(other.toFile().setExecutable(true)).isTrue();
+
+        Result result = launch(Map.of("JAVA", other.toString()), "--version");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("ARGS ").contains("-jar " + JAR).doesNotContain("SharedArchiveFile")
+                .contains("was made by " + Path.of(System.getProperty("java.home"), "bin", "java").toRealPath())
+                .contains("not by " + other.toRealPath());
+    }
 }
