@@ -72,7 +72,8 @@ class LauncherIT {
                 assertThat(flags).contains("-XX:SharedArchiveFile=" + Path.of("target", "flexible-migrate.jsa").toAbsolutePath());
             }
             if (cpus() <= 2) {
-                assertThat(flags).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
+                assertThat(flags).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC").contains("-XX:NewRatio=1")
+                        .contains("-XX:SurvivorRatio=3");
             } else {
                 assertThat(flags).doesNotContain("-XX:TieredStopAtLevel=1");
             }
