@@ -107,6 +107,10 @@ public final class FlexibleMigrate implements Callable<Integer> {
     /** FRAMEWORK_ALERT_* rules of the loaded configuration (none for the demo). */
     private List<AlertRule> alertRules = List.of();
 
+    /** Run first by {@link #call()}: from {@link #main}, the wait for logging to have started (see there). */
+    Runnable beforeRun = () -> {
+    };
+
     /** Turns the run this command built into the one it runs: as built for the CLI; the Spark driver adds its copy stage. */
     private final java.util.function.UnaryOperator<MigrationRun> runCustomizer;
 
@@ -125,15 +129,39 @@ public final class FlexibleMigrate implements Callable<Integer> {
     public static void main(String[] args) {
         // logging, the driver, Reactor and the report's JSON writer get ready on a second core while this thread parses
         // and configures (about a tenth of a small run's time from java -jar to exit; bench/RESULTS.md). Logging comes
-        // first: the run's first log line waits for it, and no class this thread loads before then names a logger in
-        // a static field (that would make it wait for the whole start-up of logback, about 60 ms)
+        // first, and no class this thread loads before call() names a logger in a static field, so logback's start-up
+        // (about 60 ms) overlaps picocli's instead of preceding it.
+        CountDownLatch loggingReady = new CountDownLatch(1);
         Preload.start(List.of(
-                LoggerFactory::getILoggerFactory,
+                () -> {
+                    try {
+                        LoggerFactory.getILoggerFactory();
+                    } finally {
+                        loggingReady.countDown();
+                    }
+                },
                 () -> MongoClientSettings.builder().applyConnectionString(new ConnectionString("mongodb://localhost")).build()
                         .getCodecRegistry().get(RawBsonDocument.class),
                 () -> Flux.range(0, 2).flatMap(Mono::just).concatMap(Mono::just).collectList().block(),
                 RunReport::prepareWriter));
-        System.exit(Cli.run(new FlexibleMigrate(), args));
+        FlexibleMigrate command = new FlexibleMigrate();
+        command.beforeRun = () -> awaitLogging(loggingReady);
+        System.exit(Cli.run(command, args));
+    }
+
+    /**
+     * Waits until logging has started on the preload thread: a class that logs while SLF4J is still starting up on
+     * another thread gets a stand-in logger, whose events (of every level) SLF4J replays afterwards with a warning of
+     * its own on stderr. The driver logs as a client is created, so call() waits before it connects; by then the
+     * wait is usually over.
+     */
+    private static void awaitLogging(CountDownLatch loggingReady) {
+        try {
+            // after 10 s the run goes on without it: a stand-in logger is better than no run
+            loggingReady.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** This class's logger, looked up when first needed rather than in a static field (see {@link #main}). */
@@ -158,6 +186,7 @@ public final class FlexibleMigrate implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        beforeRun.run();
         options.checkFlagCombinations();
         if (demo && (options.verifyOnly || options.follow)) {
             throw new ConfigException("--demo", "--demo copies and verifies an embedded source; it takes no --verify-only or --follow");

@@ -61,12 +61,18 @@ class LauncherIT {
             Fill.orders(source.connectionString(), "shop", "orders", 0, 500);
             Files.writeString(dir.resolve("empty.env"), "");
 
-            Result run = launch(Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--source-uri", source.connectionString(),
+            Path classes = dir.resolve("classes.log");
+            Result run = launch(Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xlog:class+load=info:file=" + classes),
+                    "--source-uri", source.connectionString(),
                     "--source-db", "shop", "--target-uri", target.connectionString(), "--checkpoint-dir", dir.resolve("cp").toString(),
                     "--env-file", dir.resolve("empty.env").toString(), "--no-progress", "--report", dir.resolve("report.json").toString());
 
             assertThat(run.exitCode()).as(run.output()).isZero();
             assertThat(RunReport.fromJson(Files.readString(dir.resolve("report.json"))).documentsWritten()).isEqualTo(500);
+            // logging starts on the preload thread, and nothing logs before it is up: SLF4J handed out no stand-in
+            // logger (it would replay every event recorded meanwhile, with a warning of its own)
+            assertThat(Files.readString(classes)).doesNotContain("org.slf4j.helpers.SubstituteLogger ");
+            assertThat(run.output()).doesNotContain("SLF4J");
             String flags = run.output().lines().filter(l -> l.contains("-XX:")).findFirst().orElse("");
             if (Files.exists(Path.of("target", "flexible-migrate.jsa"))) {
                 assertThat(flags).contains("-XX:SharedArchiveFile=" + Path.of("target", "flexible-migrate.jsa").toAbsolutePath());
