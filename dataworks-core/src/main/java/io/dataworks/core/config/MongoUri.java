@@ -135,14 +135,14 @@ public final class MongoUri {
     private static final Pattern MECHANISM_PROPERTIES =
             Pattern.compile("(?i)(authMechanismProperties\\s*[=:]\\s*[\"']?)([^&\\s\"']+)");
 
+    /** The words {@link #SECRET_OPTION} looks for in a name, lower case. */
+    private static final List<String> SECRET_WORDS = List.of("password", "passwd", "pwd", "token", "secret", "credential");
+
     /**
      * A name that contains password/token/secret/credential, then {@code =} or {@code :} (optionally quoted, as in
      * JSON), then the value up to the next separator. Names are letters, digits, {@code _} and {@code -}. A value that
      * opens a document or an array (a resume token) is a structure, not a secret, and is left alone.
      */
-    /** The words {@link #SECRET_OPTION} looks for in a name, lower case. */
-    private static final List<String> SECRET_WORDS = List.of("password", "passwd", "pwd", "token", "secret", "credential");
-
     private static final Pattern SECRET_OPTION = Pattern.compile(
             "(?i)([A-Za-z0-9_-]*(?:" + String.join("|", SECRET_WORDS) + ")[A-Za-z0-9_-]*[\"']?\\s*[=:]\\s*[\"']?)"
                     + "(?!\\*\\*\\*\\*|[{\\[])([^&,;\\s\"'}\\]]+)");
